@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The connection options shared by every module of hwcloud.dms.
+    DOCUMENTATION = r"""
+options:
+  access_key:
+    description:
+      - Access key ID (AK) of the Huawei Cloud account or IAM user.
+      - If not set, the value of the E(HW_ACCESS_KEY) environment variable is used, then E(HUAWEICLOUD_SDK_AK).
+    type: str
+    aliases: [ak]
+  secret_key:
+    description:
+      - Secret access key (SK) paired with O(access_key). Requests are signed with it (SDK-HMAC-SHA256); it is never sent.
+      - If not set, the value of E(HW_SECRET_KEY) is used, then E(HUAWEICLOUD_SDK_SK).
+    type: str
+    aliases: [sk]
+  security_token:
+    description:
+      - Security token of temporary credentials (an AK/SK obtained from IAM or an agency), sent as the signed
+        C(X-Security-Token) header.
+      - If not set, the value of E(HW_SECURITY_TOKEN) is used, then E(HUAWEICLOUD_SDK_SECURITY_TOKEN).
+    type: str
+  region:
+    description:
+      - Region of the DMS instance, for example V(cn-north-4) or V(eu-west-101).
+      - Needed to build the endpoint URL when O(endpoint) is not set.
+      - If not set, the value of E(HW_REGION_NAME) is used.
+    type: str
+  project_id:
+    description:
+      - ID of the project (region) the DMS instance belongs to.
+      - If not set, the value of E(HW_PROJECT_ID) is used, then E(HUAWEICLOUD_SDK_PROJECT_ID).
+    type: str
+  endpoint:
+    description:
+      - Base URL of the DMS API, overriding the one built from O(region) and O(cloud).
+      - Use it for Open Telekom Cloud, private clouds and the bundled emulator, for example V(http://127.0.0.1:8080).
+      - If not set, the value of E(HW_DMS_ENDPOINT) is used; without either, the URL is C(https://dms.<region>.<cloud>).
+    type: str
+  cloud:
+    description:
+      - Domain of the Huawei Cloud site used to build the endpoint URL.
+      - Defaults to V(myhuaweicloud.eu) for regions starting with C(eu-west-1) and to V(myhuaweicloud.com) otherwise.
+      - If not set, the value of E(HW_CLOUD) is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to check the TLS certificate of the DMS API.
+      - Setting it to V(false) is insecure and makes the module warn; prefer O(ca_path).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM bundle of CA certificates to trust instead of the system store, for a private CA or a TLS-intercepting proxy.
+      - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+    type: path
+  request_timeout:
+    description:
+      - Timeout in seconds for each HTTP request (connect and each read).
+      - While waiting, every request timeout is also cut to the time left before O(wait_timeout).
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is retried after HTTP 429, 500, 502, 503, 504, a dropped connection or a timeout,
+        with exponential backoff and jitter; a C(Retry-After) header is honoured up to 60 seconds and never past the wait deadline.
+      - HTTP 400, 401, 403 and 404 are never retried, so a bad signature cannot walk the access key into the gateway's lockout.
+      - V(0) turns retries off. If not set, the value of E(HW_MAX_RETRIES) is used.
+    type: int
+    default: 5
+notes:
+  - Credentials are marked C(no_log); they never appear in results, warnings or error messages, including those read from the environment.
+requirements:
+  - python >= 3.9
+  - requests
+"""

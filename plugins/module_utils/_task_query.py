@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What dms_task_info does, without Ansible: check the options, read (and wait), build the result."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Optional
+
+from ._errors import ConfigurationError, DmsError
+from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time, validate_id
+from ._waiter import TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout
+
+LIST_ONLY_OPTIONS = ("name", "begin_time", "end_time", "latest")
+
+
+class QueryOptions:
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.instance_id: str = validate_id(params.get("instance_id"), "instance_id") or ""
+        if not self.instance_id:
+            raise ConfigurationError("Option 'instance_id' is required: the ID of the DMS instance whose tasks to read.")
+        self.task_id: Optional[str] = validate_id(params.get("task_id"), "task_id")
+        self.name: Optional[str] = params.get("name")
+        self.begin_time = to_api_time(params.get("begin_time"), "begin_time")
+        self.end_time = to_api_time(params.get("end_time"), "end_time")
+        self.latest = bool(params.get("latest"))
+        self.wait_for = bool(params.get("wait_for"))
+        self.wait_timeout = int(params["wait_timeout"]) if params.get("wait_timeout") is not None else 600
+        self.wait_sleep = float(params["wait_sleep"]) if params.get("wait_sleep") is not None else 5.0
+        self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
+
+        if self.task_id:
+            given = [option for option in LIST_ONLY_OPTIONS if params.get(option)]
+            if given:
+                raise ConfigurationError(
+                    "Option(s) %s apply only when listing tasks; remove them or remove 'task_id'." % ", ".join(repr(o) for o in given))
+        if self.begin_time and self.end_time and self.begin_time > self.end_time:
+            raise ConfigurationError("Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time))
+        if self.wait_timeout < 1:
+            raise ConfigurationError("Option 'wait_timeout' must be at least 1 second, got %d." % self.wait_timeout)
+        if not self.wait_sleep > 0:
+            raise ConfigurationError("Option 'wait_sleep' must be more than 0 seconds, got %s." % self.wait_sleep)
+        if self.wait_sleep > self.wait_timeout:
+            raise ConfigurationError(
+                "Option 'wait_sleep' (%s s) must not exceed 'wait_timeout' (%d s): lower wait_sleep or raise wait_timeout."
+                % (self.wait_sleep, self.wait_timeout))
+
+    @property
+    def single(self) -> bool:
+        return bool(self.task_id or self.latest)
+
+
+class TaskQueryFailed(DmsError):
+    """Failure with the partial result that goes into fail_json."""
+
+    def __init__(self, message: str, result: dict[str, Any]) -> None:
+        self.result = result
+        super().__init__(message)
+
+
+def _describe(task: dict[str, Any]) -> str:
+    return "%s (%s)" % (task.get("id", "?"), task.get("name") or "unnamed")
+
+
+def _what(options: QueryOptions) -> str:
+    if options.task_id:
+        return "task %s" % options.task_id
+    named = "a task named %r" % options.name if options.name else "the tasks"
+    return named
+
+
+class TaskQuery:
+    def __init__(self, options: QueryOptions, api: DmsTaskApi, warn: Callable[[str], None],
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.options = options
+        self.api = api
+        self.warn = warn
+        self.clock = clock
+        self.sleep = sleep
+
+    def read(self, deadline: Optional[float] = None) -> list[dict[str, Any]]:
+        options = self.options
+        if options.task_id:
+            return [self.api.show(options.task_id, deadline=deadline)]
+        tasks = self.api.list(options.begin_time, options.end_time, deadline=deadline)
+        return filter_tasks(tasks, name=options.name, latest=options.latest)
+
+    def run(self) -> dict[str, Any]:
+        if not self.options.wait_for:
+            try:
+                tasks = self.read()
+            except DmsError as err:
+                raise TaskQueryFailed(str(err), self._result([], attempts=1, elapsed=0.0)) from None
+            return self._result(tasks, attempts=1, elapsed=0.0)
+
+        waiter = TaskWaiter(self.read, self.options.wait_timeout, self.options.wait_sleep, clock=self.clock, sleep=self.sleep, warn=self.warn)
+        try:
+            outcome = waiter.wait()
+        except WaitTimeout as timeout:
+            raise TaskQueryFailed(self._timeout_message(timeout.outcome), self._outcome_result(timeout.outcome)) from None
+        except WaitAborted as aborted:
+            raise TaskQueryFailed("%s (while waiting, after %d reads in %.1f s)" % (aborted.cause, aborted.outcome.attempts, aborted.outcome.elapsed),
+                                  self._outcome_result(aborted.outcome)) from None
+        result = self._outcome_result(outcome)
+        failed = [task for task in outcome.tasks if task.get("status") not in SUCCESS_STATUSES]
+        if failed and self.options.fail_on_task_failure:
+            raise TaskQueryFailed(self._failure_message(failed, outcome), result)
+        return result
+
+    def _outcome_result(self, outcome: WaitOutcome) -> dict[str, Any]:
+        result = self._result(outcome.tasks, attempts=outcome.attempts, elapsed=outcome.elapsed)
+        result["transient_errors"] = outcome.transient_errors
+        return result
+
+    def _result(self, tasks: list[dict[str, Any]], attempts: int, elapsed: float) -> dict[str, Any]:
+        result: dict[str, Any] = {"tasks": tasks, "task_count": len(tasks), "attempts": attempts, "elapsed": elapsed}
+        if self.options.single and tasks:
+            result["task"] = tasks[0]
+        return result
+
+    def _timeout_message(self, outcome: WaitOutcome) -> str:
+        options = self.options
+        where = "on instance %s" % options.instance_id
+        if outcome.tasks:
+            pending = [task for task in outcome.tasks if task.get("status") not in TERMINAL_STATUSES]
+            seen = "; ".join("task %s last status %s" % (_describe(task), task.get("status")) for task in pending[:5])
+        elif outcome.last_error is not None:
+            seen = "no task was read; last error: %s" % outcome.last_error
+        else:
+            seen = "no matching task has appeared yet"
+        transient = " (%d transient errors)" % outcome.transient_errors if outcome.transient_errors else ""
+        return ("Timed out after wait_timeout=%d s waiting for %s %s to finish: %s; %d reads in %.1f s%s."
+                " The task may still finish: raise wait_timeout, or check it in the DMS console."
+                % (options.wait_timeout, _what(options), where, seen, outcome.attempts, outcome.elapsed, transient))
+
+    def _failure_message(self, failed: list[dict[str, Any]], outcome: WaitOutcome) -> str:
+        ended = "; ".join("task %s ended with status %s" % (_describe(task), task.get("status")) for task in failed[:5])
+        return ("DMS %s on instance %s after %.1f s. Check the task's params and the instance in the DMS console;"
+                " set fail_on_task_failure: false to get the task back without failing." % (ended, self.options.instance_id, outcome.elapsed))

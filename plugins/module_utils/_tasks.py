@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The DMS background-task model and the two read calls (show one, list all pages)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any, Iterable, Optional
+from urllib.parse import quote
+
+from ._errors import ConfigurationError, DmsApiError, DmsResponseError, TaskNotFoundError
+
+PENDING_STATUSES = frozenset(("CREATED", "EXECUTING"))
+TERMINAL_STATUSES = frozenset(("SUCCESS", "FAILED", "DELETED", "CANCELLED"))
+SUCCESS_STATUSES = frozenset(("SUCCESS",))
+KNOWN_STATUSES = PENDING_STATUSES | TERMINAL_STATUSES
+
+TASK_KEYS = ("id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+API_TIME_FORMAT = "%Y%m%d%H%M%S"
+API_TIME_PATTERN = re.compile(r"^\d{14}$")
+# The API caps a page at 100 (Terraform provider kafka/common.go); the bound on pages keeps a
+# misbehaving server that never returns a short page from looping us forever.
+PAGE_LIMIT = 100
+MAX_PAGES = 1000
+
+
+def validate_id(value: Optional[str], option: str) -> Optional[str]:
+    """Ids go into the URL path: only letters, digits, '-' and '_' may, so no input can change the path."""
+    if value is None:
+        return None
+    if not ID_PATTERN.match(value):
+        raise ConfigurationError(
+            "Option '%s' must be 1-128 letters, digits, '-' or '_' (a DMS id such as 8abfa7b272adc5b40172b73130065ae7), got %r."
+            % (option, value[:80]))
+    return value
+
+
+def to_api_time(value: Optional[str], option: str) -> Optional[str]:
+    """Accept the API's YYYYMMDDHHmmss or ISO 8601 and return UTC YYYYMMDDHHmmss.
+
+    An ISO time without an offset is taken as UTC, the zone the API uses.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if API_TIME_PATTERN.match(text):
+        try:
+            datetime.strptime(text, API_TIME_FORMAT)
+        except ValueError:
+            raise ConfigurationError("Option '%s' is not a valid date/time: %r." % (option, text)) from None
+        return text
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise ConfigurationError(
+            "Option '%s' must be YYYYMMDDHHmmss (UTC, e.g. 20240115083000) or ISO 8601 (e.g. 2024-01-15T08:30:00Z), got %r."
+            % (option, text[:80])) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime(API_TIME_FORMAT)
+
+
+def decode_params(params: Any) -> Any:
+    if not isinstance(params, str):
+        return params
+    try:
+        decoded = json.loads(params)
+    except ValueError:
+        return params
+    return decoded if isinstance(decoded, dict) else params
+
+
+def normalize_task(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise DmsResponseError("DMS API returned a task that is not an object: %r" % (str(raw)[:80],))
+    task = dict(raw)
+    if "params" in task:
+        task["params"] = decode_params(task["params"])
+    return task
+
+
+def created_sort_key(task: dict[str, Any]) -> tuple[int, str]:
+    """Sort key for 'newest': tasks with a parseable created_at order by time; others sort oldest."""
+    value = task.get("created_at")
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            return 1, moment.astimezone(timezone.utc).isoformat()
+        except ValueError:
+            pass
+    return 0, ""
+
+
+def filter_tasks(tasks: Iterable[dict[str, Any]], name: Optional[str] = None, latest: bool = False) -> list[dict[str, Any]]:
+    kept = [task for task in tasks if name is None or task.get("name") == name]
+    if latest and kept:
+        return [max(kept, key=created_sort_key)]
+    return kept
+
+
+def _tasks_of(data: Any, method_path: str) -> list[dict[str, Any]]:
+    if not isinstance(data, dict):
+        raise DmsResponseError("DMS API %s answered with %s instead of a JSON object." % (method_path, type(data).__name__))
+    tasks = data.get("tasks")
+    if tasks is None:
+        raise DmsResponseError("DMS API %s answered without a 'tasks' list (keys: %s)." % (method_path, ", ".join(sorted(data)) or "none"))
+    if not isinstance(tasks, list):
+        raise DmsResponseError("DMS API %s answered with 'tasks' of type %s, expected a list." % (method_path, type(tasks).__name__))
+    return [normalize_task(task) for task in tasks]
+
+
+class DmsTaskApi:
+    """The background-task endpoints of one instance."""
+
+    def __init__(self, client: Any, project_id: str, instance_id: str) -> None:
+        self.client = client
+        self.project_id = project_id
+        self.instance_id = instance_id
+        self.base_path = "/v2/%s/instances/%s/tasks" % (quote(project_id, safe=""), quote(instance_id, safe=""))
+
+    def show(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
+        path = "%s/%s" % (self.base_path, quote(task_id, safe=""))
+        try:
+            response = self.client.get_json(path, deadline=deadline)
+        except DmsApiError as err:
+            if err.not_found:
+                raise TaskNotFoundError("Task %s was not found on instance %s: %s" % (task_id, self.instance_id, err)) from None
+            raise
+        tasks = _tasks_of(response.data, "GET " + path)
+        if not tasks:
+            # The docs do not say whether a missing task is a 404 or an empty list; treat both alike.
+            raise TaskNotFoundError("Task %s was not found on instance %s (the API returned no task)." % (task_id, self.instance_id))
+        match = [task for task in tasks if task.get("id") == task_id] or tasks[:1]
+        return match[0]
+
+    def list(self, begin_time: Optional[str] = None, end_time: Optional[str] = None,
+             deadline: Optional[float] = None) -> list[dict[str, Any]]:
+        """Every task of the instance in the window, following start/limit pages."""
+        collected: list[dict[str, Any]] = []
+        start = 1
+        for _page in range(MAX_PAGES):
+            query = [("start", str(start)), ("limit", str(PAGE_LIMIT))]
+            if begin_time:
+                query.append(("begin_time", begin_time))
+            if end_time:
+                query.append(("end_time", end_time))
+            try:
+                response = self.client.get_json(self.base_path, query=query, deadline=deadline)
+            except DmsApiError as err:
+                if err.not_found:
+                    raise TaskNotFoundError("Instance %s was not found: %s" % (self.instance_id, err)) from None
+                raise
+            page = _tasks_of(response.data, "GET " + self.base_path)
+            collected.extend(page)
+            total = _int_or_none(response.data.get("task_count"))
+            if len(page) < PAGE_LIMIT or (total is not None and len(collected) >= total):
+                return collected
+            start += len(page)
+        raise DmsResponseError("DMS API kept returning full pages after %d pages of tasks; stopping." % MAX_PAGES)
+
+
+def _int_or_none(value: Any) -> Optional[int]:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

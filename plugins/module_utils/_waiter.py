@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""TaskWaiter: poll until every task is terminal, under one monotonic deadline.
+
+The deadline is fixed once, before the first read. Each read gets it (so the
+HTTP client clips its socket timeouts and retry sleeps to it) and each pause
+is min(sleep, time left), so a wait ends within a request's last socket tick
+of ``timeout``, never a whole poll interval late.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Optional
+
+from ._errors import DmsApiError, DmsError, DmsTransportError, TaskNotFoundError
+from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
+
+# A task may be listed a moment after the call that starts it returns; this long, a 404 is not final.
+NOT_FOUND_GRACE = 30.0
+TRANSIENT_API_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+
+Tasks = list[dict[str, Any]]
+
+
+class WaitOutcome:
+    """What a wait saw; travels with success and with every failure."""
+
+    def __init__(self) -> None:
+        self.tasks: Tasks = []
+        self.attempts = 0
+        self.elapsed = 0.0
+        self.transient_errors = 0
+        self.last_error: Optional[DmsError] = None
+
+    def pending_statuses(self) -> list[str]:
+        return [str(task.get("status")) for task in self.tasks if task.get("status") not in TERMINAL_STATUSES]
+
+
+class WaitTimeout(DmsError):
+    def __init__(self, outcome: WaitOutcome) -> None:
+        self.outcome = outcome
+        super().__init__("wait timed out after %.1f s and %d reads" % (outcome.elapsed, outcome.attempts))
+
+
+class WaitAborted(DmsError):
+    """A non-transient error ended the wait early; ``cause`` says which, ``outcome`` what was seen."""
+
+    def __init__(self, cause: DmsError, outcome: WaitOutcome) -> None:
+        self.cause = cause
+        self.outcome = outcome
+        super().__init__(str(cause))
+
+
+def is_transient(error: DmsError) -> bool:
+    if isinstance(error, DmsApiError):
+        return error.status in TRANSIENT_API_STATUSES
+    return isinstance(error, DmsTransportError)
+
+
+def all_terminal(tasks: Tasks) -> bool:
+    return bool(tasks) and all(task.get("status") in TERMINAL_STATUSES for task in tasks)
+
+
+class TaskWaiter:
+    def __init__(
+        self,
+        read: Callable[[Optional[float]], Tasks],
+        timeout: float,
+        sleep_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        warn: Callable[[str], None] = lambda message: None,
+        not_found_grace: float = NOT_FOUND_GRACE,
+    ) -> None:
+        self.read = read
+        self.timeout = float(timeout)
+        self.sleep_interval = float(sleep_interval)
+        self.clock = clock
+        self.sleep = sleep
+        self.warn = warn
+        self.not_found_grace = float(not_found_grace)
+        self._warned_statuses: set[str] = set()
+
+    def wait(self) -> WaitOutcome:
+        outcome = WaitOutcome()
+        started = self.clock()
+        deadline = started + self.timeout
+        first_not_found: Optional[float] = None
+        while True:
+            outcome.attempts += 1
+            try:
+                outcome.tasks = self.read(deadline)
+                first_not_found = None
+                self._warn_unknown(outcome.tasks)
+                if all_terminal(outcome.tasks):
+                    outcome.elapsed = round(self.clock() - started, 3)
+                    return outcome
+            except TaskNotFoundError as err:
+                now = self.clock()
+                first_not_found = now if first_not_found is None else first_not_found
+                outcome.last_error = err
+                if now - first_not_found >= self.not_found_grace:
+                    outcome.elapsed = round(now - started, 3)
+                    raise WaitAborted(err, outcome) from None
+            except DmsError as err:
+                if not is_transient(err):
+                    outcome.elapsed = round(self.clock() - started, 3)
+                    raise WaitAborted(err, outcome) from None
+                outcome.transient_errors += 1
+                outcome.last_error = err
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                outcome.elapsed = round(self.clock() - started, 3)
+                raise WaitTimeout(outcome)
+            self.sleep(min(self.sleep_interval, remaining))
+            if deadline - self.clock() <= 0:
+                outcome.elapsed = round(self.clock() - started, 3)
+                raise WaitTimeout(outcome)
+
+    def _warn_unknown(self, tasks: Tasks) -> None:
+        for task in tasks:
+            status = task.get("status")
+            key = str(status)
+            if status not in KNOWN_STATUSES and key not in self._warned_statuses:
+                self._warned_statuses.add(key)
+                self.warn("Task %s reports status %r, which this module does not know; it is treated as still running"
+                          " and polled until it turns SUCCESS, FAILED, DELETED or CANCELLED." % (task.get("id"), status))

@@ -1,0 +1,272 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: dms_task_info
+short_description: Read Huawei Cloud DMS background tasks and wait for them to finish
+version_added: 1.0.0
+description:
+  - Reads the background tasks of a Huawei Cloud DMS instance (Kafka, RabbitMQ or RocketMQ), such as the
+    C(bindInstancePublicIp) task started by enabling public access.
+  - With O(task_id), shows that task (C(GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id})).
+    Without it, lists the instance's tasks, reading every page, optionally filtered by O(name), a time window and O(latest).
+  - With O(wait_for=true), polls until every returned task is in a terminal status (V(SUCCESS), V(FAILED), V(DELETED)
+    or V(CANCELLED)), within O(wait_timeout) seconds, on one kept-alive HTTPS connection.
+  - Requests are signed with the access key and secret key (SDK-HMAC-SHA256), as Huawei's SDKs do.
+author:
+  - hwcloud.dms maintainers
+options:
+  instance_id:
+    description:
+      - ID of the DMS instance whose tasks to read.
+    type: str
+    required: true
+  task_id:
+    description:
+      - ID of the task to show, for example the C(job_id) returned by the call that started it.
+      - If omitted, the instance's tasks are listed (all pages), and O(name), O(begin_time), O(end_time) and O(latest) apply.
+    type: str
+  name:
+    description:
+      - List mode only. Keep only tasks with this name, for example V(bindInstancePublicIp) or V(unbindInstancePublicIp).
+      - Use it with O(latest) and O(begin_time) to find the task of a change that returns no job ID, such as enabling public access.
+    type: str
+  begin_time:
+    description:
+      - List mode only. Keep tasks created at or after this time.
+      - Either the API's format C(YYYYMMDDHHmmss) in UTC (V(20240115083000)) or ISO 8601 (V(2024-01-15T08:30:00Z),
+        V(2024-01-15T16:30:00+08:00)); ISO times without an offset are taken as UTC. Sent to the API as UTC C(YYYYMMDDHHmmss).
+    type: str
+  end_time:
+    description:
+      - List mode only. Keep tasks created at or before this time. Same formats as O(begin_time).
+    type: str
+  latest:
+    description:
+      - List mode only. Return only the newest matching task (by C(created_at)), also as RV(task).
+    type: bool
+    default: false
+  wait_for:
+    description:
+      - Poll until every returned task is in a terminal status.
+      - In list mode, a filter that matches nothing yet keeps polling, because the task of a change that has just started
+        may appear a moment later.
+      - A task that is not found keeps being read for up to 30 seconds (it may appear just after the change that starts it),
+        then the module fails.
+      - HTTP errors that outlast O(retries) (throttling, 5xx, dropped connections) do not end the wait before O(wait_timeout);
+        they are counted in RV(transient_errors).
+    type: bool
+    default: false
+    aliases: [wait]
+  wait_timeout:
+    description:
+      - Maximum number of seconds to wait when O(wait_for=true). The module returns within about one second of it,
+        failing with the last status seen and the partial result.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between two reads while waiting. Must be more than 0 and not more than O(wait_timeout).
+    type: float
+    default: 5
+  fail_on_task_failure:
+    description:
+      - With O(wait_for=true), fail when a task ends in a terminal status other than V(SUCCESS)
+        (V(FAILED), V(DELETED), V(CANCELLED)). The tasks are returned either way.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - hwcloud.dms.auth
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads; it behaves the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+  action:
+    support: none
+  async:
+    support: full
+  bypass_host_loop:
+    support: none
+  action_group:
+    membership: [hwcloud.dms.dms]
+notes:
+  - Task statuses are V(CREATED) and V(EXECUTING) (running) and V(SUCCESS), V(FAILED), V(DELETED), V(CANCELLED) (terminal).
+    An unknown status is polled like a running one, with one warning.
+seealso:
+  - name: Querying a background task (Kafka API reference)
+    description: The API this module calls.
+    link: https://support.huaweicloud.com/intl/en-us/api-kafka/ShowBackgroundTask.html
+"""
+
+EXAMPLES = r"""
+- name: Show one task
+  hwcloud.dms.dms_task_info:
+    region: cn-north-4
+    project_id: 0123456789abcdef0123456789abcdef
+    instance_id: 11111111-2222-3333-4444-555555555555
+    task_id: 8abfa7b272adc5b40172b73130065ae7
+  register: shown
+
+- name: Wait for the public IP binding started a moment ago (the change returns no job ID, so find it by name)
+  hwcloud.dms.dms_task_info:
+    instance_id: "{{ instance_id }}"
+    name: bindInstancePublicIp
+    begin_time: "{{ change_started_at }}"  # e.g. "{{ now(utc=true, fmt='%Y%m%d%H%M%S') }}" taken before the change
+    latest: true
+    wait_for: true
+    wait_timeout: 900
+    wait_sleep: 5
+  register: bind
+
+- name: Use the result
+  ansible.builtin.debug:
+    msg: "{{ bind.task.name }} ended {{ bind.task.status }} after {{ bind.elapsed }} s ({{ bind.attempts }} reads)"
+
+- name: Set the connection once for every hwcloud.dms module
+  module_defaults:
+    group/hwcloud.dms.dms:
+      region: eu-west-101
+      project_id: "{{ hw_project_id }}"
+  block:
+    - name: List this week's tasks of an instance
+      hwcloud.dms.dms_task_info:
+        instance_id: "{{ instance_id }}"
+        begin_time: "2024-01-08T00:00:00Z"
+      register: listing
+
+- name: Wait, but keep going when the task fails
+  hwcloud.dms.dms_task_info:
+    instance_id: "{{ instance_id }}"
+    task_id: "{{ job_id }}"
+    wait_for: true
+    fail_on_task_failure: false
+  register: job
+"""
+
+RETURN = r"""
+tasks:
+  description:
+    - The tasks read, with the API's keys. In list mode, after the O(name) and O(latest) filters, newest first as the API orders them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Task ID.
+      type: str
+      sample: 8abfa7b272adc5b40172b73130065ae7
+    name:
+      description: Task name.
+      type: str
+      sample: bindInstancePublicIp
+    user_name:
+      description: Name of the user who started the task.
+      type: str
+      sample: paas_dms
+    user_id:
+      description: ID of the user who started the task.
+      type: str
+    params:
+      description: Task parameters, decoded from the API's JSON string into a dictionary (left as the string when it is not JSON).
+      type: dict
+      sample: {"public_ip_id": "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "public_ip_address": "100.93.2.18", "enable_public_ip": true}
+    status:
+      description: Task status.
+      type: str
+      sample: SUCCESS
+    created_at:
+      description: When the task started (ISO 8601, UTC).
+      type: str
+      sample: "2020-06-15T08:55:53.606Z"
+    updated_at:
+      description: When the task last changed (ISO 8601, UTC).
+      type: str
+      sample: "2020-06-15T08:55:56.600Z"
+task:
+  description: The single task, the same dictionary as the only element of RV(tasks).
+  returned: when O(task_id) is given, or O(latest=true) and a task matched
+  type: dict
+  sample: {"id": "8abfa7b272adc5b40172b73130065ae7", "name": "bindInstancePublicIp", "status": "SUCCESS"}
+task_count:
+  description: Number of tasks in RV(tasks).
+  returned: always
+  type: int
+  sample: 1
+elapsed:
+  description: Seconds spent waiting; V(0) without O(wait_for). Also returned when the wait fails or times out.
+  returned: always
+  type: float
+  sample: 12.507
+attempts:
+  description: Number of status reads made (one per poll). Also returned when the wait fails or times out.
+  returned: always
+  type: int
+  sample: 4
+transient_errors:
+  description: Polls that failed with a transient error (throttling, 5xx, timeout) after retries, while waiting.
+  returned: when O(wait_for=true)
+  type: int
+  sample: 0
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, connection_settings
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsError
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
+
+
+def main() -> None:
+    argument_spec = dict(
+        instance_id=dict(type="str", required=True),
+        task_id=dict(type="str"),
+        name=dict(type="str"),
+        begin_time=dict(type="str"),
+        end_time=dict(type="str"),
+        latest=dict(type="bool", default=False),
+        wait_for=dict(type="bool", default=False, aliases=["wait"]),
+        wait_timeout=dict(type="int", default=600),
+        wait_sleep=dict(type="float", default=5.0),
+        fail_on_task_failure=dict(type="bool", default=True),
+    )
+    argument_spec.update(CONNECTION_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    empty = dict(changed=False, tasks=[], task_count=0, elapsed=0.0, attempts=0)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR), **empty)
+
+    try:
+        options = QueryOptions(module.params)
+        settings = connection_settings(module.params)
+    except DmsError as err:
+        module.fail_json(msg=str(err), **empty)
+    for warning in settings.warnings:
+        module.warn(warning)
+
+    client = DmsHttpClient(settings.base_url, settings.auth, settings.project_id, request_timeout=settings.request_timeout,
+                           retries=settings.retries, verify=settings.verify)
+    query = TaskQuery(options, DmsTaskApi(client, settings.project_id, options.instance_id), warn=module.warn)
+    try:
+        result = query.run()
+    except TaskQueryFailed as failure:
+        module.fail_json(msg=str(failure), changed=False, **failure.result)
+    finally:
+        client.close()
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()
