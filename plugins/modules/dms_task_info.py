@@ -18,7 +18,7 @@ description:
     or V(CANCELLED)), within O(wait_timeout) seconds, on one kept-alive HTTPS connection.
   - Requests are signed with the access key and secret key (SDK-HMAC-SHA256), as Huawei's SDKs do.
 author:
-  - hwcloud.dms maintainers
+  - hwcloud.dms maintainers (@hwcloud-ansible)
 options:
   instance_id:
     description:

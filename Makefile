@@ -1,0 +1,20 @@
+# hwcloud.dms developer entry points. `make demo` and `make test` work on a fresh machine:
+# they build their own virtual environment from requirements/test.txt first.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
+
+.PHONY: test venv demo clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements/test.txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+test: venv
+	@./tools/test.sh
+
+clean:
+	rm -rf build $(VENV) .pytest_cache
