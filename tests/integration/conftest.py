@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Playbook integration tests: real ansible-playbook runs of the collection against the DMS emulator.
+
+Each test gets a freshly reset emulator (``emulator`` fixture from dms_emulator.pytest_plugin) and a
+``playbook`` runner. Playbooks live in tests/integration/playbooks/; they assert on their own results
+and save what the test needs to check further with ``hwcloud_save`` (see save_result.yml).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+from dms_emulator.pytest_plugin import dms_emulator, dms_emulator_tls, emulator, emulator_tls  # noqa: F401  pylint: disable=unused-import
+
+PLAYBOOKS = Path(__file__).parent / "playbooks"
+INSTANCE = "11111111-2222-3333-4444-555555555555"
+
+
+class PlaybookRun:
+    def __init__(self, returncode: int, stdout: str, stderr: str, wall: float, results: dict[str, Any]) -> None:
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.wall = wall
+        self.results = results
+
+    def __repr__(self) -> str:
+        return "PlaybookRun(rc=%d, wall=%.2f)\n--- stdout\n%s\n--- stderr\n%s" % (self.returncode, self.wall, self.stdout[-6000:], self.stderr[-3000:])
+
+
+class PlaybookRunner:
+    """Runs a playbook from PLAYBOOKS with the emulator's connection settings in the environment."""
+
+    def __init__(self, handle: Any, tmp_path: Path) -> None:
+        self.handle = handle
+        self.tmp_path = tmp_path
+
+    def env(self, credentials: bool = True, **extra: str) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "HUAWEICLOUD_SDK_"))}
+        env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_LOCALHOST_WARNING="0",
+                   ANSIBLE_INVENTORY_UNPARSED_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+        if credentials:
+            env.update(HW_ACCESS_KEY=self.handle.access_key, HW_SECRET_KEY=self.handle.secret_key,
+                       HW_PROJECT_ID=self.handle.project_id, HW_DMS_ENDPOINT=self.handle.url)
+        env.update(extra)
+        return env
+
+    def __call__(self, name: str, extra_vars: Optional[dict[str, Any]] = None, env: Optional[dict[str, str]] = None,
+                 args: Optional[list[str]] = None, timeout: float = 300) -> PlaybookRun:
+        out_dir = self.tmp_path / ("out-" + name.replace("/", "_"))
+        out_dir.mkdir(exist_ok=True)
+        variables = {"out_dir": str(out_dir), "instance_id": INSTANCE, "emulator_url": self.handle.url}
+        variables.update(extra_vars or {})
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+                   "-e", json.dumps(variables), str(PLAYBOOKS / name)] + list(args or [])
+        started = time.monotonic()
+        done = subprocess.run(command, env=env if env is not None else self.env(), capture_output=True, text=True, timeout=timeout, check=False)
+        wall = time.monotonic() - started
+        results = {path.stem: json.loads(path.read_text()) for path in out_dir.glob("*.json")}
+        return PlaybookRun(done.returncode, done.stdout, done.stderr, wall, results)
+
+
+@pytest.fixture
+def playbook(emulator: Any, tmp_path: Path) -> PlaybookRunner:  # noqa: F811  pylint: disable=redefined-outer-name
+    return PlaybookRunner(emulator, tmp_path)
+
+
+@pytest.fixture
+def instance_id() -> str:
+    return INSTANCE
