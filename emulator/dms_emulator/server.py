@@ -78,7 +78,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         started = time.monotonic()
         request_id = uuid.uuid4().hex
-        raw_path, _, raw_query = self.path.partition("?")
+        raw_path, dummy, raw_query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             self.close_connection = True
@@ -119,8 +119,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         # Path only: the query is harmless but headers and bodies may carry secrets and are never logged.
         if self.server.quiet:
             return
-        self.server.log_stream.write("%s %s %s %.1fms\n" % (self.command, raw_path, status,
-                                                          (time.monotonic() - started) * 1000))
+        elapsed_ms = (time.monotonic() - started) * 1000
+        self.server.log_stream.write("%s %s %s %.1fms\n" % (self.command, raw_path, status, elapsed_ms))
         self.server.log_stream.flush()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature fixed by http.server

@@ -48,7 +48,7 @@ def _compact(epoch):
 
 
 def _exercise(engine, emu, tls=False):
-    _, models, has_progress = ENGINES[engine]
+    dummy, models, has_progress = ENGINES[engine]
     admin = emu.admin
     now = time.time()
     admin.create_task(instance_id=INSTANCE, engine=engine, id="a" * 32, name="bindInstancePublicIp", params=PARAMS,

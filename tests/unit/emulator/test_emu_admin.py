@@ -10,7 +10,7 @@ from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.seed import load_seed_file
 
-from conftest import INSTANCE, Harness
+from emu_harness import INSTANCE, Harness
 
 EXAMPLE_SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "emulator", "examples", "seed.json")
 
@@ -24,7 +24,7 @@ def test_create_task_defaults(harness):
 
 
 def test_string_params_are_kept(harness):
-    _, task = harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "params": '{"x": 1}'})
+    dummy, task = harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "params": '{"x": 1}'})
     assert task["params"] == '{"x": 1}'
 
 
@@ -39,12 +39,12 @@ def test_stats_and_reset(harness):
     harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "t"})
     harness.call("GET", harness.task_path("t"))
     harness.call("GET", harness.task_path())
-    _, stats = harness.admin("GET", "/_emulator/stats")
+    dummy, stats = harness.admin("GET", "/_emulator/stats")
     assert stats["requests"] == 2 and stats["signature_failures"] == 0
     assert stats["requests_by_route"] == {"dms.show_task": 1, "dms.list_tasks": 1}
     assert stats["auth_headers_seen"] == {"sdk-hmac-sha256": 2}
     harness.admin("POST", "/_emulator/reset", {})
-    _, stats = harness.admin("GET", "/_emulator/stats")
+    dummy, stats = harness.admin("GET", "/_emulator/stats")
     assert stats["requests"] == 0
     assert harness.call("GET", harness.task_path("t"))[0].status == 404
 
@@ -69,7 +69,7 @@ def test_unknown_admin_endpoint(harness):
 def test_example_seed_loads(clock):
     seed = load_seed_file(EXAMPLE_SEED)
     harness = Harness(Emulator(clock=clock, seed=seed), clock)
-    _, body = harness.admin("GET", "/_emulator/tasks")
+    dummy, body = harness.admin("GET", "/_emulator/tasks")
     assert len(body["tasks"]) == len(seed["tasks"])
     for key in seed.get("access_keys", []):
         assert harness.emu.identity.key(key["access_key"]) is not None
@@ -77,7 +77,7 @@ def test_example_seed_loads(clock):
     assert harness.emu.identity.project_by_id(DEFAULT_PROJECT_ID) is not None
     # Reset re-applies the seed.
     harness.admin("POST", "/_emulator/reset", {})
-    _, body = harness.admin("GET", "/_emulator/tasks")
+    dummy, body = harness.admin("GET", "/_emulator/tasks")
     assert len(body["tasks"]) == len(seed["tasks"])
 
 

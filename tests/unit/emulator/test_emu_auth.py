@@ -6,7 +6,7 @@ import json
 from dms_emulator import DEFAULT_ACCESS_KEY
 from dms_emulator.timefmt import format_sdk_date
 
-from conftest import INSTANCE
+from emu_harness import INSTANCE
 
 
 def _setup(harness):
@@ -32,11 +32,11 @@ def test_mismatch_echoes_canonical_request(harness):
 
 def test_lockout_after_five_failures_and_reset_by_success(harness, clock):
     _setup(harness)
-    for _ in range(4):
+    for dummy in range(4):
         assert harness.call("GET", harness.task_path("t"), sk="wrong")[0].status == 401
     # A good signature before the fifth failure resets the counter.
     assert harness.call("GET", harness.task_path("t"))[0].status == 200
-    for _ in range(5):
+    for dummy in range(5):
         harness.call("GET", harness.task_path("t"), sk="wrong")
     reply, body = harness.call("GET", harness.task_path("t"))
     assert reply.status == 401 and "AK access failed to reach the limit,forbidden" in body["error_msg"]
@@ -48,7 +48,7 @@ def test_lockout_after_five_failures_and_reset_by_success(harness, clock):
 
 def test_lockout_cleared_by_admin_reset(harness):
     _setup(harness)
-    for _ in range(5):
+    for dummy in range(5):
         harness.call("GET", harness.task_path("t"), sk="wrong")
     harness.admin("POST", "/_emulator/reset", {})
     _setup(harness)
@@ -75,16 +75,16 @@ def test_temporary_credentials_need_security_token(harness):
     harness.admin("POST", "/_emulator/credentials", {"access_keys": [{"access_key": "TMPAK", "secret_key": "tmpsk",
                                                                       "security_token": "STS-TOKEN"}]})
     assert harness.call("GET", harness.task_path("t"), ak="TMPAK", sk="tmpsk")[0].status == 401
-    reply, _ = harness.call("GET", harness.task_path("t"), ak="TMPAK", sk="tmpsk", headers={"X-Security-Token": "STS-TOKEN"})
+    reply, dummy = harness.call("GET", harness.task_path("t"), ak="TMPAK", sk="tmpsk", headers={"X-Security-Token": "STS-TOKEN"})
     assert reply.status == 200
 
 
 def test_tokens(harness, clock):
     _setup(harness)
-    _, issued = harness.admin("POST", "/_emulator/tokens", {})
-    reply, _ = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": issued["token"]})
+    dummy, issued = harness.admin("POST", "/_emulator/tokens", {})
+    reply, dummy = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": issued["token"]})
     assert reply.status == 200
-    _, expired = harness.admin("POST", "/_emulator/tokens", {"expired": True})
+    dummy, expired = harness.admin("POST", "/_emulator/tokens", {"expired": True})
     reply, body = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": expired["token"]})
     assert reply.status == 401 and "token expires" in body["error_msg"]
     reply, body = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": "MIIbogus"})
@@ -98,7 +98,7 @@ def test_tokens(harness, clock):
 def test_token_for_other_project_is_refused(harness):
     _setup(harness)
     harness.admin("POST", "/_emulator/credentials", {"projects": [{"id": "p2" * 16, "name": "cn-south-1"}]})
-    _, issued = harness.admin("POST", "/_emulator/tokens", {"project_name": "cn-south-1"})
+    dummy, issued = harness.admin("POST", "/_emulator/tokens", {"project_name": "cn-south-1"})
     reply, body = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": issued["token"]})
     assert reply.status == 401 and body["error_code"] == "DMS.10240104"
 
@@ -113,5 +113,5 @@ def test_signed_header_sets_are_counted(harness):
 def test_logless_secrets_in_error_bodies(harness):
     # The mismatch message echoes the canonical request but never the secret key or the signature.
     _setup(harness)
-    _, body = harness.call("GET", harness.task_path("t"), sk="wrong-secret")
+    dummy, body = harness.call("GET", harness.task_path("t"), sk="wrong-secret")
     assert "wrong-secret" not in json.dumps(body)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import INSTANCE
+from emu_harness import INSTANCE
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_arbitrary_body(harness, task):
 
 def test_unlimited_until_cleared(harness, task):
     _fault(harness, kind="status", status=503)
-    assert [harness.call("GET", harness.task_path(task))[0].status for _ in range(3)] == [503] * 3
+    assert [harness.call("GET", harness.task_path(task))[0].status for dummy in range(3)] == [503] * 3
     status, body = harness.admin("DELETE", "/_emulator/faults")
     assert status == 200 and body == {"cleared": 1}
     assert harness.call("GET", harness.task_path(task))[0].status == 200
@@ -73,13 +73,13 @@ def test_delay_then_normal_answer(harness, task):
 
 def test_drop(harness, task):
     _fault(harness, kind="drop", count=1)
-    reply, _ = harness.call("GET", harness.task_path(task))
+    reply, dummy = harness.call("GET", harness.task_path(task))
     assert reply.drop
 
 
 def test_not_json(harness, task):
     _fault(harness, kind="not_json", count=1)
-    reply, _ = harness.call("GET", harness.task_path(task))
+    reply, dummy = harness.call("GET", harness.task_path(task))
     assert reply.status == 200
     with pytest.raises(ValueError):
         json.loads(reply.body.decode("utf-8"))
@@ -87,13 +87,13 @@ def test_not_json(harness, task):
 
 def test_empty_tasks(harness, task):
     _fault(harness, kind="empty_tasks", count=1)
-    _, body = harness.call("GET", harness.task_path(task))
+    dummy, body = harness.call("GET", harness.task_path(task))
     assert body == {"task_count": "0", "tasks": []}
 
 
 def test_missing_fields(harness, task):
     _fault(harness, kind="missing_fields", fields=["status", "updated_at"], count=1)
-    _, body = harness.call("GET", harness.task_path())
+    dummy, body = harness.call("GET", harness.task_path())
     assert all("status" not in t and "updated_at" not in t and "id" in t for t in body["tasks"])
 
 
@@ -111,7 +111,7 @@ def test_faults_do_not_hide_auth_failures(harness, task):
 def test_faults_are_counted_and_listed(harness, task):
     _fault(harness, kind="status", status=500, count=2)
     harness.call("GET", harness.task_path(task))
-    _, listing = harness.admin("GET", "/_emulator/faults")
+    dummy, listing = harness.admin("GET", "/_emulator/faults")
     assert listing["faults"][0]["count"] == 1 and listing["faults"][0]["applied"] == 1
     assert harness.emu.stats.snapshot()["faults_applied"] == {"status": 1}
 

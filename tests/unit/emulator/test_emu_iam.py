@@ -5,7 +5,7 @@ import json
 
 from dms_emulator import DEFAULT_PROJECT_ID
 
-from conftest import INSTANCE
+from emu_harness import INSTANCE
 
 USER = {"name": "alice", "password": "s3cret!", "domain_name": "acme"}
 
@@ -21,18 +21,18 @@ def test_projects_by_region(harness):
     assert reply.status == 200
     assert [(p["id"], p["name"], p["enabled"]) for p in body["projects"]] == [(DEFAULT_PROJECT_ID, "cn-north-4", True)]
     assert "domain_id" in body["projects"][0]
-    _, body = harness.call("GET", "/v3/projects", "name=ap-southeast-1")
+    dummy, body = harness.call("GET", "/v3/projects", "name=ap-southeast-1")
     assert body["projects"] == []
 
 
 def test_projects_several_matches(harness):
     harness.admin("POST", "/_emulator/credentials", {"projects": [{"id": "f" * 32, "name": "cn-north-4"}]})
-    _, body = harness.call("GET", "/v3/projects", "name=cn-north-4")
+    dummy, body = harness.call("GET", "/v3/projects", "name=cn-north-4")
     assert len(body["projects"]) == 2
 
 
 def test_projects_need_signature(harness):
-    reply, _ = harness.call("GET", "/v3/projects", "name=cn-north-4", sk="bad")
+    reply, dummy = harness.call("GET", "/v3/projects", "name=cn-north-4", sk="bad")
     assert reply.status == 401
 
 
@@ -43,7 +43,7 @@ def test_password_token_flow(harness):
     assert reply.status == 201
     token = reply.headers["X-Subject-Token"]
     assert body["token"]["project"]["id"] == DEFAULT_PROJECT_ID and body["token"]["expires_at"].endswith("Z")
-    reply, _ = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": token})
+    reply, dummy = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": token})
     assert reply.status == 200
 
 
@@ -62,5 +62,5 @@ def test_wrong_password_is_401(harness):
 
 
 def test_malformed_token_request_is_400(harness):
-    reply, _ = harness.call("POST", "/v3/auth/tokens", body=b"{}", sign=False)
+    reply, dummy = harness.call("POST", "/v3/auth/tokens", body=b"{}", sign=False)
     assert reply.status == 400

@@ -62,9 +62,9 @@ def test_url_line_and_request_id(proc, admin):
 def test_keep_alive_connections_are_counted(proc, admin):
     admin.create_task(instance_id=INSTANCE, id="t")
     with requests.Session() as session:
-        for _ in range(5):
+        for dummy in range(5):
             assert signed(session, "GET", proc.url, _path("t")).status_code == 200
-    for _ in range(2):
+    for dummy in range(2):
         with requests.Session() as session:
             signed(session, "GET", proc.url, _path("t"))
     stats = admin.stats()
@@ -122,7 +122,7 @@ def test_url_file_sigterm_and_log_without_secrets(tmp_path):
                 "scope": {"project": {"name": "cn-north-4"}}}}))
     finally:
         process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=10)
+        dummy, err = process.communicate(timeout=10)
     assert process.returncode == 0
     assert "GET %s 200" % _path("t") in err
     assert "POST /v3/auth/tokens 201" in err
@@ -139,7 +139,7 @@ def test_quiet_logs_nothing(tmp_path):
         requests.get(url + "/_emulator/health", timeout=5)
     finally:
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=10)
+        dummy, err = process.communicate(timeout=10)
     assert process.returncode == 0 and err == ""
 
 

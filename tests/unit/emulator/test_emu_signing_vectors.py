@@ -65,7 +65,7 @@ def _received(method, path, query, headers, body, authorization):
 
 @pytest.mark.parametrize("vector", VECTORS, ids=IDS)
 def test_vector_is_accepted(vector):
-    _, method, path, query, headers, body, authorization = vector
+    dummy, method, path, query, headers, body, authorization = vector
     gateway, stats = _gateway()
     principal = gateway.authenticate(_received(method, path, query, headers, body, authorization))
     assert principal.access_key == AK
@@ -74,7 +74,7 @@ def test_vector_is_accepted(vector):
 
 @pytest.mark.parametrize("vector", VECTORS, ids=IDS)
 def test_signer_reproduces_vector(vector):
-    _, method, path, query, headers, body, authorization = vector
+    dummy, method, path, query, headers, body, authorization = vector
     assert sign_headers(AK, SK, method, path, query, headers, body) == authorization
 
 
@@ -86,7 +86,7 @@ def _flip(text: str, index: int) -> str:
 @pytest.mark.parametrize("vector", VECTORS, ids=IDS)
 @pytest.mark.parametrize("part", ["signature", "path", "query_or_header", "body_or_date"])
 def test_one_changed_byte_is_rejected(vector, part):
-    _, method, path, query, headers, body, authorization = vector
+    dummy, method, path, query, headers, body, authorization = vector
     headers = dict(headers)
     if part == "signature":
         authorization = _flip(authorization, len(authorization) - 5)
@@ -131,7 +131,7 @@ def test_canonical_uri_and_query_encoding():
 def test_host_with_port_is_signed_as_received():
     headers = dict(V1_HEADERS, host="127.0.0.1:40123")
     authorization = sign_headers(AK, SK, "GET", TASK_PATH, "", headers)
-    gateway, _ = _gateway()
+    gateway, dummy = _gateway()
     gateway.authenticate(_received("GET", TASK_PATH, "", headers, b"", authorization))
     with pytest.raises(ApiError):
         gateway.authenticate(_received("GET", TASK_PATH, "", dict(headers, host="127.0.0.1"), b"", authorization))
@@ -141,7 +141,7 @@ def test_x_sdk_date_must_be_signed():
     headers = {"host": HOST, "x-sdk-date": DATE}
     authorization = sign_headers(AK, SK, "GET", TASK_PATH, "", {"host": HOST, "x-sdk-date": DATE})
     authorization = authorization.replace("SignedHeaders=host;x-sdk-date", "SignedHeaders=host")
-    gateway, _ = _gateway()
+    gateway, dummy = _gateway()
     with pytest.raises(ApiError) as err:
         gateway.authenticate(_received("GET", TASK_PATH, "", headers, b"", authorization))
     assert "x-sdk-date" in err.value.body["error_msg"]

@@ -6,7 +6,7 @@ import pytest
 from dms_emulator.timefmt import iso_ms, parse_iso
 from dms_emulator.timeline import Phase, TimelineCursor, parse_timeline
 
-from conftest import INSTANCE
+from emu_harness import INSTANCE
 
 
 def test_time_based_phases(clock):
@@ -28,13 +28,13 @@ def test_time_based_phases(clock):
 def test_poll_based_phases(clock):
     cursor = TimelineCursor(parse_timeline([{"status": "CREATED", "polls": 2}, {"status": "EXECUTING", "polls": 3},
                                             {"status": "FAILED"}]), clock.now())
-    seen = [cursor.observe(clock.now(), True) for _ in range(7)]
+    seen = [cursor.observe(clock.now(), True) for dummy in range(7)]
     assert seen == ["CREATED", "CREATED", "EXECUTING", "EXECUTING", "EXECUTING", "FAILED", "FAILED"]
 
 
 def test_non_poll_views_do_not_advance(clock):
     cursor = TimelineCursor(parse_timeline([{"status": "CREATED", "polls": 1}, {"status": "SUCCESS"}]), clock.now())
-    assert [cursor.observe(clock.now(), False) for _ in range(3)] == ["CREATED"] * 3
+    assert [cursor.observe(clock.now(), False) for dummy in range(3)] == ["CREATED"] * 3
     assert cursor.observe(clock.now(), True) == "CREATED"
     assert cursor.observe(clock.now(), False) == "SUCCESS"
 
@@ -69,43 +69,43 @@ def test_task_api_follows_timeline(harness, clock):
     assert set(shown) == {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at"}
     assert shown["status"] == "CREATED" and shown["updated_at"] == created
     clock.advance(2)
-    _, body = harness.call("GET", harness.task_path("t1"))
+    dummy, body = harness.call("GET", harness.task_path("t1"))
     assert body["tasks"][0]["status"] == "EXECUTING"
     assert body["tasks"][0]["updated_at"] == iso_ms(parse_iso(created) + 1)
     clock.advance(5)
-    _, body = harness.call("GET", harness.task_path("t1"))
+    dummy, body = harness.call("GET", harness.task_path("t1"))
     assert body["tasks"][0]["status"] == "SUCCESS"
     assert body["tasks"][0]["created_at"] == created
 
 
 def test_appear_after_hides_task(harness, clock):
     harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "late", "appear_after": 5,
-                                                "timeline": [{"status": "EXECUTING", "seconds": 2}, {"status": "SUCCESS"}]})
+                                               "timeline": [{"status": "EXECUTING", "seconds": 2}, {"status": "SUCCESS"}]})
     reply, body = harness.call("GET", harness.task_path("late"))
     assert reply.status == 404 and body["error_code"] == "DMS.00404023"
-    _, listing = harness.call("GET", harness.task_path())
+    dummy, listing = harness.call("GET", harness.task_path())
     assert listing == {"task_count": "0", "tasks": []}
     clock.advance(5)
-    _, body = harness.call("GET", harness.task_path("late"))
+    dummy, body = harness.call("GET", harness.task_path("late"))
     assert body["tasks"][0]["status"] == "EXECUTING"
     clock.advance(2)
-    _, body = harness.call("GET", harness.task_path("late"))
+    dummy, body = harness.call("GET", harness.task_path("late"))
     assert body["tasks"][0]["status"] == "SUCCESS"
 
 
 def test_polls_count_in_lists_too(harness):
     harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "p",
-                                                "timeline": [{"status": "CREATED", "polls": 1}, {"status": "SUCCESS"}]})
-    _, listing = harness.call("GET", harness.task_path())
+                                               "timeline": [{"status": "CREATED", "polls": 1}, {"status": "SUCCESS"}]})
+    dummy, listing = harness.call("GET", harness.task_path())
     assert listing["tasks"][0]["status"] == "CREATED"
-    _, body = harness.call("GET", harness.task_path("p"))
+    dummy, body = harness.call("GET", harness.task_path("p"))
     assert body["tasks"][0]["status"] == "SUCCESS"
 
 
 def test_created_at_override_and_empty_status(harness):
     harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "old", "created_at": "2020-06-15T08:55:53.606Z",
-                                                "timeline": [{"status": ""}]})
-    _, body = harness.call("GET", harness.task_path("old"))
+                                               "timeline": [{"status": ""}]})
+    dummy, body = harness.call("GET", harness.task_path("old"))
     assert body["tasks"][0]["created_at"] == "2020-06-15T08:55:53.606Z"
     assert body["tasks"][0]["updated_at"] == "2020-06-15T08:55:53.606Z"
     assert body["tasks"][0]["status"] == ""
