@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional, TextIO, Tuple
 
 from .app import Emulator
-from .reply import Reply
+from .reply import Reply, json_reply
 from .request import Received, header_text
 
 MAX_BODY = 10 * 1024 * 1024
@@ -89,7 +89,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             headers.setdefault(name.lower(), header_text(value))
         req = Received(self.command, raw_path, raw_query, headers, body, request_id)
-        reply = self.server.emulator.dispatch(req)
+        try:
+            reply = self.server.emulator.dispatch(req)
+        except Exception as exc:  # pylint: disable=broad-except
+            # An emulator bug must surface as a visible 500, not as a silently closed connection.
+            reply = json_reply(500, {"error_code": "EMU.0500", "error_msg": "emulator bug: %s" % type(exc).__name__})
+            if not self.server.quiet:
+                self.server.log_stream.write("emulator error: %r\n" % (exc,))
         if reply.drop:
             # Close without a status line: the client sees a connection reset / remote disconnect.
             self.close_connection = True

@@ -157,3 +157,28 @@ def test_tls(tmp_path):
         # localhost is in the certificate too.
         local = process.url.replace("127.0.0.1", "localhost")
         assert requests.get(local + "/_emulator/health", verify=process.ca_path, timeout=5).json() == {"ok": True}
+
+
+def test_emulator_bug_is_a_visible_500():
+    import io
+    import threading
+    from dms_emulator.app import Emulator
+    from dms_emulator.server import EmulatorServer
+
+    emu = Emulator()
+
+    def broken(req):
+        raise KeyError("boom")
+
+    emu.dispatch = broken
+    log = io.StringIO()
+    server = EmulatorServer(("127.0.0.1", 0), emu, log_stream=log)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        response = requests.get(server.base_url + "/anything", timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 500 and response.json()["error_code"] == "EMU.0500"
+    assert "X-Request-Id" in response.headers and "emulator error" in log.getvalue()
