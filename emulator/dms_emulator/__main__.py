@@ -1,0 +1,9 @@
+"""Entry point for `python -m dms_emulator`."""
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Seed files: JSON that pre-loads credentials, instances and tasks (format in docs/emulator.md)."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+from . import DEFAULT_PROJECT_ID
+from .config import apply_credentials
+from .identity import Identity
+from .taskstore import TaskStore
+
+SEED_KEYS = {"replace_defaults", "access_keys", "projects", "users", "instances", "tasks", "comment"}
+
+
+def load_seed_file(path: str) -> Dict[str, Any]:
+    with open(path, "r", encoding="utf-8") as handle:
+        seed = json.load(handle)
+    validate_seed(seed)
+    return seed
+
+
+def validate_seed(seed: Any) -> None:
+    if not isinstance(seed, dict):
+        raise ValueError("seed must be a JSON object")
+    unknown = set(seed) - SEED_KEYS
+    if unknown:
+        raise ValueError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
+
+
+def apply_seed(seed: Dict[str, Any], identity: Identity, store: TaskStore, now: float) -> None:
+    """Load a validated seed into empty state. Timelines start at `now` (i.e. at start or reset)."""
+    if seed.get("replace_defaults"):
+        identity.reset(defaults=False)
+    apply_credentials(identity, {k: seed[k] for k in ("access_keys", "projects", "users") if k in seed})
+    for item in seed.get("instances") or []:
+        if not isinstance(item, dict) or not item.get("id"):
+            raise ValueError("each seed instance needs an id")
+        store.ensure_instance(item.get("project_id") or DEFAULT_PROJECT_ID, item["id"], item.get("engine"))
+    for item in seed.get("tasks") or []:
+        store.create_task(item, now)

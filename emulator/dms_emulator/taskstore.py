@@ -1,0 +1,218 @@
+"""Instances and their background tasks, with the visibility and status rules of the timelines."""
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import DEFAULT_PROJECT_ID
+from .timefmt import iso_ms, parse_iso
+from .timeline import TimelineCursor, parse_timeline
+
+ENGINES = ("kafka", "rabbitmq", "rocketmq")
+PROGRESS_ENGINES = ("kafka", "rocketmq")    # RabbitMQ has no progress API (dms-api.md §1.1)
+DEFAULT_USER_ID = "3df5acbc24a54fadb62a043c9000a307"
+
+InstanceKey = Tuple[str, str]
+
+
+@dataclass
+class Instance:
+    project_id: str
+    id: str
+    engine: str = "kafka"
+
+
+@dataclass
+class Task:
+    project_id: str
+    instance_id: str
+    id: str
+    name: str
+    user_name: str
+    user_id: str
+    params: str
+    cursor: TimelineCursor
+    visible_at: float
+    created_at: float
+    created_at_overridden: bool
+    progress: Any
+    seq: int                      # insertion order, breaks created_at ties (newer first)
+
+    def visible(self, now: float) -> bool:
+        return now >= self.visible_at
+
+    def render(self, status: Any) -> Dict[str, Any]:
+        updated = self.cursor.status_changed_at
+        if self.created_at_overridden:
+            # Keep updated_at >= created_at even when a test back-dates or forward-dates created_at.
+            updated = max(updated - self.visible_at + self.created_at, self.created_at)
+        return {
+            "id": self.id,
+            "name": self.name,
+            "user_name": self.user_name,
+            "user_id": self.user_id,
+            "params": self.params,
+            "status": status,
+            "created_at": iso_ms(self.created_at),
+            "updated_at": iso_ms(updated),
+        }
+
+
+def _params_string(raw: Any) -> str:
+    """params is a JSON *string* in the API (dms-api.md §1.3); dicts get serialised compactly."""
+    if raw is None:
+        return "{}"
+    if isinstance(raw, str):
+        return raw
+    return json.dumps(raw, separators=(",", ":"))
+
+
+def default_progress(status: Any, engine: str) -> Dict[str, Any]:
+    """Progress derived from the status when the task has no explicit `progress` data."""
+    if status == "SUCCESS":
+        percentage, remain, states = 100, 0, ["COMPLETED", "COMPLETED", "COMPLETED"]
+    elif status == "FAILED":
+        percentage, remain, states = 33, 0, ["COMPLETED", "FAILED", "WAITING"]
+    elif status == "EXECUTING":
+        percentage, remain, states = 50, 120, ["COMPLETED", "IN_PROGRESS", "WAITING"]
+    else:
+        percentage, remain, states = 0, 300, ["WAITING", "WAITING", "WAITING"]
+    names = ["prepare", "scale_out_brokers", "rebalance"] if engine == "kafka" else ["prepare", "scale_out", "verify"]
+    return {"progress_percentage": percentage, "remain_time": remain,
+            "step_list": [{"name": name, "statue": state} for name, state in zip(names, states)]}
+
+
+class TaskStore:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.instances: Dict[InstanceKey, Instance] = {}
+            self.tasks: Dict[InstanceKey, Dict[str, Task]] = {}
+            self._seq = 0
+
+    # --- instances -----------------------------------------------------------------------------
+    def ensure_instance(self, project_id: str, instance_id: str, engine: Optional[str] = None) -> Instance:
+        if engine is not None and engine not in ENGINES:
+            raise ValueError("engine must be one of %s" % ", ".join(ENGINES))
+        with self._lock:
+            key = (project_id, instance_id)
+            instance = self.instances.get(key)
+            if instance is None:
+                instance = Instance(project_id, instance_id, engine or "kafka")
+                self.instances[key] = instance
+                self.tasks[key] = {}
+            elif engine is not None:
+                instance.engine = engine
+            return instance
+
+    def instance(self, project_id: str, instance_id: str) -> Optional[Instance]:
+        with self._lock:
+            return self.instances.get((project_id, instance_id))
+
+    # --- tasks ---------------------------------------------------------------------------------
+    def create_task(self, spec: Dict[str, Any], now: float) -> Task:
+        """Create a task from the admin/seed form (see docs/emulator.md); raises ValueError on bad input."""
+        if not isinstance(spec, dict):
+            raise ValueError("task must be a JSON object")
+        allowed = {"project_id", "instance_id", "id", "name", "params", "user_name", "user_id", "timeline", "status",
+                   "engine", "appear_after", "progress", "created_at"}
+        unknown = set(spec) - allowed
+        if unknown:
+            raise ValueError("unknown task keys: %s" % ", ".join(sorted(unknown)))
+        instance_id = spec.get("instance_id")
+        if not instance_id or not isinstance(instance_id, str):
+            raise ValueError("instance_id is required")
+        project_id = spec.get("project_id") or DEFAULT_PROJECT_ID
+        phases = parse_timeline(spec.get("timeline", spec.get("status")))
+        appear_after = float(spec.get("appear_after") or 0)
+        if appear_after < 0:
+            raise ValueError("appear_after must be >= 0")
+        visible_at = now + appear_after
+        created_raw = spec.get("created_at")
+        created_at = parse_iso(created_raw) if created_raw else visible_at
+        progress = spec.get("progress")
+        if progress is not None and not isinstance(progress, dict):
+            raise ValueError("progress must be an object")
+        task_id = spec.get("id") or uuid.uuid4().hex
+        with self._lock:
+            instance = self.ensure_instance(project_id, instance_id, spec.get("engine"))
+            self._seq += 1
+            task = Task(
+                project_id=project_id, instance_id=instance.id, id=str(task_id),
+                name=spec.get("name") or "bindInstancePublicIp",
+                user_name=spec.get("user_name") or "paas_dms",
+                user_id=spec.get("user_id") or DEFAULT_USER_ID,
+                params=_params_string(spec.get("params")),
+                cursor=TimelineCursor(phases, visible_at),
+                visible_at=visible_at, created_at=created_at, created_at_overridden=bool(created_raw),
+                progress=progress, seq=self._seq,
+            )
+            self.tasks[(project_id, instance.id)][task.id] = task
+            return task
+
+    def peek(self, task: Task, now: float) -> Dict[str, Any]:
+        """The task as the API would show it, without using up a poll (admin views)."""
+        with self._lock:
+            return task.render(task.cursor.observe(now, count_poll=False))
+
+    def show(self, project_id: str, instance_id: str, task_id: str, now: float) -> Optional[Dict[str, Any]]:
+        """One GET of a task; counts as a poll. None when absent or not yet visible."""
+        with self._lock:
+            task = self.tasks.get((project_id, instance_id), {}).get(task_id)
+            if task is None or not task.visible(now):
+                return None
+            return task.render(task.cursor.observe(now, count_poll=True))
+
+    def list(self, project_id: str, instance_id: str, now: float, start: int, limit: int,
+             begin: Optional[float], end: Optional[float]) -> Tuple[int, List[Dict[str, Any]]]:
+        """Newest first, filtered on created_at; returns (total matching, page). Page members count a poll."""
+        with self._lock:
+            candidates = [t for t in self.tasks.get((project_id, instance_id), {}).values() if t.visible(now)]
+            if begin is not None:
+                candidates = [t for t in candidates if t.created_at >= begin]
+            if end is not None:
+                # end_time has second resolution: the whole second it names is included.
+                candidates = [t for t in candidates if t.created_at < end + 1]
+            candidates.sort(key=lambda t: (t.created_at, t.seq), reverse=True)
+            page = candidates[start - 1:start - 1 + limit]
+            return len(candidates), [t.render(t.cursor.observe(now, count_poll=True)) for t in page]
+
+    def delete(self, project_id: str, instance_id: str, task_id: str, now: float) -> bool:
+        with self._lock:
+            tasks = self.tasks.get((project_id, instance_id), {})
+            task = tasks.get(task_id)
+            if task is None or not task.visible(now):
+                return False
+            del tasks[task_id]
+            return True
+
+    def progress(self, project_id: str, instance_id: str, task_id: str, now: float) -> Optional[Dict[str, Any]]:
+        with self._lock:
+            task = self.tasks.get((project_id, instance_id), {}).get(task_id)
+            if task is None or not task.visible(now):
+                return None
+            status = task.cursor.observe(now, count_poll=False)
+            engine = self.instances[(project_id, instance_id)].engine
+            data = task.progress
+            if data and isinstance(data.get(status if isinstance(status, str) else ""), dict):
+                # Per-status form: {"EXECUTING": {...}, "SUCCESS": {...}}
+                return dict(data[status])
+            if data and ("step_list" in data or "progress_percentage" in data):
+                return dict(data)
+            return default_progress(status, engine)
+
+    def all_tasks(self, now: float) -> List[Dict[str, Any]]:
+        with self._lock:
+            out = []
+            for (project_id, instance_id), tasks in self.tasks.items():
+                for task in tasks.values():
+                    view = self.peek(task, now)
+                    view.update({"project_id": project_id, "instance_id": instance_id, "visible": task.visible(now)})
+                    out.append(view)
+            return out

@@ -1,0 +1,153 @@
+"""Helpers for tests: run the emulator as a subprocess and drive its admin API with stdlib urllib."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import ssl
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from typing import Any, Dict, List, Optional
+
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class EmulatorError(RuntimeError):
+    pass
+
+
+class EmulatorProcess:
+    """`with EmulatorProcess() as emu: emu.url` — a fresh emulator on a free loopback port."""
+
+    def __init__(self, tls: bool = False, seed: Optional[str] = None, cert_dir: Optional[str] = None,
+                 quiet: bool = True, start_timeout: float = 15.0, extra_args: Optional[List[str]] = None) -> None:
+        self.tls = tls
+        self.seed = seed
+        self.cert_dir = cert_dir
+        self.quiet = quiet
+        self.start_timeout = start_timeout
+        self.extra_args = list(extra_args or [])
+        self.url: Optional[str] = None
+        self.ca_path: Optional[str] = None
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> "EmulatorProcess":
+        args = [sys.executable, "-m", "dms_emulator", "--port", "0"]
+        if self.quiet:
+            args.append("--quiet")
+        if self.seed:
+            args += ["--seed", self.seed]
+        if self.tls:
+            args.append("--tls")
+            if self.cert_dir:
+                args += ["--cert-dir", self.cert_dir]
+        args += self.extra_args
+        env = dict(os.environ)
+        # Make the package importable regardless of the caller's PYTHONPATH.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in [_PACKAGE_PARENT, env.get("PYTHONPATH", "")] if p)
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=None, env=env, text=True)
+        lines: "queue.Queue[str]" = queue.Queue()
+
+        def _reader() -> None:
+            assert self.process is not None and self.process.stdout is not None
+            for line in self.process.stdout:
+                lines.put(line.rstrip("\n"))
+
+        threading.Thread(target=_reader, daemon=True).start()
+        try:
+            self.url = lines.get(timeout=self.start_timeout)
+            if self.tls:
+                ca_line = lines.get(timeout=self.start_timeout)
+                if not ca_line.startswith("ca: "):
+                    raise EmulatorError("unexpected second line: %r" % ca_line)
+                self.ca_path = ca_line[4:]
+        except queue.Empty:
+            self.stop()
+            raise EmulatorError("emulator did not print its URL within %.0fs" % self.start_timeout)
+        if not self.url.startswith(("http://", "https://")):
+            self.stop()
+            raise EmulatorError("unexpected first line: %r" % self.url)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> Optional[int]:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+        return self.process.returncode
+
+    def admin(self) -> "EmulatorAdmin":
+        assert self.url is not None
+        return EmulatorAdmin(self.url, ca_path=self.ca_path)
+
+    def __enter__(self) -> "EmulatorProcess":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+class EmulatorAdmin:
+    """Thin client for /_emulator/; every method returns the decoded JSON answer."""
+
+    def __init__(self, url: str, ca_path: Optional[str] = None, timeout: float = 10.0) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self._context = ssl.create_default_context(cafile=ca_path) if ca_path else None
+
+    def _call(self, method: str, path: str, payload: Optional[Any] = None) -> Any:
+        data = json.dumps(payload).encode("utf-8") if payload is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout, context=self._context) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as exc:
+            raise EmulatorError("%s %s -> %d %s" % (method, path, exc.code, exc.read().decode("utf-8", "replace")))
+        return json.loads(raw.decode("utf-8")) if raw else None
+
+    def create_task(self, **spec: Any) -> Dict[str, Any]:
+        return self._call("POST", "/_emulator/tasks", spec)
+
+    def tasks(self) -> List[Dict[str, Any]]:
+        return self._call("GET", "/_emulator/tasks")["tasks"]
+
+    def create_instance(self, instance_id: str, engine: str = "kafka", project_id: Optional[str] = None) -> Dict[str, Any]:
+        spec: Dict[str, Any] = {"instance_id": instance_id, "engine": engine}
+        if project_id:
+            spec["project_id"] = project_id
+        return self._call("POST", "/_emulator/instances", spec)
+
+    def add_fault(self, **spec: Any) -> Dict[str, Any]:
+        return self._call("POST", "/_emulator/faults", spec)
+
+    def faults(self) -> List[Dict[str, Any]]:
+        return self._call("GET", "/_emulator/faults")["faults"]
+
+    def clear_faults(self) -> Dict[str, Any]:
+        return self._call("DELETE", "/_emulator/faults")
+
+    def stats(self) -> Dict[str, Any]:
+        return self._call("GET", "/_emulator/stats")
+
+    def reset(self, keep_credentials: bool = False) -> Dict[str, Any]:
+        return self._call("POST", "/_emulator/reset", {"keep_credentials": keep_credentials})
+
+    def add_credentials(self, access_keys: Optional[List[Dict[str, Any]]] = None, projects: Optional[List[Dict[str, Any]]] = None,
+                        users: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+        return self._call("POST", "/_emulator/credentials",
+                          {"access_keys": access_keys or [], "projects": projects or [], "users": users or []})
+
+    def issue_token(self, **spec: Any) -> Dict[str, Any]:
+        return self._call("POST", "/_emulator/tokens", spec)
+
+    def health(self) -> Dict[str, Any]:
+        return self._call("GET", "/_emulator/health")
