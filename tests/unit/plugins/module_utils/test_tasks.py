@@ -284,3 +284,15 @@ def test_list_other_api_errors_propagate():
     with pytest.raises(DmsApiError) as info:
         DmsTaskApi(FakeClient(error), PROJECT, INSTANCE).list()
     assert info.value is error
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_to_api_time_out_of_range_offsets_fail_cleanly(value):
+    # Converting these to UTC leaves datetime's range: a ConfigurationError, not an OverflowError traceback.
+    with pytest.raises(ConfigurationError) as info:
+        to_api_time(value, "begin_time")
+    assert "'begin_time'" in str(info.value)
+
+
+def test_to_api_time_always_gives_fourteen_digits():
+    assert to_api_time("0999-01-01T00:00:00Z", "begin_time") == "09990101000000"
