@@ -246,11 +246,10 @@ def test_client_errors_are_not_retried_and_carry_the_details(server, make_client
     assert len(server.received) == 1
     assert pauses == []
     error = info.value
-    assert (error.status, error.error_code, error.error_msg, error.request_id) == (status, "DMS.00%d" % status, "nope %d" % status,
-                                                                                  "req-%d" % status)
+    expected = {"status": status, "error_code": "DMS.00%d" % status, "error_msg": "nope %d" % status, "request_id": "req-%d" % status}
+    assert (error.status, error.error_code, error.error_msg, error.request_id) == tuple(expected.values())
+    assert error.as_dict() == expected
     assert "req-%d" % status in str(error) and "HTTP %d" % status in str(error)
-    assert error.as_dict() == {"status": status, "error_code": "DMS.00%d" % status, "error_msg": "nope %d" % status,
-                               "request_id": "req-%d" % status}
 
 
 @pytest.mark.parametrize("body,code,msg", [
