@@ -31,8 +31,9 @@ HTML_503 = ("<html><head><title>503 Service Temporarily Unavailable</title></hea
 
 
 class Reply:
-    def __init__(self, status=200, body=OK_BODY, headers=None, delay=0.0):
+    def __init__(self, status=200, body=None, headers=None, delay=0.0):
         self.status = status
+        body = OK_BODY if body is None else body
         self.body = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
         self.headers = headers or {}
         self.delay = delay
@@ -386,8 +387,8 @@ def test_netrc_does_not_replace_the_authorization_header(server, make_client, tm
 
 def test_keep_alive_uses_one_connection(server, make_client):
     client = make_client(server.url)
-    for _ in range(4):
-        client.get_json(PATH)
+    for attempt in range(4):
+        client.get_json(PATH, query=[("start", str(attempt))])
     assert len(server.received) == 4
     assert server.connections == 1
     assert len({got["client"] for got in server.received}) == 1
