@@ -37,11 +37,14 @@ def validate_region(region: Optional[str], needed_for: str) -> str:
 def validate_base_url(url: str, option: str = "endpoint") -> str:
     """Return the URL without a trailing '/', or fail naming the option."""
     parts = urlsplit(url.strip())
+    if "@" in parts.netloc:
+        # Checked first, and the URL not echoed: user info may hold a password.
+        raise ConfigurationError("Option '%s' must not carry user info (user:password@); give only scheme, host, port and path." % option)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
             "Option '%s' must be an http:// or https:// URL such as https://dms.cn-north-4.myhuaweicloud.com, got %r." % (option, url))
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigurationError("Option '%s' must not carry a query, a fragment or user info; give only scheme, host, port and path." % option)
+    if parts.query or parts.fragment:
+        raise ConfigurationError("Option '%s' must not carry a query or a fragment; give only scheme, host, port and path." % option)
     try:
         parts.port  # pylint: disable=pointless-statement
     except ValueError:

@@ -132,16 +132,16 @@ class DmsHttpClient:
                     policy = policy.increment(method, full_url, response=raw_response.raw)
             except MaxRetryError:
                 if error is not None:
-                    raise DmsTransportError("%s (after %d retries)" % (_describe_transport_error(method, path, error), self.retries_done)) from None
-                raise self._api_error(method, path, raw_response) from None
+                    raise DmsTransportError("%s (after %d retries)" % (_describe_transport_error(method, url, error), self.retries_done)) from None
+                raise self._api_error(method, url, raw_response) from None
             pause = retry_after if retry_after is not None else max(policy.get_backoff_time(), BACKOFF_FACTOR)
             pause = min(pause, RETRY_AFTER_MAX)
             remaining = self._remaining(deadline)
             if remaining is not None and pause >= remaining:
                 # Sleeping would cross the deadline: report the failure we have now instead.
                 if error is not None:
-                    raise DeadlineExceeded(_describe_transport_error(method, path, error))
-                raise self._api_error(method, path, raw_response)
+                    raise DeadlineExceeded(_describe_transport_error(method, url, error))
+                raise self._api_error(method, url, raw_response)
             self.retries_done += 1
             if pause > 0:
                 self.sleep(pause)

@@ -62,7 +62,12 @@ def to_api_time(value: Optional[str], option: str) -> Optional[str]:
             % (option, text[:80])) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime(API_TIME_FORMAT)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ConfigurationError("Option '%s' is out of the supported date range: %r." % (option, text[:80])) from None
+    # Not strftime: '%Y' does not zero-pad years before 1000 on every platform, and the API needs 14 digits.
+    return "%04d%02d%02d%02d%02d%02d" % (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
 def decode_params(params: Any) -> Any:

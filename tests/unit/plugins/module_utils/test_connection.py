@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""connection_settings: every option check names the option and the fix, and no message or repr carries a secret."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from ansible_collections.hwcloud.dms.plugins.doc_fragments.auth import ModuleDocFragment
+from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
+from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, MAX_RETRIES, connection_settings
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
+
+AK = "HPUAEXAMPLEAK0000001"
+SK = "exampleSecretKey0123456789abcdefghijABCD"
+TOKEN = "EXAMPLE-SECURITY-TOKEN-0123456789"
+PROJECT = "0123456789abcdef0123456789abcdef"
+
+
+def params(**overrides):
+    base = {"access_key": AK, "secret_key": SK, "security_token": None, "region": "cn-north-4", "project_id": PROJECT, "endpoint": None,
+            "cloud": None, "validate_certs": True, "ca_path": None, "request_timeout": 30.0, "retries": 5}
+    base.update(overrides)
+    return base
+
+
+def config_error(**overrides):
+    with pytest.raises(ConfigurationError) as info:
+        connection_settings(params(**overrides))
+    message = str(info.value)
+    assert SK not in message and TOKEN not in message
+    return message
+
+
+def test_defaults():
+    settings = connection_settings(params())
+    assert settings.base_url == "https://dms.cn-north-4.myhuaweicloud.com"
+    assert settings.project_id == PROJECT
+    assert settings.verify is True
+    assert settings.request_timeout == 30.0
+    assert settings.retries == 5
+    assert settings.warnings == []
+    assert isinstance(settings.auth, AkSkAuth) and settings.auth.access_key == AK
+
+
+def test_none_timeout_and_retries_fall_back_to_defaults():
+    settings = connection_settings(params(request_timeout=None, retries=None))
+    assert (settings.request_timeout, settings.retries) == (30.0, 5)
+
+
+@pytest.mark.parametrize("overrides,missing", [
+    ({"access_key": None}, "access_key"),
+    ({"secret_key": None}, "secret_key"),
+    ({"secret_key": ""}, "secret_key"),
+    ({"access_key": None, "secret_key": None}, "access_key and secret_key"),
+])
+def test_missing_credentials_name_the_env_vars_and_never_the_secret(overrides, missing):
+    message = config_error(security_token=TOKEN, **overrides)
+    assert "Missing credentials: %s." % missing in message
+    for env in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"):
+        assert env in message
+
+
+def test_missing_project_id():
+    message = config_error(project_id=None)
+    assert "'project_id'" in message and "HW_PROJECT_ID" in message
+
+
+def test_bad_project_id():
+    assert "'project_id'" in config_error(project_id="../other")
+
+
+@pytest.mark.parametrize("endpoint", ["ftp://dms.example.com", "https://", "https://dms.example.com/?x=1", "dms.example.com"])
+def test_endpoint_validation_names_endpoint(endpoint):
+    assert "'endpoint'" in config_error(endpoint=endpoint)
+
+
+def test_endpoint_is_used_without_region():
+    settings = connection_settings(params(region=None, endpoint="http://127.0.0.1:8080/"))
+    assert settings.base_url == "http://127.0.0.1:8080"
+
+
+@pytest.mark.parametrize("region,cloud,url", [
+    ("cn-north-4", None, "https://dms.cn-north-4.myhuaweicloud.com"),
+    ("eu-west-101", None, "https://dms.eu-west-101.myhuaweicloud.eu"),
+    ("eu-de", "otc.t-systems.com", "https://dms.eu-de.otc.t-systems.com"),
+])
+def test_region_built_url(region, cloud, url):
+    assert connection_settings(params(region=region, cloud=cloud)).base_url == url
+
+
+def test_region_validation():
+    assert "'region'" in config_error(region=None)
+    assert "'region'" in config_error(region="CN North 4")
+    assert "'cloud'" in config_error(cloud="not a domain")
+
+
+@pytest.mark.parametrize("value", [0, -1, 3600.5, 86400])
+def test_request_timeout_bounds(value):
+    assert "'request_timeout'" in config_error(request_timeout=value)
+
+
+@pytest.mark.parametrize("value", [0.05, 1, 3600])
+def test_request_timeout_accepted(value):
+    assert connection_settings(params(request_timeout=value)).request_timeout == float(value)
+
+
+@pytest.mark.parametrize("value", [-1, MAX_RETRIES + 1, 100])
+def test_retries_bounds(value):
+    message = config_error(retries=value)
+    assert "'retries'" in message and str(MAX_RETRIES) in message
+
+
+@pytest.mark.parametrize("value", [0, MAX_RETRIES])
+def test_retries_accepted(value):
+    assert connection_settings(params(retries=value)).retries == value
+
+
+def test_ca_path_must_exist(tmp_path):
+    missing = str(tmp_path / "nope.pem")
+    message = config_error(ca_path=missing)
+    assert "'ca_path'" in message and missing in message
+    assert "'ca_path'" in config_error(ca_path=str(tmp_path))
+
+
+def test_ca_path_is_the_verify_value(tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    settings = connection_settings(params(ca_path=str(bundle)))
+    assert settings.verify == str(bundle)
+    assert settings.warnings == []
+
+
+def test_validate_certs_false_disables_verify_and_warns(tmp_path):
+    settings = connection_settings(params(validate_certs=False, ca_path=str(tmp_path / "ignored.pem")))
+    assert settings.verify is False
+    assert len(settings.warnings) == 1
+    assert "validate_certs is false" in settings.warnings[0] and "ca_path" in settings.warnings[0]
+
+
+def test_validate_certs_false_on_plain_http_does_not_warn():
+    settings = connection_settings(params(validate_certs=False, endpoint="http://127.0.0.1:8080"))
+    assert settings.verify is False
+    assert settings.warnings == []
+
+
+def test_auth_repr_never_holds_secret_or_token():
+    settings = connection_settings(params(security_token=TOKEN))
+    for text in (repr(settings.auth), str(settings.auth), repr(vars(settings))):
+        assert SK not in text and TOKEN not in text
+    assert AK in repr(settings.auth)
+
+
+def test_argument_spec_marks_secrets_no_log():
+    assert CONNECTION_ARGUMENT_SPEC["secret_key"]["no_log"] is True
+    assert CONNECTION_ARGUMENT_SPEC["security_token"]["no_log"] is True
+    assert CONNECTION_ARGUMENT_SPEC["access_key"]["no_log"] is False
+
+
+def test_argument_spec_matches_the_doc_fragment():
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    assert set(documented) == set(CONNECTION_ARGUMENT_SPEC)
+    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+        doc = documented[name]
+        assert doc["type"] == spec["type"], name
+        assert doc.get("default") == spec.get("default"), name
+        assert doc.get("aliases", []) == spec.get("aliases", []), name
+        for env in spec.get("fallback", (None, []))[1]:
+            assert "E(%s)" % env in " ".join(doc["description"]), (name, env)

@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""TaskWaiter under a fake clock: one deadline, clipped sleeps, transient vs fatal errors, the not-found grace."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
+    DmsApiError, DmsResponseError, DmsTransportError, TaskNotFoundError,
+)
+from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import (
+    TaskWaiter, WaitAborted, WaitTimeout, all_terminal, is_transient,
+)
+
+
+def task(status, task_id="t1"):
+    return {"id": task_id, "name": "bindInstancePublicIp", "status": status}
+
+
+class ScriptedRead:
+    """Returns (or raises) the scripted items in order, repeating the last; each read may cost clock time."""
+
+    def __init__(self, clock, script, cost=0.0):
+        self.clock = clock
+        self.script = list(script)
+        self.cost = cost
+        self.deadlines = []
+
+    def __call__(self, deadline):
+        self.deadlines.append(deadline)
+        item = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        self.clock.advance(self.cost)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+def api_error(status):
+    return DmsApiError("GET", "/v2/p/instances/i/tasks/t1", status, "APIGW.0000", "boom", "req-1")
+
+
+def make_waiter(clock, read, timeout=600.0, sleep_interval=5.0, warnings=None, **kwargs):
+    warn = warnings.append if warnings is not None else (lambda message: None)
+    return TaskWaiter(read, timeout, sleep_interval, clock=clock, sleep=clock.sleep, warn=warn, **kwargs)
+
+
+def test_created_executing_success_returns_attempts_and_elapsed(clock):
+    read = ScriptedRead(clock, [[task("CREATED")], [task("EXECUTING")], [task("SUCCESS")]], cost=0.5)
+    outcome = make_waiter(clock, read, timeout=60, sleep_interval=5).wait()
+    assert outcome.attempts == 3
+    assert outcome.tasks == [task("SUCCESS")]
+    assert clock.sleeps == [5.0, 5.0]
+    # three reads at 0.5 s each plus two 5 s pauses
+    assert outcome.elapsed == pytest.approx(11.5)
+    assert outcome.transient_errors == 0
+    assert outcome.last_error is None
+
+
+def test_already_terminal_returns_after_one_read_without_sleeping(clock):
+    read = ScriptedRead(clock, [[task("FAILED")]])
+    outcome = make_waiter(clock, read).wait()
+    assert outcome.attempts == 1
+    assert outcome.elapsed == 0
+    assert clock.sleeps == []
+
+
+def test_timeout_clips_last_sleep_and_never_exceeds_timeout(clock):
+    read = ScriptedRead(clock, [[task("EXECUTING")]])
+    with pytest.raises(WaitTimeout) as info:
+        make_waiter(clock, read, timeout=10, sleep_interval=4).wait()
+    assert clock.sleeps == [4.0, 4.0, 2.0]
+    outcome = info.value.outcome
+    assert outcome.attempts == 3
+    assert outcome.elapsed == pytest.approx(10.0)
+    assert outcome.elapsed <= 10.0
+    assert outcome.tasks == [task("EXECUTING")]
+    assert outcome.pending_statuses() == ["EXECUTING"]
+    assert "10.0 s" in str(info.value) and "3 reads" in str(info.value)
+
+
+def test_timeout_with_slow_reads_stays_within_timeout(clock):
+    # every read costs 3 s of the budget: 0 read->3, sleep 4 ->7, read ->10: no time left
+    read = ScriptedRead(clock, [[task("CREATED")]], cost=3.0)
+    with pytest.raises(WaitTimeout) as info:
+        make_waiter(clock, read, timeout=10, sleep_interval=4).wait()
+    assert clock.sleeps == [4.0]
+    assert info.value.outcome.attempts == 2
+    assert info.value.outcome.elapsed == pytest.approx(10.0)
+
+
+def test_sleep_is_clipped_to_the_time_left_after_a_slow_read(clock):
+    read = ScriptedRead(clock, [[task("CREATED")]], cost=2.5)
+    with pytest.raises(WaitTimeout):
+        make_waiter(clock, read, timeout=10, sleep_interval=4).wait()
+    # 0 ->2.5 sleep 4 ->6.5 ->9.0 sleep min(4, 1.0)
+    assert clock.sleeps == [4.0, pytest.approx(1.0)]
+    assert all(pause > 0 for pause in clock.sleeps)
+
+
+def test_deadline_passed_to_read_is_one_fixed_monotonic_deadline(clock):
+    start = clock.now
+    read = ScriptedRead(clock, [[task("CREATED")]] * 4 + [[task("SUCCESS")]], cost=1.25)
+    make_waiter(clock, read, timeout=100, sleep_interval=3).wait()
+    assert len(read.deadlines) == 5
+    assert set(read.deadlines) == {start + 100}
+
+
+def test_unknown_status_warns_exactly_once_and_keeps_polling(clock):
+    warnings = []
+    read = ScriptedRead(clock, [[task("MIGRATING")], [task("MIGRATING")], [task("MIGRATING")], [task("SUCCESS")]])
+    outcome = make_waiter(clock, read, warnings=warnings).wait()
+    assert outcome.attempts == 4
+    assert len(warnings) == 1
+    assert "MIGRATING" in warnings[0] and "t1" in warnings[0]
+
+
+def test_unknown_status_counts_as_pending_until_timeout(clock):
+    warnings = []
+    read = ScriptedRead(clock, [[task("WEIRD")]])
+    with pytest.raises(WaitTimeout) as info:
+        make_waiter(clock, read, timeout=10, sleep_interval=5, warnings=warnings).wait()
+    assert info.value.outcome.pending_statuses() == ["WEIRD"]
+    assert len(warnings) == 1
+
+
+@pytest.mark.parametrize("error", [api_error(429), api_error(503), api_error(500), api_error(502), api_error(504), api_error(408),
+                                   DmsTransportError("connection reset")], ids=lambda e: str(getattr(e, "status", "transport")))
+def test_transient_errors_are_counted_and_the_wait_goes_on(clock, error):
+    read = ScriptedRead(clock, [error, error, [task("SUCCESS")]])
+    outcome = make_waiter(clock, read).wait()
+    assert outcome.attempts == 3
+    assert outcome.transient_errors == 2
+    assert outcome.last_error is error
+    assert outcome.tasks == [task("SUCCESS")]
+
+
+def test_mixed_transient_errors_then_timeout_keep_the_last_error(clock):
+    transport = DmsTransportError("connection refused")
+    read = ScriptedRead(clock, [api_error(429), api_error(503), transport])
+    with pytest.raises(WaitTimeout) as info:
+        make_waiter(clock, read, timeout=20, sleep_interval=5).wait()
+    outcome = info.value.outcome
+    # reads at 0, 5, 10 and 15 s; the pause after the last one reaches the deadline
+    assert outcome.transient_errors == outcome.attempts == 4
+    assert outcome.last_error is transport
+    assert outcome.tasks == []
+
+
+@pytest.mark.parametrize("status", [400, 401, 403])
+def test_non_transient_api_error_aborts_at_once(clock, status):
+    error = api_error(status)
+    read = ScriptedRead(clock, [[task("CREATED")], error, [task("SUCCESS")]])
+    with pytest.raises(WaitAborted) as info:
+        make_waiter(clock, read).wait()
+    assert info.value.cause is error
+    assert str(info.value) == str(error)
+    assert info.value.outcome.attempts == 2
+    # the tasks of the last good read travel with the failure
+    assert info.value.outcome.tasks == [task("CREATED")]
+    assert clock.sleeps == [5.0]
+
+
+def test_response_error_aborts(clock):
+    error = DmsResponseError("not JSON")
+    read = ScriptedRead(clock, [error])
+    with pytest.raises(WaitAborted) as info:
+        make_waiter(clock, read).wait()
+    assert info.value.cause is error
+    assert info.value.outcome.attempts == 1
+    assert clock.sleeps == []
+
+
+def test_not_found_keeps_polling_for_the_grace_then_aborts(clock):
+    missing = TaskNotFoundError("Task t1 was not found")
+    read = ScriptedRead(clock, [missing])
+    with pytest.raises(WaitAborted) as info:
+        make_waiter(clock, read, timeout=600, sleep_interval=5).wait()
+    # reads at 0, 5, ... 30 s; the one at 30 s ends the 30 s grace
+    assert info.value.outcome.attempts == 7
+    assert info.value.outcome.elapsed == pytest.approx(30.0)
+    assert info.value.cause is missing
+    assert info.value.outcome.last_error is missing
+    assert sum(clock.sleeps) == pytest.approx(30.0)
+
+
+def test_not_found_then_found_resets_the_grace(clock):
+    missing = TaskNotFoundError("Task t1 was not found")
+    script = [missing] * 6 + [[task("CREATED")]] + [missing] * 6 + [[task("SUCCESS")]]
+    read = ScriptedRead(clock, script)
+    outcome = make_waiter(clock, read, timeout=600, sleep_interval=5).wait()
+    assert outcome.attempts == 14
+    assert outcome.tasks == [task("SUCCESS")]
+
+
+def test_not_found_grace_longer_than_timeout_ends_in_timeout(clock):
+    read = ScriptedRead(clock, [TaskNotFoundError("gone")])
+    with pytest.raises(WaitTimeout) as info:
+        make_waiter(clock, read, timeout=12, sleep_interval=5).wait()
+    assert isinstance(info.value.outcome.last_error, TaskNotFoundError)
+    assert info.value.outcome.elapsed == pytest.approx(12.0)
+
+
+def test_list_mode_empty_list_keeps_polling(clock):
+    read = ScriptedRead(clock, [[], [], [task("SUCCESS", "a"), task("FAILED", "b")]])
+    outcome = make_waiter(clock, read).wait()
+    assert outcome.attempts == 3
+    assert [t["id"] for t in outcome.tasks] == ["a", "b"]
+
+
+def test_list_mode_waits_for_every_task(clock):
+    read = ScriptedRead(clock, [[task("SUCCESS", "a"), task("EXECUTING", "b")], [task("SUCCESS", "a"), task("SUCCESS", "b")]])
+    outcome = make_waiter(clock, read).wait()
+    assert outcome.attempts == 2
+
+
+def test_all_terminal_and_is_transient():
+    assert all_terminal([]) is False
+    assert all_terminal([task("SUCCESS"), task("CANCELLED"), task("DELETED"), task("FAILED")]) is True
+    assert all_terminal([task("SUCCESS"), task("CREATED")]) is False
+    assert is_transient(api_error(429)) and is_transient(DmsTransportError("x"))
+    assert not is_transient(api_error(404)) and not is_transient(TaskNotFoundError("x"))
