@@ -11,7 +11,8 @@ rm -rf "$results" && mkdir -p "$results"
 coll=$("$root/tools/lay_collection.sh") || exit 1
 export ANSIBLE_COLLECTIONS_PATH="$root/build/collections"
 # Ansible must never pick up a user's collections or configuration instead of this tree.
-export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_CONFIG=/dev/null
+printf '[defaults]\n' >"$root/build/ansible.cfg"
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_CONFIG="$root/build/ansible.cfg"
 
 declare -a stage_names=() stage_status=()
 record() { stage_names+=("$1"); stage_status+=("$2"); }

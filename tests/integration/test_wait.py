@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+
 def test_wait_returns_the_task_after_it_flips_to_success(emulator, playbook, instance_id):
     begin = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
     emulator.admin.create_task(instance_id=instance_id, name="bindInstancePublicIp", params={"public_ip_address": "100.93.2.18"},
