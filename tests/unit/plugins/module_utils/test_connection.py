@@ -62,9 +62,16 @@ def test_missing_credentials_name_the_env_vars_and_never_the_secret(overrides, m
         assert env in message
 
 
-def test_missing_project_id():
-    message = config_error(project_id=None)
-    assert "'project_id'" in message and "HW_PROJECT_ID" in message
+def test_missing_project_id_without_region_names_both_fixes():
+    message = config_error(project_id=None, region=None, endpoint="http://127.0.0.1:8080")
+    assert "'project_id'" in message and "HW_PROJECT_ID" in message and "HW_REGION_NAME" in message
+
+
+def test_missing_project_id_is_looked_up_at_the_regional_iam():
+    settings = connection_settings(params(project_id=None))
+    assert settings.project_id is None
+    assert settings.iam_url == "https://iam.cn-north-4.myhuaweicloud.com"
+    assert settings.region == "cn-north-4"
 
 
 def test_bad_project_id():
