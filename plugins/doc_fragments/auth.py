@@ -115,8 +115,7 @@ notes:
   - "Authentication methods: AK/SK (O(access_key), O(secret_key), optionally O(security_token)), O(auth_token), or
     O(user_name)/O(password)/O(domain_name). Options given to the task (or through C(module_defaults)) beat environment variables:
     two methods given as options is an error. When only the environment holds several, AK/SK wins over E(HW_AUTH_TOKEN), which wins
-    over E(HW_USER_NAME)/E(HW_USER_PASSWORD), with a warning naming the ones ignored. An option whose value equals its environment
-    variable counts as coming from the environment."
+    over E(HW_USER_NAME)/E(HW_USER_PASSWORD), with a warning naming the ones ignored."
   - See C(docs/authentication.md) in the collection for which method to use when.
 requirements:
   - python >= 3.9

@@ -12,7 +12,7 @@ The option documentation lives once in plugins/doc_fragments/auth.py.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Collection, Mapping, Optional, Union
 
 from ansible.module_utils.basic import env_fallback
 
@@ -83,31 +83,34 @@ def _given(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _from_environment(params: dict[str, Any], environ: Mapping[str, str], name: str) -> bool:
-    """Whether the option's value is the one env_fallback took from the environment (the first of its variables that is set)."""
-    variables = CONNECTION_ARGUMENT_SPEC[name].get("fallback", (None, []))[1]
-    first = next((environ[variable] for variable in variables if variable in environ), None)
-    return first is not None and params.get(name) == first
+def explicit_options(raw_params: Mapping[str, Any]) -> set[str]:
+    """The connection options the task itself set (module_defaults included), by name, from the parameters before env_fallback."""
+    names = set()
+    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+        if any(raw_params.get(key) is not None for key in [name] + list(spec.get("aliases", []))):
+            names.add(name)
+    return names
 
 
-def choose_method(params: dict[str, Any], environ: Optional[Mapping[str, str]], warnings: list[str]) -> Optional[str]:
-    """The authentication method to use: explicit options beat the environment; the environment follows METHOD_SELECTORS' order.
+def choose_method(params: dict[str, Any], explicit: Optional[Collection[str]], warnings: list[str]) -> Optional[str]:
+    """The authentication method to use: options set in the task beat environment variables.
 
-    Two methods set explicitly (task options, module_defaults) are an error; when only the environment
-    names several, the first in precedence order wins and the others are named in a warning.
+    Two methods set in the task are an error. When only the environment names several, the first in
+    METHOD_SELECTORS' order wins and a warning names the others. ``explicit`` None counts every given
+    option as set in the task.
     """
-    environ = environ if environ is not None else {}
+    def is_explicit(name: str) -> bool:
+        return _given(params.get(name)) and (explicit is None or name in explicit)
+
     present = [method for method, selectors in METHOD_SELECTORS if any(_given(params.get(name)) for name in selectors)]
-    explicit = [method for method, selectors in METHOD_SELECTORS
-                if any(_given(params.get(name)) and not _from_environment(params, environ, name) for name in selectors)]
-    if len(explicit) > 1:
+    chosen = [method for method, selectors in METHOD_SELECTORS if any(is_explicit(name) for name in selectors)]
+    if len(chosen) > 1:
         raise ConfigurationError(
             "Options %s choose different authentication methods; set only one of: access_key/secret_key (AK/SK),"
             " auth_token, or user_name/password/domain_name." % " and ".join(
-                "/".join(name for name in METHOD_MEMBERS[method] if _given(params.get(name)) and not _from_environment(params, environ, name))
-                for method in explicit))
-    if explicit:
-        return explicit[0]
+                "/".join(name for name in METHOD_MEMBERS[method] if is_explicit(name)) for method in chosen))
+    if chosen:
+        return chosen[0]
     if len(present) > 1:
         warnings.append("The environment holds credentials for several authentication methods (%s); using %s, the first in the"
                         " documented precedence (AK/SK, then auth_token, then user_name/password). Set the method you want as"
@@ -115,10 +118,10 @@ def choose_method(params: dict[str, Any], environ: Optional[Mapping[str, str]], 
     return present[0] if present else None
 
 
-def connection_settings(params: dict[str, Any], environ: Optional[Mapping[str, str]] = None) -> ConnectionSettings:
-    """Check the connection options; ``environ`` (the module's os.environ) tells explicit options from env_fallback ones."""
+def connection_settings(params: dict[str, Any], explicit: Optional[Collection[str]] = None) -> ConnectionSettings:
+    """Check the connection options; ``explicit`` names those set in the task (see explicit_options), None means all given ones."""
     warnings: list[str] = []
-    method = choose_method(params, environ, warnings)
+    method = choose_method(params, explicit, warnings)
     auth: Optional[Union[AkSkAuth, TokenAuth]] = None
     password: Optional[PasswordCredentials] = None
     if method is None or method == AKSK:

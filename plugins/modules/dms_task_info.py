@@ -278,12 +278,10 @@ transient_errors:
   sample: 0
 """
 
-import os
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import Unsigned
-from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, connection_settings
+from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, connection_settings, explicit_options
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
 from ansible_collections.hwcloud.dms.plugins.module_utils._iam import complete_auth
@@ -313,8 +311,8 @@ def main() -> None:
 
     try:
         options = QueryOptions(module.params)
-        # os.environ tells options set in the task from those env_fallback filled in (explicit ones win).
-        settings = connection_settings(module.params, os.environ)
+        # The parameters as the task gave them (before env_fallback): options set there beat environment variables.
+        settings = connection_settings(module.params, explicit_options(_load_params()))
     except DmsError as err:
         module.fail_json(msg=str(err), **empty)
     for warning in settings.warnings:
