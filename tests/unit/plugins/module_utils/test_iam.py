@@ -12,8 +12,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth,
 from ansible_collections.hwcloud.dms.plugins.module_utils._connection import connection_settings
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
-from ansible_collections.hwcloud.dms.plugins.module_utils._iam import (IamError, IssuedToken, complete_auth, lookup_project_id,
-                                                                        password_token)
+from ansible_collections.hwcloud.dms.plugins.module_utils._iam import IamError, IssuedToken, complete_auth, lookup_project_id, password_token
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
