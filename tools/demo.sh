@@ -20,8 +20,8 @@ emulator_pid=
 watcher_pid=
 cleanup() {
   if [ -n "$watcher_pid" ]; then kill "$watcher_pid" 2>/dev/null || true; fi
-  if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
-    kill -TERM "$emulator_pid" 2>/dev/null || true
+  if [ -n "$emulator_pid" ]; then
+    kill -TERM "$emulator_pid" 2>/dev/null || true   # it may have stopped already, e.g. on the same Ctrl-C
     wait "$emulator_pid" 2>/dev/null || true
     echo "== Emulator stopped."
   fi

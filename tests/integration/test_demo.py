@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -15,10 +16,15 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _demo(tmp_path, collections_path):
+def _env(tmp_path, collections_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "HUAWEICLOUD_SDK_", "ANSIBLE_"))}
     env.update(DEMO_VENV_BIN=os.path.dirname(sys.executable), DEMO_COLLECTIONS_PATH=collections_path, TMPDIR=str(tmp_path))
-    done = subprocess.run([str(ROOT / "tools" / "demo.sh")], env=env, capture_output=True, text=True, timeout=180, check=False)
+    return env
+
+
+def _demo(tmp_path, collections_path):
+    done = subprocess.run([str(ROOT / "tools" / "demo.sh")], env=_env(tmp_path, collections_path), capture_output=True, text=True,
+                          timeout=180, check=False)
     url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", done.stdout)
     assert url, done.stdout + done.stderr
     return done, url.group(1)
@@ -33,10 +39,14 @@ def _refuses_connections(url):
     return False
 
 
-def test_demo_waits_for_the_binding_and_stops_the_emulator(tmp_path):
+def _collections():
     collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
     assert collections, "run through make test (it sets ANSIBLE_COLLECTIONS_PATH to the laid-out collection)"
-    done, url = _demo(tmp_path, collections)
+    return collections
+
+
+def test_demo_waits_for_the_binding_and_stops_the_emulator(tmp_path):
+    done, url = _demo(tmp_path, _collections())
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     task_id = re.search(r"the emulator's DMS now has task ([0-9a-f]{32})", out).group(1)
@@ -62,5 +72,28 @@ def test_demo_stops_the_emulator_when_the_playbook_fails(tmp_path):
     assert done.returncode != 0
     assert "hwcloud.dms.dms_task_info" in done.stdout + done.stderr    # Ansible could not resolve the module
     assert "Emulator stopped." in done.stdout
+    assert _refuses_connections(url)
+    assert not list(tmp_path.glob("hwcloud-dms-demo.*"))
+
+
+def test_ctrl_c_during_the_wait_stops_the_emulator(tmp_path):
+    # Ctrl-C in a terminal signals the whole foreground process group: the script, Ansible and the emulator.
+    demo = subprocess.Popen([str(ROOT / "tools" / "demo.sh")], env=_env(tmp_path, _collections()), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen = []
+    try:
+        for line in demo.stdout:
+            seen.append(line)
+            if line.startswith("TASK [Wait until DMS says the binding is done]"):
+                os.killpg(demo.pid, signal.SIGINT)
+                break
+        rest, _ = demo.communicate(timeout=60)
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+    out = "".join(seen) + rest
+    assert demo.returncode != 0, out
+    assert "bindInstancePublicIp SUCCESS" not in out and "Emulator stopped." in out, out
+    url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", out).group(1)
     assert _refuses_connections(url)
     assert not list(tmp_path.glob("hwcloud-dms-demo.*"))
