@@ -77,3 +77,9 @@ def playbook(emulator: Any, tmp_path: Path) -> PlaybookRunner:  # noqa: F811  py
 @pytest.fixture
 def instance_id() -> str:
     return INSTANCE
+
+
+@pytest.fixture
+def playbook_tls(emulator_tls: Any, tmp_path: Path) -> PlaybookRunner:  # noqa: F811  pylint: disable=redefined-outer-name
+    """The same runner, pointed at the HTTPS emulator (HW_DMS_ENDPOINT is its https:// URL)."""
+    return PlaybookRunner(emulator_tls, tmp_path)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-from conftest import PlaybookRunner
-
 TASK_ID = "c0ffee00c0ffee00c0ffee00c0ffee00"
 TIMELINE = [{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "polls": 1}, {"status": "SUCCESS"}]
 
@@ -41,11 +39,10 @@ def test_check_mode_reads_and_waits_like_a_normal_run(emulator, playbook, instan
     assert re.search(r"localhost\s+: ok=3\s+changed=0 ", runs["check"].stdout), runs["check"].stdout
 
 
-def test_tls_ca_path_default_verification_and_validate_certs_false(emulator_tls, tmp_path, instance_id):
+def test_tls_ca_path_default_verification_and_validate_certs_false(emulator_tls, playbook_tls, instance_id):
     assert emulator_tls.url.startswith("https://127.0.0.1:")
     task = emulator_tls.admin.create_task(instance_id=instance_id, name="bindInstancePublicIp", timeline="SUCCESS")
-    playbook = PlaybookRunner(emulator_tls, tmp_path)
-    run = playbook("tls.yml", {"task_id": task["id"], "ca_path": emulator_tls.ca_path})
+    run = playbook_tls("tls.yml", {"task_id": task["id"], "ca_path": emulator_tls.ca_path})
     assert run.returncode == 0, run
     saved = run.results["tls"]
 

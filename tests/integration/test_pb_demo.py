@@ -87,7 +87,7 @@ def test_ctrl_c_during_the_wait_stops_the_emulator(tmp_path):
             if line.startswith("TASK [Wait until DMS says the binding is done]"):
                 os.killpg(demo.pid, signal.SIGINT)
                 break
-        rest, _ = demo.communicate(timeout=60)
+        rest = demo.communicate(timeout=60)[0]
     finally:
         if demo.poll() is None:
             os.killpg(demo.pid, signal.SIGKILL)
