@@ -16,5 +16,9 @@ $(STAMP): requirements/test.txt
 test: venv
 	@./tools/test.sh
 
+# The README's first command: emulator on 127.0.0.1, a bindInstancePublicIp task, examples/wait_bind_public_ip.yml waits for it.
+demo: venv
+	@./tools/demo.sh
+
 clean:
 	rm -rf build $(VENV) .pytest_cache
