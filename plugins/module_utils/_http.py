@@ -23,7 +23,7 @@ from ._signer import QueryPairs, canonical_query
 
 try:
     import requests
-    from urllib3.exceptions import MaxRetryError
+    from urllib3.exceptions import InvalidHeader, MaxRetryError
     from urllib3.util.retry import Retry
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -128,7 +128,7 @@ class DmsHttpClient:
                 if error is not None:
                     policy = policy.increment(method, full_url, error=error)
                 else:
-                    retry_after = policy.get_retry_after(raw_response.raw) if policy.respect_retry_after_header else None
+                    retry_after = _retry_after(policy, raw_response)
                     policy = policy.increment(method, full_url, response=raw_response.raw)
             except MaxRetryError:
                 if error is not None:
@@ -181,6 +181,17 @@ class DmsHttpClient:
         code, message = _error_fields(getattr(response, "_dms_content", b""))
         path = url[len(self.base_url):] if url.startswith(self.base_url) else url
         return DmsApiError(method, path, response.status_code, code, message, response.headers.get("X-Request-Id"))
+
+
+def _retry_after(policy: "Retry", response: Any) -> Optional[float]:
+    """Seconds the server asked us to wait, or None; a malformed Retry-After is ignored, not a crash."""
+    if not policy.respect_retry_after_header:
+        return None
+    try:
+        seconds = policy.get_retry_after(response.raw)
+    except (InvalidHeader, ValueError, OverflowError):
+        return None
+    return None if seconds is None else max(float(seconds), 0.0)
 
 
 def _read_capped(response: Any, method: str, url: str) -> bytes:
