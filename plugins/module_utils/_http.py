@@ -15,6 +15,8 @@ which urllib3's own loop cannot do.
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 from typing import Any, Callable, Optional, Union
 
@@ -25,6 +27,7 @@ try:
     import requests
     from urllib3.exceptions import InvalidHeader, MaxRetryError
     from urllib3.util.retry import Retry
+    from urllib3.util.timeout import Timeout
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module with missing_required_lib
@@ -151,7 +154,11 @@ class DmsHttpClient:
         remaining = self._remaining(deadline)
         if remaining is not None and remaining <= 0:
             raise DeadlineExceeded("DMS API %s %s: the deadline passed before the request could be sent" % (method, url))
-        timeout = self.request_timeout if remaining is None else max(min(self.request_timeout, remaining), MIN_SOCKET_TIMEOUT)
+        # One budget for the whole attempt: connect, headers and body together (urllib3's ``total``),
+        # so neither a slow connect followed by a slow answer nor a dripping body can stretch it.
+        budget = self.request_timeout if remaining is None else max(min(self.request_timeout, remaining), MIN_SOCKET_TIMEOUT)
+        timeout = Timeout(connect=budget, read=budget, total=budget)
+        started = time.monotonic()
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         if self.project_id:
             headers["X-Project-Id"] = self.project_id
@@ -160,7 +167,7 @@ class DmsHttpClient:
         try:
             response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
                                             verify=self.verify, allow_redirects=False, stream=True)
-            content = _read_capped(response, method, url)
+            content = _read_capped(response, method, url, started + budget)
         except requests.exceptions.SSLError as err:
             raise DmsTransportError(_describe_transport_error(method, url, err)) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as err:
@@ -194,16 +201,47 @@ def _retry_after(policy: "Retry", response: Any) -> Optional[float]:
     return None if seconds is None else max(float(seconds), 0.0)
 
 
-def _read_capped(response: Any, method: str, url: str) -> bytes:
+def _abort_read(response: Any, fired: threading.Event) -> None:
+    """Watchdog: cut the socket under a body that is still arriving when the attempt's time is up."""
+    fired.set()
+    # http.client detaches the socket from the connection when the server says "Connection: close",
+    # so look for it under the response's file object first.
+    sock = getattr(getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    if sock is None:
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _read_capped(response: Any, method: str, url: str, attempt_deadline: float) -> bytes:
+    """The body, at most MAX_RESPONSE_BYTES, read before ``attempt_deadline`` (time.monotonic) or a ReadTimeout."""
+    fired = threading.Event()
+    watchdog = threading.Timer(max(attempt_deadline - time.monotonic(), 0.0), _abort_read, (response, fired))
+    watchdog.daemon = True
+    watchdog.start()
     chunks = []
     size = 0
-    for chunk in response.iter_content(chunk_size=65536):
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            response.close()
-            raise DmsResponseError("DMS API %s %s answered with a body over %d bytes; refusing to read it (a proxy or server fault)."
-                                   % (method, url, MAX_RESPONSE_BYTES))
-        chunks.append(chunk)
+    try:
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                response.close()
+                raise DmsResponseError("DMS API %s %s answered with a body over %d bytes; refusing to read it (a proxy or server fault)."
+                                       % (method, url, MAX_RESPONSE_BYTES))
+            chunks.append(chunk)
+            if fired.is_set():
+                break
+    except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        if not fired.is_set():
+            raise
+    finally:
+        watchdog.cancel()
+    if fired.is_set():
+        response.close()
+        raise requests.exceptions.ReadTimeout("the body was still arriving when the request's time was up")
     return b"".join(chunks)
 
 
