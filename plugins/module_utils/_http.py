@@ -15,6 +15,7 @@ which urllib3's own loop cannot do.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -46,6 +47,10 @@ RETRY_AFTER_MAX = 60.0
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 # A socket timeout below this is pointless and makes requests raise ValueError at 0.
 MIN_SOCKET_TIMEOUT = 0.05
+# Headers whose values are credentials: never echoed, even when a server quotes them back in an error.
+SECRET_HEADERS = frozenset(("x-security-token", "x-auth-token"))
+# The gateway's signature-mismatch message echoes its canonical request, signed header values included.
+_ECHOED_SECRET = re.compile(r"(x-security-token|x-auth-token):[^|\n]*", re.IGNORECASE)
 
 
 class DeadlineExceeded(DmsTransportError):
@@ -95,6 +100,7 @@ class DmsHttpClient:
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.requests_sent = 0
         self.retries_done = 0
+        self._secrets: set[str] = set()
 
     def close(self) -> None:
         self.session.close()
@@ -163,6 +169,7 @@ class DmsHttpClient:
         if self.project_id:
             headers["X-Project-Id"] = self.project_id
         headers = self.auth.headers(method, url, query, headers, payload)
+        self._secrets.update(value for name, value in headers.items() if name.lower() in SECRET_HEADERS and value)
         self.requests_sent += 1
         try:
             response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
@@ -187,7 +194,16 @@ class DmsHttpClient:
     def _api_error(self, method: str, url: str, response: Any) -> DmsApiError:
         code, message = _error_fields(getattr(response, "_dms_content", b""))
         path = url[len(self.base_url):] if url.startswith(self.base_url) else url
-        return DmsApiError(method, path, response.status_code, code, message, response.headers.get("X-Request-Id"))
+        return DmsApiError(method, path, response.status_code, code, self._redact(message), response.headers.get("X-Request-Id"))
+
+    def _redact(self, text: Optional[str]) -> Optional[str]:
+        """Hide credentials a server quoted back (the gateway echoes signed headers on a signature mismatch)."""
+        if not text:
+            return text
+        text = _ECHOED_SECRET.sub(lambda match: match.group(1) + ":<hidden>", text)
+        for secret in self._secrets:
+            text = text.replace(secret, "<hidden>")
+        return text
 
 
 def _retry_after(policy: "Retry", response: Any) -> Optional[float]:
