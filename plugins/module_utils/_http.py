@@ -51,6 +51,7 @@ MIN_SOCKET_TIMEOUT = 0.05
 SECRET_HEADERS = frozenset(("x-security-token", "x-auth-token"))
 # The gateway's signature-mismatch message echoes its canonical request, signed header values included.
 _ECHOED_SECRET = re.compile(r"(x-security-token|x-auth-token):[^|\n]*", re.IGNORECASE)
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 class DeadlineExceeded(DmsTransportError):
@@ -276,7 +277,12 @@ def _error_fields(content: bytes) -> tuple[Optional[str], Optional[str]]:
     try:
         data = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        text = " ".join(content[:200].decode("utf-8", "replace").split())
+        text = content[:2000].decode("utf-8", "replace")
+        title = _HTML_TITLE.search(text)
+        if title and title.group(1).strip():
+            # A proxy's HTML error page: its title says it all ("502 Bad Gateway"), the markup says nothing.
+            return None, "HTML error page: %s" % " ".join(title.group(1).split())[:200]
+        text = " ".join(text[:200].split())
         return None, ("non-JSON body: %s" % text) if text else None
     candidates = [data] + ([value for value in data.values() if isinstance(value, dict)] if isinstance(data, dict) else [])
     for item in candidates:
