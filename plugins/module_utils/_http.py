@@ -296,6 +296,9 @@ def _error_fields(content: bytes) -> tuple[Optional[str], Optional[str]]:
 
 
 def _describe_transport_error(method: str, url: str, err: BaseException) -> str:
+    if isinstance(err, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" not in str(err) and "certificate" not in str(err).lower():
+        return ("TLS handshake with the DMS API failed for %s %s: %s. Check that 'endpoint' uses the scheme the server speaks"
+                " (https:// only for a TLS port) and any proxy in between." % (method, url, _short(err)))
     if isinstance(err, requests.exceptions.SSLError):
         return ("TLS verification failed for DMS API %s %s: %s. Set 'ca_path' to the CA bundle that signed the server's"
                 " certificate, or (not recommended) validate_certs: false." % (method, url, _short(err)))
