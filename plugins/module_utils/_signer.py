@@ -43,8 +43,10 @@ def canonical_uri(path: str) -> str:
 
 
 def canonical_query(pairs: Iterable[Tuple[str, str]]) -> str:
-    encoded = sorted((_encode(str(key)), _encode(str(value))) for key, value in pairs)
-    return "&".join("%s=%s" % item for item in encoded)
+    # Sort the raw pairs, then encode (dms-api.md §4.1 step 6, as Huawei's SDK and the gateway do): sorting the
+    # encoded text puts e.g. '{' ('%7B') before 'start' and breaks the signature.
+    ordered = sorted((str(key), str(value)) for key, value in pairs)
+    return "&".join("%s=%s" % (_encode(key), _encode(value)) for key, value in ordered)
 
 
 def signable_headers(headers: Mapping[str, str]) -> dict[str, str]:
