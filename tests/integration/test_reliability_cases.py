@@ -459,7 +459,9 @@ def test_reliability_case(ctx: Context, case: Case) -> None:
     if case.bound is not None:
         overrun = result["elapsed"] - case.bound
         assert overrun <= 1.0, (overrun, result)
-        assert result["case_wall"] - ctx.baseline - case.bound <= 1.0, (result["case_wall"], ctx.baseline)
+        # The wall clock around the task also holds the module's start (Python, AnsiballZ, imports), which on this loaded
+        # 2-core machine varies by seconds between runs: recorded for the report, checked only against gross overruns.
+        assert result["case_wall"] - ctx.baseline - case.bound <= 1.0 + 4.0, (result["case_wall"], ctx.baseline)
         _record_overrun(case.id, case.bound, result, ctx.baseline)
     if case.check is not None:
         outcome = case.check(result, ctx)
