@@ -21,13 +21,13 @@ from dms_emulator.pytest_plugin import EmulatorHandle
 from dms_emulator.testing import EmulatorProcess
 
 
-
 def _harness() -> Any:
     """tests/integration/conftest.py as a module, for its PlaybookRunner."""
     spec = importlib.util.spec_from_file_location("reliability_secrets_harness", Path(__file__).with_name("conftest.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
 
 AK = "SECRETSAK00000000001"
 SK = "Sk-7q9ZpL2xV4nB8mW3-distinctive"
