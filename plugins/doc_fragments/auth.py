@@ -94,11 +94,14 @@ options:
   ca_path:
     description:
       - Path to a PEM bundle of CA certificates to trust instead of the system store, for a private CA or a TLS-intercepting proxy.
-      - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+      - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables
+        of the host the module runs on; an C(https://) endpoint is reached through the proxy with C(CONNECT), so
+        certificate checks still apply to the DMS API's certificate.
     type: path
   request_timeout:
     description:
-      - Timeout in seconds for each HTTP request (connect and each read).
+      - Timeout in seconds for each HTTP request attempt as a whole (connect, response headers and body together).
+        A body still arriving when the time is up is cut off and the attempt counts as a read timeout.
       - While waiting, every request timeout is also cut to the time left before O(wait_timeout).
     type: float
     default: 30

@@ -15,6 +15,9 @@ which urllib3's own loop cannot do.
 from __future__ import annotations
 
 import json
+import re
+import socket
+import threading
 import time
 from typing import Any, Callable, Optional, Union
 
@@ -23,8 +26,9 @@ from ._signer import QueryPairs, canonical_query
 
 try:
     import requests
-    from urllib3.exceptions import MaxRetryError
+    from urllib3.exceptions import InvalidHeader, MaxRetryError
     from urllib3.util.retry import Retry
+    from urllib3.util.timeout import Timeout
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module with missing_required_lib
@@ -43,6 +47,11 @@ RETRY_AFTER_MAX = 60.0
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 # A socket timeout below this is pointless and makes requests raise ValueError at 0.
 MIN_SOCKET_TIMEOUT = 0.05
+# Headers whose values are credentials: never echoed, even when a server quotes them back in an error.
+SECRET_HEADERS = frozenset(("x-security-token", "x-auth-token"))
+# The gateway's signature-mismatch message echoes its canonical request, signed header values included.
+_ECHOED_SECRET = re.compile(r"(x-security-token|x-auth-token):[^|\n]*", re.IGNORECASE)
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 class DeadlineExceeded(DmsTransportError):
@@ -92,6 +101,7 @@ class DmsHttpClient:
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.requests_sent = 0
         self.retries_done = 0
+        self._secrets: set[str] = set()
 
     def close(self) -> None:
         self.session.close()
@@ -128,7 +138,7 @@ class DmsHttpClient:
                 if error is not None:
                     policy = policy.increment(method, full_url, error=error)
                 else:
-                    retry_after = policy.get_retry_after(raw_response.raw) if policy.respect_retry_after_header else None
+                    retry_after = _retry_after(policy, raw_response)
                     policy = policy.increment(method, full_url, response=raw_response.raw)
             except MaxRetryError:
                 if error is not None:
@@ -151,16 +161,21 @@ class DmsHttpClient:
         remaining = self._remaining(deadline)
         if remaining is not None and remaining <= 0:
             raise DeadlineExceeded("DMS API %s %s: the deadline passed before the request could be sent" % (method, url))
-        timeout = self.request_timeout if remaining is None else max(min(self.request_timeout, remaining), MIN_SOCKET_TIMEOUT)
+        # One budget for the whole attempt: connect, headers and body together (urllib3's ``total``),
+        # so neither a slow connect followed by a slow answer nor a dripping body can stretch it.
+        budget = self.request_timeout if remaining is None else max(min(self.request_timeout, remaining), MIN_SOCKET_TIMEOUT)
+        timeout = Timeout(connect=budget, read=budget, total=budget)
+        started = time.monotonic()
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         if self.project_id:
             headers["X-Project-Id"] = self.project_id
         headers = self.auth.headers(method, url, query, headers, payload)
+        self._secrets.update(value for name, value in headers.items() if name.lower() in SECRET_HEADERS and value)
         self.requests_sent += 1
         try:
             response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
                                             verify=self.verify, allow_redirects=False, stream=True)
-            content = _read_capped(response, method, url)
+            content = _read_capped(response, method, url, started + budget)
         except requests.exceptions.SSLError as err:
             raise DmsTransportError(_describe_transport_error(method, url, err)) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as err:
@@ -180,19 +195,70 @@ class DmsHttpClient:
     def _api_error(self, method: str, url: str, response: Any) -> DmsApiError:
         code, message = _error_fields(getattr(response, "_dms_content", b""))
         path = url[len(self.base_url):] if url.startswith(self.base_url) else url
-        return DmsApiError(method, path, response.status_code, code, message, response.headers.get("X-Request-Id"))
+        return DmsApiError(method, path, response.status_code, code, self._redact(message), response.headers.get("X-Request-Id"))
+
+    def _redact(self, text: Optional[str]) -> Optional[str]:
+        """Hide credentials a server quoted back (the gateway echoes signed headers on a signature mismatch)."""
+        if not text:
+            return text
+        text = _ECHOED_SECRET.sub(lambda match: match.group(1) + ":<hidden>", text)
+        for secret in self._secrets:
+            text = text.replace(secret, "<hidden>")
+        return text
 
 
-def _read_capped(response: Any, method: str, url: str) -> bytes:
+def _retry_after(policy: "Retry", response: Any) -> Optional[float]:
+    """Seconds the server asked us to wait, or None; a malformed Retry-After is ignored, not a crash."""
+    if not policy.respect_retry_after_header:
+        return None
+    try:
+        seconds = policy.get_retry_after(response.raw)
+    except (InvalidHeader, ValueError, OverflowError):
+        return None
+    return None if seconds is None else max(float(seconds), 0.0)
+
+
+def _abort_read(response: Any, fired: threading.Event) -> None:
+    """Watchdog: cut the socket under a body that is still arriving when the attempt's time is up."""
+    fired.set()
+    # http.client detaches the socket from the connection when the server says "Connection: close",
+    # so look for it under the response's file object first.
+    sock = getattr(getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    if sock is None:
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _read_capped(response: Any, method: str, url: str, attempt_deadline: float) -> bytes:
+    """The body, at most MAX_RESPONSE_BYTES, read before ``attempt_deadline`` (time.monotonic) or a ReadTimeout."""
+    fired = threading.Event()
+    watchdog = threading.Timer(max(attempt_deadline - time.monotonic(), 0.0), _abort_read, (response, fired))
+    watchdog.daemon = True
+    watchdog.start()
     chunks = []
     size = 0
-    for chunk in response.iter_content(chunk_size=65536):
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            response.close()
-            raise DmsResponseError("DMS API %s %s answered with a body over %d bytes; refusing to read it (a proxy or server fault)."
-                                   % (method, url, MAX_RESPONSE_BYTES))
-        chunks.append(chunk)
+    try:
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                response.close()
+                raise DmsResponseError("DMS API %s %s answered with a body over %d bytes; refusing to read it (a proxy or server fault)."
+                                       % (method, url, MAX_RESPONSE_BYTES))
+            chunks.append(chunk)
+            if fired.is_set():
+                break
+    except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        if not fired.is_set():
+            raise
+    finally:
+        watchdog.cancel()
+    if fired.is_set():
+        response.close()
+        raise requests.exceptions.ReadTimeout("the body was still arriving when the request's time was up")
     return b"".join(chunks)
 
 
@@ -211,7 +277,12 @@ def _error_fields(content: bytes) -> tuple[Optional[str], Optional[str]]:
     try:
         data = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        text = " ".join(content[:200].decode("utf-8", "replace").split())
+        text = content[:2000].decode("utf-8", "replace")
+        title = _HTML_TITLE.search(text)
+        if title and title.group(1).strip():
+            # A proxy's HTML error page: its title says it all ("502 Bad Gateway"), the markup says nothing.
+            return None, "HTML error page: %s" % " ".join(title.group(1).split())[:200]
+        text = " ".join(text[:200].split())
         return None, ("non-JSON body: %s" % text) if text else None
     candidates = [data] + ([value for value in data.values() if isinstance(value, dict)] if isinstance(data, dict) else [])
     for item in candidates:
@@ -225,6 +296,9 @@ def _error_fields(content: bytes) -> tuple[Optional[str], Optional[str]]:
 
 
 def _describe_transport_error(method: str, url: str, err: BaseException) -> str:
+    if isinstance(err, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" not in str(err) and "certificate" not in str(err).lower():
+        return ("TLS handshake with the DMS API failed for %s %s: %s. Check that 'endpoint' uses the scheme the server speaks"
+                " (https:// only for a TLS port) and any proxy in between." % (method, url, _short(err)))
     if isinstance(err, requests.exceptions.SSLError):
         return ("TLS verification failed for DMS API %s %s: %s. Set 'ca_path' to the CA bundle that signed the server's"
                 " certificate, or (not recommended) validate_certs: false." % (method, url, _short(err)))

@@ -112,7 +112,8 @@ def filter_tasks(tasks: Iterable[dict[str, Any]], name: Optional[str] = None, la
 
 def _tasks_of(data: Any, method_path: str) -> list[dict[str, Any]]:
     if not isinstance(data, dict):
-        raise DmsResponseError("DMS API %s answered with %s instead of a JSON object." % (method_path, type(data).__name__))
+        what = "an empty body" if data is None else "a JSON %s" % type(data).__name__
+        raise DmsResponseError("DMS API %s answered with %s instead of a JSON object." % (method_path, what))
     tasks = data.get("tasks")
     if tasks is None:
         raise DmsResponseError("DMS API %s answered without a 'tasks' list (keys: %s)." % (method_path, ", ".join(sorted(data)) or "none"))

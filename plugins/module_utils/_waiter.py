@@ -126,5 +126,9 @@ class TaskWaiter:
             key = str(status)
             if status not in KNOWN_STATUSES and key not in self._warned_statuses:
                 self._warned_statuses.add(key)
+                if status is None:
+                    self.warn("Task %s has no 'status' in the API's answer; it is treated as still running and polled until"
+                              " it reports SUCCESS, FAILED, DELETED or CANCELLED." % task.get("id"))
+                    continue
                 self.warn("Task %s reports status %r, which this module does not know; it is treated as still running"
                           " and polled until it turns SUCCESS, FAILED, DELETED or CANCELLED." % (task.get("id"), status))

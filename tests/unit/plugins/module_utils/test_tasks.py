@@ -205,8 +205,8 @@ def test_show_other_api_errors_propagate(status):
     ({}, "without a 'tasks' list (keys: none)"),
     ({"tasks": {"id": "t1"}}, "'tasks' of type dict, expected a list"),
     ({"tasks": "t1"}, "'tasks' of type str, expected a list"),
-    ([{"id": "t1"}], "answered with list instead of a JSON object"),
-    (None, "answered with NoneType instead of a JSON object"),
+    ([{"id": "t1"}], "answered with a JSON list instead of a JSON object"),
+    (None, "answered with an empty body instead of a JSON object"),
     ({"tasks": ["t1"]}, "task that is not an object"),
 ])
 def test_show_malformed_bodies_raise_response_error(body, expected):
