@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: test venv demo clean
+.PHONY: test venv demo clean bench
 
 venv: $(STAMP)
 
@@ -15,6 +15,10 @@ $(STAMP): requirements/test.txt
 
 test: venv
 	@./tools/test.sh
+
+# Benchmark against the emulator; writes docs/performance.md. QUICK=1: fewer repetitions and sizes.
+bench: venv
+	$(VENV)/bin/python benchmarks/bench.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf build $(VENV) .pytest_cache
