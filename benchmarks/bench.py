@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -112,7 +111,7 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str
     """A GitHub-flavoured Markdown table; cells are str()-ed and '|' in them escaped."""
     def cell(value: Any) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for header in headers) + "|"]
     for row in rows:
         row = list(row)
         if len(row) != len(headers):
@@ -168,8 +167,8 @@ class NoDelayEmulator:
     def start(self) -> "NoDelayEmulator":
         env = dict(os.environ)
         env["PYTHONPATH"] = str(ROOT / "emulator")
-        self.process = subprocess.Popen([sys.executable, str(Path(__file__).resolve().parent / "emulator_nodelay.py"), "--port", "0", "--quiet"],  # pylint: disable=consider-using-with
-                                        stdout=subprocess.PIPE, env=env, text=True)
+        command = [sys.executable, str(Path(__file__).resolve().parent / "emulator_nodelay.py"), "--port", "0", "--quiet"]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, text=True)  # pylint: disable=consider-using-with
         self.url = self.process.stdout.readline().strip()
         if not self.url.startswith("http://"):
             self.stop()
@@ -193,7 +192,7 @@ def keepalive_rtt(url: str, reuse: bool, count: int = 30) -> float:
     parts = urllib.parse.urlsplit(url)
     samples = []
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    for _ in range(count):
+    for attempt in range(count):
         if not reuse:
             connection.close()
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
@@ -390,8 +389,8 @@ class Bench:
             module = {"name": "read", FQCN: {"instance_id": INSTANCE, "task_id": task_id}, "register": "r"}
         elif kind == "A":
             task_id = self.new_task([{"status": "CREATED", "polls": polls}, {"status": "SUCCESS"}])
-            module = {"name": "wait in module", FQCN: {"instance_id": INSTANCE, "task_id": task_id, "wait_for": True,
-                                                        "wait_sleep": sleep, "wait_timeout": 600}, "register": "r"}
+            options = {"instance_id": INSTANCE, "task_id": task_id, "wait_for": True, "wait_sleep": sleep, "wait_timeout": 600}
+            module = {"name": "wait in module", FQCN: options, "register": "r"}
         else:
             task_id = self.new_task([{"status": "CREATED", "polls": polls}, {"status": "SUCCESS"}])
             module = {"name": "until loop", FQCN: {"instance_id": INSTANCE, "task_id": task_id}, "register": "r",
@@ -460,7 +459,7 @@ class Bench:
     def one_forks(self, count: int, wait: bool) -> dict[str, Any]:
         self.admin.reset()
         timeline = [{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}] if wait else "SUCCESS"
-        ids = [self.new_task(timeline) for _ in range(count)]
+        ids = [self.new_task(timeline) for attempt in range(count)]
         inventory = self.work / ("inventory-%d.ini" % count)
         inventory.write_text("[all]\n" + "".join("h%03d ansible_connection=local task_id=%s\n" % (n, task_id) for n, task_id in enumerate(ids)),
                              encoding="utf-8")
@@ -473,7 +472,7 @@ class Bench:
 
     def one_async(self, count: int) -> dict[str, Any]:
         self.admin.reset()
-        ids = [self.new_task([{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}]) for _ in range(count)]
+        ids = [self.new_task([{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}]) for attempt in range(count)]
         plays = [{"name": "async", "hosts": "localhost", "gather_facts": False, "tasks": [
             {"name": "start", FQCN: {"instance_id": INSTANCE, "task_id": "{{ item }}", "wait_for": True, "wait_sleep": self.sleep, "wait_timeout": 600},
              "loop": "{{ bench_ids }}", "async": 900, "poll": 0, "register": "jobs"},
@@ -506,7 +505,7 @@ class Bench:
         reps = 3 if self.quick else 5
         env = dict(self.env)
         totals, runs = [], []
-        for _ in range(reps):
+        for attempt in range(reps):
             done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import " + MODULE], env=env, capture_output=True, text=True, check=True)
             entries = parse_importtime(done.stderr)
             total = next(e["cumulative"] for e in entries if e["name"] == MODULE)
@@ -524,7 +523,7 @@ class Bench:
         args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": {"instance_id": INSTANCE, "task_id": task_id}}), encoding="utf-8")
         probe = Path(__file__).resolve().parent / "start_probe.py"
         marks = []
-        for _ in range(reps):
+        for attempt in range(reps):
             done = run_measured([sys.executable, str(probe), MODULE, str(args_file)], env, self.keep)
             found = re.search(r"BENCH_START (\{.*\})", done.stderr)
             if done.returncode != 0 or not found:
@@ -533,11 +532,11 @@ class Bench:
             mark["process_wall"] = done.wall
             mark["process_cpu"] = done.cpu
             marks.append(mark)
-        bare = [run_measured([sys.executable, "-c", "pass"], env, self.keep).wall for _ in range(reps)]
+        bare = [run_measured([sys.executable, "-c", "pass"], env, self.keep).wall for attempt in range(reps)]
 
         # Per-poll CPU inside the module: CPU of a 200-poll wait minus a 0-poll read, over 200.
         per_poll = []
-        for _ in range(2 if self.quick else 3):
+        for attempt in range(2 if self.quick else 3):
             cpu = {}
             for polls in (0, 200):
                 self.admin.reset()
@@ -554,7 +553,7 @@ class Bench:
         self.admin.reset()
         task_id = self.new_task("SUCCESS")
         adhoc = []
-        for _ in range(reps):
+        for attempt in range(reps):
             run = run_measured([str(self.bin / "ansible"), "localhost", "-c", "local", "-i", "localhost,", "-m", FQCN, "-a",
                                 "instance_id=%s task_id=%s" % (INSTANCE, task_id)], self.env, self.keep)
             if run.returncode != 0:
@@ -712,7 +711,8 @@ class Bench:
             ["whole direct module run, 1 read (wall / CPU)", "%s / %s" % (fmt(start["probe_wall"] * 1000, digits=0), fmt(start["probe_cpu"] * 1000, digits=0))],
             ["per poll inside the module, CPU (200-poll wait - 0-poll read) / 200", fmt(start["per_poll_cpu"] * 1000, digits=1)],
             ["per poll inside the module, wall beyond the sleep", fmt((start["per_poll_wall"] - 0.001) * 1000, digits=1)],
-            ["`ansible localhost -m %s` (wall / CPU)" % FQCN, "%s / %s" % (fmt(start["adhoc_wall"] * 1000, digits=0), fmt(start["adhoc_cpu"] * 1000, digits=0))],
+            ["`ansible localhost -m %s` (wall / CPU)" % FQCN,
+             "%s / %s" % (fmt(start["adhoc_wall"] * 1000, digits=0), fmt(start["adhoc_cpu"] * 1000, digits=0))],
         ]
         top = [[e["name"], fmt(e["cumulative"] * 1000, digits=0)] for e in sorted(start["top_level"], key=lambda e: -e["cumulative"])[:8]]
         heavy = [[e["name"], fmt(e["self"] * 1000, digits=1), fmt(e["cumulative"] * 1000, digits=0)] for e in start["heaviest"]]
