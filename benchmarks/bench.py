@@ -562,7 +562,7 @@ class Bench:
         self.results["start"] = {
             "import_total": median(totals), "top_level": top_level, "heaviest": heaviest,
             "import_wall": median([m["imported"] for m in marks]), "to_connect": median([m["connect"] for m in marks]),
-            "to_connect_cpu": median([m["connect_cpu"] for m in marks]),
+            "to_connect_cpu": median([m["connect_cpu"] for m in marks]), "main_done": median([m["done"] for m in marks]),
             "probe_wall": median([m["process_wall"] for m in marks]), "probe_cpu": median([m["process_cpu"] for m in marks]),
             "bare_python": median(bare), "per_poll_cpu": median([p["cpu"] for p in per_poll]), "per_poll_wall": median([p["wall"] for p in per_poll]),
             "per_poll_connections": max(p["connections"] for p in per_poll), "per_poll_requests": per_poll[-1]["requests"],
@@ -708,7 +708,8 @@ class Bench:
             ["import of the module (inside a fresh interpreter, wall)", fmt(start["import_wall"] * 1000, digits=0)],
             ["import + argument parsing + client set-up, up to the first socket connect (wall)", fmt(start["to_connect"] * 1000, digits=0)],
             ["the same, process CPU (includes the interpreter start)", fmt(start["to_connect_cpu"] * 1000, digits=0)],
-            ["whole direct module run, 1 read (wall / CPU)", "%s / %s" % (fmt(start["probe_wall"] * 1000, digits=0), fmt(start["probe_cpu"] * 1000, digits=0))],
+            ["probe: `main()` done (1 read, `exit_json` written)", fmt(start["main_done"] * 1000, digits=0)],
+            ["whole direct module run, 1 read, to process exit (wall / CPU)", "%s / %s" % (fmt(start["probe_wall"] * 1000, digits=0), fmt(start["probe_cpu"] * 1000, digits=0))],
             ["per poll inside the module, CPU (200-poll wait - 0-poll read) / 200", fmt(start["per_poll_cpu"] * 1000, digits=1)],
             ["per poll inside the module, wall beyond the sleep", fmt((start["per_poll_wall"] - 0.001) * 1000, digits=1)],
             ["`ansible localhost -m %s` (wall / CPU)" % FQCN,
