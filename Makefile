@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: test venv demo clean
+.PHONY: test venv demo bench clean bench
 
 venv: $(STAMP)
 
@@ -19,6 +19,10 @@ test: venv
 # The README's first command: emulator on 127.0.0.1, a bindInstancePublicIp task, examples/wait_bind_public_ip.yml waits for it.
 demo: venv
 	@./tools/demo.sh
+
+# Benchmark against the emulator; writes docs/performance.md. QUICK=1: fewer repetitions and sizes.
+bench: venv
+	$(VENV)/bin/python benchmarks/bench.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf build $(VENV) .pytest_cache

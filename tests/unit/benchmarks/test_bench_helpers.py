@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark's pure helpers: percentiles, the overhead formula, ratios, verdicts, table and importtime parsing."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCH_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "bench.py"
+SPEC = importlib.util.spec_from_file_location("hwcloud_dms_bench", BENCH_PATH)
+bench = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(bench)
+
+
+def test_percentile_interpolates_like_numpy():
+    values = [5.0, 1.0, 3.0, 2.0, 4.0]
+    assert bench.percentile(values, 0) == 1.0
+    assert bench.percentile(values, 100) == 5.0
+    assert bench.percentile(values, 50) == 3.0
+    assert bench.percentile(values, 25) == 2.0
+    assert bench.percentile([1.0, 2.0], 95) == pytest.approx(1.95)
+    assert bench.percentile([7.0], 95) == 7.0
+
+
+def test_median_of_even_count_is_the_mean_of_the_middle_two():
+    assert bench.median([4.0, 1.0, 3.0, 2.0]) == 2.5
+
+
+@pytest.mark.parametrize("values, q", [([], 50), ([1.0], -1), ([1.0], 101)])
+def test_percentile_refuses_bad_input(values, q):
+    with pytest.raises(ValueError):
+        bench.percentile(values, q)
+
+
+def test_wait_overhead_subtracts_k_sleeps():
+    # 20 polls of 0.5 s: 10 s of the 12.5 s were pauses.
+    assert bench.wait_overhead(12.5, 20, 0.5) == pytest.approx(2.5)
+    assert bench.wait_overhead(3.0, 0, 0.5) == 3.0
+
+
+def test_ratio_is_none_when_undefined():
+    assert bench.ratio(10.0, 2.0) == 5.0
+    assert bench.ratio(10.0, 0.0) is None
+    assert bench.ratio(10.0, -1.0) is None
+    assert bench.ratio(None, 1.0) is None
+    assert bench.ratio(1.0, None) is None
+
+
+def test_verdict():
+    assert bench.verdict(12.0, 10, ">=") == "met"
+    assert bench.verdict(9.9, 10, ">=") == "MISSED"
+    assert bench.verdict(1, 1, "<=") == "met"
+    assert bench.verdict(2, 1, "<=") == "MISSED"
+    assert bench.verdict(None, 1, "<=") == "n/a"
+
+
+def test_concurrency_limit_ignores_a_negative_fork_overhead():
+    assert bench.concurrency_limit(14.0, 20.0) == 48.0
+    assert bench.concurrency_limit(14.0, -0.5) == 28.0
+
+
+def test_fmt():
+    assert bench.fmt(None) == "n/a"
+    assert bench.fmt(3) == "3"
+    assert bench.fmt(1.23456, " s") == "1.23 s"
+    assert bench.fmt(411.7, digits=0) == "412"
+
+
+def test_markdown_table_escapes_pipes_and_checks_widths():
+    table = bench.markdown_table(["a", "b"], [["x|y", 1], ["z", None]])
+    assert table.splitlines() == ["| a | b |", "|---|---|", "| x\\|y | 1 |", "| z | None |"]
+    with pytest.raises(ValueError):
+        bench.markdown_table(["a", "b"], [["only one"]])
+
+
+def test_parse_importtime_reads_self_cumulative_and_depth():
+    text = "\n".join([
+        "import time: self [us] | cumulative | imported package",
+        "import time:       176 |        176 |     _io",
+        "import time:      2601 |     157892 |   ansible.module_utils.basic",
+        "import time:     12874 |     280998 | ansible_collections.hwcloud.dms.plugins.modules.dms_task_info",
+        "something else",
+    ])
+    entries = bench.parse_importtime(text)
+    assert [e["name"] for e in entries] == ["_io", "ansible.module_utils.basic", "ansible_collections.hwcloud.dms.plugins.modules.dms_task_info"]
+    assert entries[1]["self"] == pytest.approx(0.002601)
+    assert entries[1]["cumulative"] == pytest.approx(0.157892)
+    assert [e["depth"] for e in entries] == [2, 1, 0]
+
+
+def test_seconds_marker_takes_the_last_value():
+    out = 'ok: [localhost] => {\n    "msg": "BENCH_TASK_SECONDS=1.5"\n}\n"msg": "BENCH_TASK_SECONDS=12.25"'
+    assert bench.seconds_marker(out, "BENCH_TASK_SECONDS") == 12.25
+    assert bench.seconds_marker("nothing", "BENCH_TASK_SECONDS") is None
+
+
+def test_iso_to_epoch_handles_the_api_format():
+    assert bench.iso_to_epoch("1970-01-01T00:00:01.500Z") == pytest.approx(1.5)
+    assert bench.iso_to_epoch("2020-06-15T08:55:53.606Z") == pytest.approx(1592211353.606)
