@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: test venv demo bench clean bench
+.PHONY: test venv demo bench clean
 
 venv: $(STAMP)
 

@@ -157,34 +157,6 @@ def concurrency_limit(wall_one: float, fork_overhead: float) -> float:
 # Process measurement
 # ------------------------------------------------------------------------------------------
 
-class NoDelayEmulator:
-    """Like dms_emulator.testing.EmulatorProcess, but started through benchmarks/emulator_nodelay.py."""
-
-    def __init__(self) -> None:
-        self.process: Any = None
-        self.url: Optional[str] = None
-
-    def start(self) -> "NoDelayEmulator":
-        env = dict(os.environ)
-        env["PYTHONPATH"] = str(ROOT / "emulator")
-        command = [sys.executable, str(Path(__file__).resolve().parent / "emulator_nodelay.py"), "--port", "0", "--quiet"]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, text=True)  # pylint: disable=consider-using-with
-        self.url = self.process.stdout.readline().strip()
-        if not self.url.startswith("http://"):
-            self.stop()
-            raise RuntimeError("the emulator did not start: %r" % self.url)
-        return self
-
-    def admin(self) -> Any:
-        from dms_emulator.testing import EmulatorAdmin  # pylint: disable=import-outside-toplevel
-        return EmulatorAdmin(self.url)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
 def keepalive_rtt(url: str, reuse: bool, count: int = 30) -> float:
     """Median seconds of one GET /_emulator/health, on one kept-alive connection or a new one each time."""
     import http.client  # pylint: disable=import-outside-toplevel
@@ -316,7 +288,7 @@ class Bench:
         (self.work / "tmp").mkdir(exist_ok=True)
         sys.path.insert(0, str(ROOT / "emulator"))
         from dms_emulator.testing import EmulatorProcess  # pylint: disable=import-outside-toplevel
-        self.emu = EmulatorProcess(tls=False) if self.args.stock_emulator else NoDelayEmulator()
+        self.emu = EmulatorProcess(tls=False)
         self.emu.start()
         self.admin = self.emu.admin()
         self.rtt = {"keep-alive": keepalive_rtt(self.emu.url, reuse=True), "new connection each": keepalive_rtt(self.emu.url, reuse=False)}
@@ -589,7 +561,6 @@ class Bench:
                 ("Python", platform.python_version()), ("ansible-core", core[0] if core else "unknown"),
                 ("load average at the end", load), ("mode", "QUICK (fewer repetitions)" if self.quick else "full"),
                 ("subreaper (async CPU collected)", str(self.subreaper)),
-                ("emulator", "stock" if self.args.stock_emulator else "with TCP_NODELAY (benchmarks/emulator_nodelay.py)"),
                 ("emulator GET round trip, kept-alive / new connection each",
                  "%.1f ms / %.1f ms" % (self.rtt["keep-alive"] * 1000, self.rtt["new connection each"] * 1000))]
 
@@ -798,7 +769,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--detect-runs", type=int, help="detection runs per wait_sleep (default 20, quick 8)")
     parser.add_argument("--detect-sleeps", type=float, nargs="*", help="wait_sleep values for detection (default 0.5 2.0; quick 0.5)")
     parser.add_argument("--sections", nargs="*", default=["start", "ab", "detection", "concurrency"], choices=["start", "ab", "detection", "concurrency"])
-    parser.add_argument("--stock-emulator", action="store_true", help="run the emulator without TCP_NODELAY (see emulator_nodelay.py)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"), help="where to write the report ('-' for stdout only)")
     args = parser.parse_args(argv)
     if args.counts and 1 not in args.counts:

@@ -32,6 +32,9 @@ class EmulatorServer(ThreadingHTTPServer):
         sock, addr = super().get_request()
         # Count every accepted TCP connection: the benchmark asserts that clients reuse them.
         self.emulator.stats.bump("connections")
+        # The handler sends headers and body separately; without TCP_NODELAY, Nagle's algorithm holds the body
+        # until the client's delayed ACK (~40 ms per keep-alive request). Real gateways (nginx) send at once.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context is not None:
             # Handshake lazily in the worker thread so that one slow client cannot block accept().
             sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
