@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: test venv demo clean
+.PHONY: test venv demo clean lint docs
 
 venv: $(STAMP)
 
@@ -15,6 +15,14 @@ $(STAMP): requirements/test.txt
 
 test: venv
 	@./tools/test.sh
+
+# Changelog, docs and ansible-lint checks, the Galaxy artifact with galaxy-importer, the docs build (make test runs it too).
+lint: venv
+	@./tools/lint.sh
+
+# The antsibull-docs HTML site: docs/build/build/html/index.html
+docs: venv
+	@./tools/docs.sh
 
 clean:
 	rm -rf build $(VENV) .pytest_cache
