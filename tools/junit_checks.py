@@ -18,7 +18,7 @@ def main() -> int:
     suite = ET.Element("testsuite", name=suite_name, tests=str(len(checks)))
     failures = 0
     for check in checks:
-        name, _, rest = check.partition("=")
+        name, rest = check.split("=", 1)
         code, seconds, log = rest.split(":", 2)
         case = ET.SubElement(suite, "testcase", classname=suite_name, name=name, time=seconds)
         if int(code) != 0:
