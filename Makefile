@@ -16,6 +16,10 @@ $(STAMP): requirements/test.txt
 test: venv
 	@./tools/test.sh
 
+# The README's first command: emulator on 127.0.0.1, a bindInstancePublicIp task, examples/wait_bind_public_ip.yml waits for it.
+demo: venv
+	@./tools/demo.sh
+
 # Changelog, docs and ansible-lint checks, the Galaxy artifact with galaxy-importer, the docs build (make test runs it too).
 lint: venv
 	@./tools/lint.sh

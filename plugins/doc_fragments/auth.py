@@ -11,7 +11,8 @@ class ModuleDocFragment:
 options:
   access_key:
     description:
-      - Access key ID (AK) of the Huawei Cloud account or IAM user.
+      - Access key ID (AK) of the Huawei Cloud account or IAM user. With O(secret_key), one of the three authentication methods
+        (AK/SK, O(auth_token), O(user_name)/O(password)); see the notes for which one is used when several are set.
       - If not set, the value of the E(HW_ACCESS_KEY) environment variable is used, then E(HUAWEICLOUD_SDK_AK).
     type: str
     aliases: [ak]
@@ -27,6 +28,30 @@ options:
         C(X-Security-Token) header.
       - If not set, the value of E(HW_SECURITY_TOKEN) is used, then E(HUAWEICLOUD_SDK_SECURITY_TOKEN).
     type: str
+  auth_token:
+    description:
+      - An IAM token (from C(POST /v3/auth/tokens), its C(X-Subject-Token) header), sent as the C(X-Auth-Token) header instead of
+        signing requests with an AK/SK. Use it when another tool already holds a token.
+      - Tokens last 24 hours and are scoped to one project; the module fails with a hint to renew it when the API says it expired.
+      - If not set, the value of E(HW_AUTH_TOKEN) is used.
+    type: str
+  user_name:
+    description:
+      - Name of an IAM user whose password is exchanged for a token (C(POST {iam_endpoint}/v3/auth/tokens)) once per module run.
+      - Requires O(password) and O(domain_name). The token is scoped to O(project_id) if set, else to the project named O(region),
+        whose ID then comes from the token, so no project lookup follows.
+      - If not set, the value of E(HW_USER_NAME) is used.
+    type: str
+  password:
+    description:
+      - Password of O(user_name). Sent only to IAM, in the body of the token request; never logged or returned.
+      - If not set, the value of E(HW_USER_PASSWORD) is used.
+    type: str
+  domain_name:
+    description:
+      - Account (domain) name that O(user_name) belongs to, needed with O(user_name) and O(password). Ignored by the other methods.
+      - If not set, the value of E(HW_DOMAIN_NAME) is used.
+    type: str
   region:
     description:
       - Region of the DMS instance, for example V(cn-north-4) or V(eu-west-101).
@@ -37,12 +62,22 @@ options:
     description:
       - ID of the project (region) the DMS instance belongs to.
       - If not set, the value of E(HW_PROJECT_ID) is used, then E(HUAWEICLOUD_SDK_PROJECT_ID).
+      - If still not set, it is looked up once per run with C(GET {iam_endpoint}/v3/projects?name={region}), authenticated like the
+        DMS calls (with O(user_name)/O(password), the token's project is used instead). The module fails when no project or several
+        projects carry the region's name; then set O(project_id).
     type: str
   endpoint:
     description:
       - Base URL of the DMS API, overriding the one built from O(region) and O(cloud).
       - Use it for Open Telekom Cloud, private clouds and the bundled emulator, for example V(http://127.0.0.1:8080).
       - If not set, the value of E(HW_DMS_ENDPOINT) is used; without either, the URL is C(https://dms.<region>.<cloud>).
+    type: str
+  iam_endpoint:
+    description:
+      - Base URL of IAM, used to look up O(project_id) and to exchange O(user_name)/O(password) for a token.
+      - For private clouds and the bundled emulator. A trailing C(/v3), as in Terraform's E(HW_AUTH_URL), is accepted and dropped.
+      - If not set, the value of E(HW_AUTH_URL) is used, then E(HUAWEICLOUD_SDK_IAM_ENDPOINT); without any, the URL is
+        C(https://iam.<region>.<cloud>).
     type: str
   cloud:
     description:
@@ -77,6 +112,11 @@ options:
     default: 5
 notes:
   - Credentials are marked C(no_log); they never appear in results, warnings or error messages, including those read from the environment.
+  - "Authentication methods: AK/SK (O(access_key), O(secret_key), optionally O(security_token)), O(auth_token), or
+    O(user_name)/O(password)/O(domain_name). Options given to the task (or through C(module_defaults)) beat environment variables:
+    two methods given as options is an error. When only the environment holds several, AK/SK wins over E(HW_AUTH_TOKEN), which wins
+    over E(HW_USER_NAME)/E(HW_USER_PASSWORD), with a warning naming the ones ignored."
+  - See C(docs/authentication.md) in the collection for which method to use when.
 requirements:
   - python >= 3.9
   - requests

@@ -59,3 +59,14 @@ def dms_endpoint(region: Optional[str], cloud: Optional[str] = None, endpoint: O
     if cloud and not CLOUD_PATTERN.match(cloud):
         raise ConfigurationError("Option 'cloud' must be a domain name such as myhuaweicloud.com, got %r." % cloud)
     return "https://dms.%s.%s" % (region, cloud_for_region(region, cloud))
+
+
+def iam_endpoint(region: Optional[str], cloud: Optional[str] = None, endpoint: Optional[str] = None) -> str:
+    """Base URL of IAM: the given one (a trailing /v3, as in Terraform's HW_AUTH_URL, is dropped), else https://iam.{region}.{cloud}."""
+    if endpoint:
+        url = validate_base_url(endpoint, "iam_endpoint")
+        return url[:-3] if url.endswith("/v3") else url
+    region = validate_region(region, "to reach IAM when 'iam_endpoint' is not set (project_id lookup or user_name/password)")
+    if cloud and not CLOUD_PATTERN.match(cloud):
+        raise ConfigurationError("Option 'cloud' must be a domain name such as myhuaweicloud.com, got %r." % cloud)
+    return "https://iam.%s.%s" % (region, cloud_for_region(region, cloud))

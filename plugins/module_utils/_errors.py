@@ -37,7 +37,7 @@ class DmsApiError(DmsError):
     def _message(self) -> str:
         detail = " ".join(part for part in (self.error_code, self.error_msg) if part) or "no error details in the body"
         request_id = " (X-Request-Id: %s)" % self.request_id if self.request_id else ""
-        hint = _HINTS.get(self.status, "")
+        hint = token_hint(self.status, self.error_code, self.error_msg) or _HINTS.get(self.status, "")
         return "DMS API %s %s failed with HTTP %d: %s%s%s" % (self.method, self.path, self.status, detail, request_id, hint)
 
     @property
@@ -54,6 +54,27 @@ _HINTS = {
     403: ". The credentials lack permission dms:instance:getBackgroundTask on this project.",
     429: ". The API gateway is throttling this account; raise 'retries' or 'wait_sleep'.",
 }
+
+
+# What the gateway says about a bad token (shared/dms-api.md §2.2): APIGW.0301 texts and DMS's 102401xx codes.
+_EXPIRED_TOKEN_TEXTS = ("token expires", "token expired", "decrypt token fail", "invalid token")
+_EXPIRED_TOKEN_CODES = ("DMS.10240101", "DMS.10240102", "10240101", "10240102")
+_TOKEN_PROJECT_CODES = ("DMS.10240104", "10240104")
+
+
+def token_hint(status: int, error_code: Optional[str], error_msg: Optional[str]) -> str:
+    """A fix for a 401 caused by the IAM token; empty for any other error."""
+    if status != 401:
+        return ""
+    text = (error_msg or "").lower()
+    if error_code in _TOKEN_PROJECT_CODES:
+        return (". The IAM token is scoped to another project than project_id: get a token for this project"
+                " (or leave project_id unset so it is looked up for the region).")
+    if error_code in _EXPIRED_TOKEN_CODES or any(part in text for part in _EXPIRED_TOKEN_TEXTS):
+        return (". The IAM token has expired or is invalid (tokens last 24 hours and die when the user's password or keys change):"
+                " get a new one with POST /v3/auth/tokens and set auth_token (HW_AUTH_TOKEN) again, or give user_name,"
+                " password and domain_name so the module gets a fresh token on every run.")
+    return ""
 
 
 class DmsResponseError(DmsError):

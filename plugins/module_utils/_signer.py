@@ -43,8 +43,10 @@ def canonical_uri(path: str) -> str:
 
 
 def canonical_query(pairs: Iterable[Tuple[str, str]]) -> str:
-    encoded = sorted((_encode(str(key)), _encode(str(value))) for key, value in pairs)
-    return "&".join("%s=%s" % item for item in encoded)
+    # Sort the raw pairs, then encode: Huawei's SDK signer does it in this order, and the two orders
+    # differ when encoding reorders characters (for example 'a.' < 'a/' but 'a%2F' < 'a.').
+    ordered = sorted((str(key), str(value)) for key, value in pairs)
+    return "&".join("%s=%s" % (_encode(key), _encode(value)) for key, value in ordered)
 
 
 def signable_headers(headers: Mapping[str, str]) -> dict[str, str]:

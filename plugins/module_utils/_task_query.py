@@ -10,6 +10,7 @@ import time
 from typing import Any, Callable, Optional
 
 from ._errors import ConfigurationError, DmsError
+from ._progress import ProgressReader
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time, validate_id
 from ._waiter import TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout
 
@@ -30,6 +31,7 @@ class QueryOptions:
         self.wait_timeout = int(params["wait_timeout"]) if params.get("wait_timeout") is not None else 600
         self.wait_sleep = float(params["wait_sleep"]) if params.get("wait_sleep") is not None else 5.0
         self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
+        self.include_progress = bool(params.get("include_progress"))
 
         if self.task_id:
             given = [option for option in LIST_ONLY_OPTIONS if params.get(option)]
@@ -79,13 +81,18 @@ class TaskQuery:
         self.warn = warn
         self.clock = clock
         self.sleep = sleep
+        self.progress = ProgressReader(api, warn) if options.include_progress else None
 
     def read(self, deadline: Optional[float] = None) -> list[dict[str, Any]]:
         options = self.options
         if options.task_id:
-            return [self.api.show(options.task_id, deadline=deadline)]
-        tasks = self.api.list(options.begin_time, options.end_time, deadline=deadline)
-        return filter_tasks(tasks, name=options.name, latest=options.latest)
+            tasks = [self.api.show(options.task_id, deadline=deadline)]
+        else:
+            tasks = filter_tasks(self.api.list(options.begin_time, options.end_time, deadline=deadline), name=options.name, latest=options.latest)
+        if self.progress is not None:
+            # After every status read, so a wait (even one that times out) returns the latest progress seen.
+            self.progress.attach(tasks, deadline=deadline)
+        return tasks
 
     def run(self) -> dict[str, Any]:
         if not self.options.wait_for:

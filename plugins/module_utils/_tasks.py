@@ -145,6 +145,14 @@ class DmsTaskApi:
         match = [task for task in tasks if task.get("id") == task_id] or tasks[:1]
         return match[0]
 
+    def progress(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
+        """GET .../tasks/{task_id}/progress (Kafka and RocketMQ; RabbitMQ answers 404): the API's object, keys as sent."""
+        path = "%s/%s/progress" % (self.base_path, quote(task_id, safe=""))
+        response = self.client.get_json(path, deadline=deadline)
+        if not isinstance(response.data, dict):
+            raise DmsResponseError("DMS API GET %s answered with %s instead of a JSON object." % (path, type(response.data).__name__))
+        return response.data
+
     def list(self, begin_time: Optional[str] = None, end_time: Optional[str] = None,
              deadline: Optional[float] = None) -> list[dict[str, Any]]:
         """Every task of the instance in the window, following start/limit pages."""

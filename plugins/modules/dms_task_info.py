@@ -16,7 +16,9 @@ description:
     Without it, lists the instance's tasks, reading every page, optionally filtered by O(name), a time window and O(latest).
   - With O(wait_for=true), polls until every returned task is in a terminal status (V(SUCCESS), V(FAILED), V(DELETED)
     or V(CANCELLED)), within O(wait_timeout) seconds, on one kept-alive HTTPS connection.
-  - Requests are signed with the access key and secret key (SDK-HMAC-SHA256), as Huawei's SDKs do.
+  - Requests are signed with the access key and secret key (SDK-HMAC-SHA256), as Huawei's SDKs do, or carry an IAM token
+    (O(auth_token), or one obtained for O(user_name) and O(password)).
+  - Without O(project_id), the project ID is looked up once per run from O(region) through IAM.
 author:
   - hwcloud.dms maintainers (@hwcloud-ansible)
 options:
@@ -79,6 +81,16 @@ options:
         (V(FAILED), V(DELETED), V(CANCELLED)). The tasks are returned either way.
     type: bool
     default: true
+  include_progress:
+    description:
+      - Add each returned task's RV(tasks[].progress) from C(GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress).
+      - Only Kafka and RocketMQ instances report progress. Where the API answers not-found (RabbitMQ), the module warns once,
+        stops asking, and returns the tasks without RV(tasks[].progress).
+      - With O(wait_for=true), progress is read after every status read, so the returned progress is the latest, also when
+        the wait times out. That is one extra request per poll for each returned task still running (one per poll with
+        O(task_id) or O(latest=true)); a finished task's progress is read once.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - hwcloud.dms.auth
   - ansible.builtin.action_common_attributes
@@ -145,6 +157,18 @@ EXAMPLES = r"""
         begin_time: "2024-01-08T00:00:00Z"
       register: listing
 
+- name: Authenticate as an IAM user and let the module find the project ID of the region
+  hwcloud.dms.dms_task_info:
+    region: cn-north-4
+    user_name: "{{ iam_user }}"
+    password: "{{ iam_password }}"
+    domain_name: "{{ account_name }}"
+    instance_id: "{{ kafka_instance_id }}"
+    task_id: "{{ job_id }}"
+    include_progress: true
+    wait_for: true
+  register: scale_out
+
 - name: Wait, but keep going when the task fails
   hwcloud.dms.dms_task_info:
     instance_id: "{{ instance_id }}"
@@ -193,6 +217,40 @@ tasks:
       description: When the task last changed (ISO 8601, UTC).
       type: str
       sample: "2020-06-15T08:55:56.600Z"
+    progress:
+      description:
+        - The task's progress, as the API returns it (keys kept, including the API's C(statue) spelling in the steps).
+        - With O(wait_for=true), the progress read after the last status read.
+      returned: when O(include_progress=true) and the instance reports progress (Kafka, RocketMQ)
+      type: dict
+      contains:
+        progress_percentage:
+          description: How far the task is, in percent.
+          type: int
+          sample: 50
+        remain_time:
+          description: Estimated seconds left.
+          type: int
+          sample: 120
+        step_list:
+          description: The task's steps.
+          type: list
+          elements: dict
+          contains:
+            name:
+              description: Step name.
+              type: str
+              sample: scale_out_brokers
+            statue:
+              description: Step status (the API's spelling of "status"), V(COMPLETED), V(IN_PROGRESS), V(FAILED) or V(WAITING).
+              type: str
+              sample: IN_PROGRESS
+            start_time:
+              description: When the step started, if the API says.
+              type: str
+            end_time:
+              description: When the step ended, if the API says.
+              type: str
 task:
   description: The single task, the same dictionary as the only element of RV(tasks).
   returned: when O(task_id) is given, or O(latest=true) and a task matched
@@ -220,11 +278,13 @@ transient_errors:
   sample: 0
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, connection_settings
+from ansible_collections.hwcloud.dms.plugins.module_utils._auth import Unsigned
+from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, connection_settings, explicit_options
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
+from ansible_collections.hwcloud.dms.plugins.module_utils._iam import complete_auth
 from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
 
@@ -241,6 +301,7 @@ def main() -> None:
         wait_timeout=dict(type="int", default=600),
         wait_sleep=dict(type="float", default=5.0),
         fail_on_task_failure=dict(type="bool", default=True),
+        include_progress=dict(type="bool", default=False),
     )
     argument_spec.update(CONNECTION_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -250,19 +311,24 @@ def main() -> None:
 
     try:
         options = QueryOptions(module.params)
-        settings = connection_settings(module.params)
+        # The parameters as the task gave them (before env_fallback): options set there beat environment variables.
+        settings = connection_settings(module.params, explicit_options(_load_params()))
     except DmsError as err:
         module.fail_json(msg=str(err), **empty)
     for warning in settings.warnings:
         module.warn(warning)
 
-    client = DmsHttpClient(settings.base_url, settings.auth, settings.project_id, request_timeout=settings.request_timeout,
+    client = DmsHttpClient(settings.base_url, settings.auth or Unsigned(), settings.project_id, request_timeout=settings.request_timeout,
                            retries=settings.retries, verify=settings.verify)
-    query = TaskQuery(options, DmsTaskApi(client, settings.project_id, options.instance_id), warn=module.warn)
     try:
+        # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
+        complete_auth(settings, client)
+        query = TaskQuery(options, DmsTaskApi(client, client.project_id, options.instance_id), warn=module.warn)
         result = query.run()
     except TaskQueryFailed as failure:
         module.fail_json(msg=str(failure), changed=False, **failure.result)
+    except DmsError as err:
+        module.fail_json(msg=str(err), **empty)
     finally:
         client.close()
     module.exit_json(changed=False, **result)

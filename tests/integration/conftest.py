@@ -3,8 +3,9 @@
 """Playbook integration tests: real ansible-playbook runs of the collection against the DMS emulator.
 
 Each test gets a freshly reset emulator (``emulator`` fixture from dms_emulator.pytest_plugin) and a
-``playbook`` runner. Playbooks live in tests/integration/playbooks/; they assert on their own results
-and save what the test needs to check further with ``hwcloud_save`` (see save_result.yml).
+``playbook`` runner (``playbook_tls`` for the HTTPS emulator). Playbooks live in tests/integration/playbooks/;
+they save registered results with ``ansible.builtin.copy`` of ``{{ result | to_json }}`` to ``{{ out_dir }}/<name>.json``,
+which the test reads back as ``run.results["<name>"]``.
 """
 
 from __future__ import annotations
@@ -77,3 +78,9 @@ def playbook(emulator: Any, tmp_path: Path) -> PlaybookRunner:  # noqa: F811  py
 @pytest.fixture
 def instance_id() -> str:
     return INSTANCE
+
+
+@pytest.fixture
+def playbook_tls(emulator_tls: Any, tmp_path: Path) -> PlaybookRunner:  # noqa: F811  pylint: disable=redefined-outer-name
+    """The same runner, pointed at the HTTPS emulator (HW_DMS_ENDPOINT is its https:// URL)."""
+    return PlaybookRunner(emulator_tls, tmp_path)

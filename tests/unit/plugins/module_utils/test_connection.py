@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from ansible_collections.hwcloud.dms.plugins.doc_fragments.auth import ModuleDocFragment
-from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, MAX_RETRIES, connection_settings
+from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
+from ansible_collections.hwcloud.dms.plugins.module_utils._connection import (CONNECTION_ARGUMENT_SPEC, MAX_RETRIES, connection_settings,
+                                                                              explicit_options)
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
 
 AK = "HPUAEXAMPLEAK0000001"
@@ -62,9 +63,16 @@ def test_missing_credentials_name_the_env_vars_and_never_the_secret(overrides, m
         assert env in message
 
 
-def test_missing_project_id():
-    message = config_error(project_id=None)
-    assert "'project_id'" in message and "HW_PROJECT_ID" in message
+def test_missing_project_id_without_region_names_both_fixes():
+    message = config_error(project_id=None, region=None, endpoint="http://127.0.0.1:8080")
+    assert "'project_id'" in message and "HW_PROJECT_ID" in message and "HW_REGION_NAME" in message
+
+
+def test_missing_project_id_is_looked_up_at_the_regional_iam():
+    settings = connection_settings(params(project_id=None))
+    assert settings.project_id is None
+    assert settings.iam_url == "https://iam.cn-north-4.myhuaweicloud.com"
+    assert settings.region == "cn-north-4"
 
 
 def test_bad_project_id():
@@ -168,3 +176,124 @@ def test_argument_spec_matches_the_doc_fragment():
         assert doc.get("aliases", []) == spec.get("aliases", []), name
         for env in spec.get("fallback", (None, []))[1]:
             assert "E(%s)" % env in " ".join(doc["description"]), (name, env)
+
+
+# --- authentication methods, precedence, IAM endpoint ---------------------------------------------------------------
+
+AUTH_TOKEN = "MIIEXAMPLEAUTHTOKEN0123456789"
+PASSWORD = "example-password-0123"
+NO_AKSK = {"access_key": None, "secret_key": None}
+
+
+def test_auth_token_alone_is_token_auth():
+    settings = connection_settings(params(auth_token=AUTH_TOKEN, **NO_AKSK))
+    assert settings.method == "auth_token" and isinstance(settings.auth, TokenAuth)
+    assert settings.iam_url is None  # project_id known, no password: IAM is never called
+
+
+def test_password_alone_is_password_auth_and_needs_iam():
+    settings = connection_settings(params(user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK))
+    assert settings.method == "user_name/password" and settings.auth is None
+    assert settings.iam_url == "https://iam.cn-north-4.myhuaweicloud.com"
+    for text in (repr(settings.password), repr(vars(settings))):
+        assert PASSWORD not in text
+
+
+@pytest.mark.parametrize("given,missing", [
+    ({"user_name": "alice", "password": PASSWORD}, "domain_name"),
+    ({"password": PASSWORD, "domain_name": "acme"}, "user_name"),
+    ({"user_name": "alice", "domain_name": "acme"}, "password"),
+])
+def test_user_name_password_domain_name_are_required_together(given, missing):
+    message = config_error(**dict(NO_AKSK, **given))
+    assert "user_name, password and domain_name are required together" in message and "missing: %s." % missing in message
+    assert PASSWORD not in message
+
+
+def test_nothing_at_all_names_every_method():
+    message = config_error(**NO_AKSK)
+    assert "Missing credentials: access_key and secret_key." in message
+    assert "auth_token (HW_AUTH_TOKEN)" in message and "HW_USER_PASSWORD" in message
+
+
+@pytest.mark.parametrize("explicit,message_part", [
+    ({"access_key", "auth_token"}, "access_key and auth_token"),
+    ({"secret_key", "password"}, "secret_key and password"),
+    ({"auth_token", "user_name"}, "auth_token and user_name"),
+])
+def test_two_explicit_methods_fail_naming_the_options(explicit, message_part):
+    values = dict(auth_token=AUTH_TOKEN, user_name="alice", password=PASSWORD, domain_name="acme")
+    with pytest.raises(ConfigurationError) as info:
+        connection_settings(params(**values), explicit=explicit)
+    assert "Options %s choose different authentication methods" % message_part in str(info.value)
+    assert AUTH_TOKEN not in str(info.value) and PASSWORD not in str(info.value)
+
+
+def test_explicit_method_beats_the_environment_silently():
+    values = dict(auth_token=AUTH_TOKEN, user_name="alice", password=PASSWORD, domain_name="acme")
+    settings = connection_settings(params(**values), explicit={"password", "region"})
+    assert settings.method == "user_name/password" and settings.warnings == []
+    settings = connection_settings(params(**values), explicit={"auth_token"})
+    assert settings.method == "auth_token" and settings.warnings == []
+
+
+@pytest.mark.parametrize("values,chosen", [
+    (dict(auth_token=AUTH_TOKEN), "access_key/secret_key"),
+    (dict(auth_token=AUTH_TOKEN, user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK), "auth_token"),
+    (dict(user_name="alice", password=PASSWORD, domain_name="acme"), "access_key/secret_key"),
+])
+def test_environment_only_follows_the_precedence_with_a_warning(values, chosen):
+    settings = connection_settings(params(**values), explicit=set())
+    assert settings.method == chosen
+    assert len(settings.warnings) == 1 and "using %s" % chosen in settings.warnings[0]
+    assert AUTH_TOKEN not in settings.warnings[0] and PASSWORD not in settings.warnings[0]
+
+
+def test_domain_name_or_security_token_alone_choose_nothing():
+    settings = connection_settings(params(domain_name="acme"), explicit={"domain_name"})
+    assert settings.method == "access_key/secret_key" and settings.warnings == []
+    settings = connection_settings(params(security_token=TOKEN, auth_token=AUTH_TOKEN, **NO_AKSK), explicit=set())
+    assert settings.method == "auth_token" and settings.warnings == []
+
+
+def test_explicit_options_maps_aliases_and_skips_unset():
+    assert explicit_options({"ak": AK, "sk": None, "password": "x", "instance_id": "i", "_ansible_check_mode": False}) == {"access_key", "password"}
+
+
+@pytest.mark.parametrize("iam,url", [
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ("https://iam.example.com/v3", "https://iam.example.com"),
+    ("https://iam.example.com:443/v3/", "https://iam.example.com:443"),
+    ("https://iam.example.com/identity", "https://iam.example.com/identity"),
+])
+def test_iam_endpoint_option_drops_a_trailing_v3(iam, url):
+    assert connection_settings(params(iam_endpoint=iam)).iam_url == url
+
+
+@pytest.mark.parametrize("iam", ["ftp://iam.example.com", "https://user:pw@iam.example.com", "https://iam.example.com/?x=1", "iam.example.com"])
+def test_iam_endpoint_is_validated_like_endpoint(iam):
+    message = config_error(iam_endpoint=iam)
+    assert "'iam_endpoint'" in message and "pw@" not in message
+
+
+@pytest.mark.parametrize("region,cloud,url", [
+    ("eu-west-101", None, "https://iam.eu-west-101.myhuaweicloud.eu"),
+    ("ap-southeast-1", "example.cloud", "https://iam.ap-southeast-1.example.cloud"),
+])
+def test_iam_url_is_built_from_region_and_cloud(region, cloud, url):
+    assert connection_settings(params(project_id=None, region=region, cloud=cloud)).iam_url == url
+
+
+def test_lookup_without_region_but_with_endpoints_names_region():
+    message = config_error(project_id=None, region=None, endpoint="http://127.0.0.1:1", iam_endpoint="http://127.0.0.1:1")
+    assert "'region' is needed to look it up" in message
+
+
+def test_password_with_project_id_but_no_region_needs_iam_endpoint():
+    message = config_error(region=None, endpoint="http://127.0.0.1:1", user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK)
+    assert "'iam_endpoint'" in message and "region" in message
+
+
+def test_new_secrets_are_no_log():
+    assert CONNECTION_ARGUMENT_SPEC["auth_token"]["no_log"] is True
+    assert CONNECTION_ARGUMENT_SPEC["password"]["no_log"] is True

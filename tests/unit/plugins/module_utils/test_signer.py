@@ -68,3 +68,9 @@ def test_a_changed_secret_changes_the_signature():
     one = sign_request(AK, SK, "GET", TASK_URL, headers=V1_HEADERS, date=DATE)["Authorization"]
     two = sign_request(AK, SK + "x", "GET", TASK_URL, headers=V1_HEADERS, date=DATE)["Authorization"]
     assert one != two
+
+
+def test_query_pairs_are_sorted_before_encoding_like_huaweis_sdk():
+    # Encoded first, 'a%2F' would sort before 'a.'; the SDK sorts the raw strings, so 'a.' comes first.
+    assert canonical_query([("a/", "1"), ("a.", "2")]) == "a.=2&a%2F=1"
+    assert canonical_query([("k", "b/"), ("k", "b.")]) == "k=b.&k=b%2F"

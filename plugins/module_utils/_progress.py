@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""include_progress: add each task's ``progress`` from GET .../tasks/{task_id}/progress.
+
+Kafka and RocketMQ instances answer it; RabbitMQ has no such API and answers 404. The first 404
+makes the reader warn once and stop asking for the rest of the run, so the tasks come back
+without ``progress``. Progress of a task in a terminal status no longer changes, so it is read
+once and reused on later polls; a running task's progress is read after every status read.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from ._errors import DmsApiError
+from ._tasks import TERMINAL_STATUSES
+
+PROGRESS_KEYS = ("progress_percentage", "remain_time", "step_list")
+
+
+class ProgressReader:
+    def __init__(self, api: Any, warn: Callable[[str], None]) -> None:
+        self.api = api
+        self.warn = warn
+        self.supported = True
+        self.requests = 0
+        self._final: dict[str, dict[str, Any]] = {}
+
+    def attach(self, tasks: list[dict[str, Any]], deadline: Optional[float] = None) -> list[dict[str, Any]]:
+        """Set ``task['progress']`` on each task with an id; errors other than 404 propagate like a failed status read."""
+        for task in tasks:
+            if not self.supported:
+                break
+            task_id = task.get("id")
+            if not isinstance(task_id, str):
+                continue
+            terminal = task.get("status") in TERMINAL_STATUSES
+            if terminal and task_id in self._final:
+                task["progress"] = dict(self._final[task_id])
+                continue
+            try:
+                self.requests += 1
+                progress = self.api.progress(task_id, deadline=deadline)
+            except DmsApiError as err:
+                if not err.not_found:
+                    raise
+                self.supported = False
+                self.warn("Task progress is not available on instance %s (GET .../tasks/%s/progress answered HTTP 404%s):"
+                          " only Kafka and RocketMQ instances report progress. The tasks are returned without 'progress'."
+                          % (self.api.instance_id, task_id, " " + err.error_code if err.error_code else ""))
+                break
+            task["progress"] = progress
+            if terminal:
+                self._final[task_id] = dict(progress)
+        return tasks

@@ -1,0 +1,214 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""_iam: project lookup and password tokens against scripted answers, then complete_auth against the real emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from dms_emulator.pytest_plugin import dms_emulator, emulator  # noqa: F401  pylint: disable=unused-import
+
+from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth
+from ansible_collections.hwcloud.dms.plugins.module_utils._connection import connection_settings
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._iam import IamError, IssuedToken, complete_auth, lookup_project_id, password_token
+from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
+
+IAM = "https://iam.cn-north-4.myhuaweicloud.com"
+PROJECT = "0123456789abcdef0123456789abcdef"
+PASSWORD = "s3cret-password-value"
+TOKEN = "MIIEXAMPLETOKEN0123456789"
+
+
+class FakeIam:
+    """Answers every request with one scripted HttpResponse or exception; records what was asked."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.calls = []
+
+    def request(self, method, path, query=(), body=None, deadline=None, base_url=None):
+        self.calls.append((method, path, list(query), body))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def projects(*ids):
+    return HttpResponse(200, {}, {"projects": [{"id": project_id, "name": "cn-north-4"} for project_id in ids]})
+
+
+def creds(password=PASSWORD):
+    return PasswordCredentials("alice", password, "acme")
+
+
+# --- lookup_project_id ------------------------------------------------------------------------------------------
+
+def test_lookup_takes_the_only_project_and_asks_by_region_name():
+    iam = FakeIam(projects(PROJECT))
+    assert lookup_project_id(iam, "cn-north-4", IAM) == PROJECT
+    assert iam.calls == [("GET", "/v3/projects", [("name", "cn-north-4")], None)]
+
+
+def test_lookup_with_no_project_names_region_and_both_fixes():
+    with pytest.raises(IamError) as info:
+        lookup_project_id(FakeIam(projects()), "ap-nowhere-9", IAM)
+    message = str(info.value)
+    assert "No IAM project is named after region 'ap-nowhere-9'" in message
+    assert "GET %s/v3/projects?name=ap-nowhere-9" % IAM in message
+    assert "'region' (HW_REGION_NAME)" in message and "'project_id' (HW_PROJECT_ID)" in message
+
+
+def test_lookup_with_several_projects_lists_their_ids():
+    with pytest.raises(IamError) as info:
+        lookup_project_id(FakeIam(projects("a" * 32, "b" * 32)), "cn-north-4", IAM)
+    assert "Several IAM projects are named 'cn-north-4' (ids: %s, %s)" % ("a" * 32, "b" * 32) in str(info.value)
+    assert "set 'project_id' (HW_PROJECT_ID)" in str(info.value)
+
+
+@pytest.mark.parametrize("data", [None, {"projects": "x"}, {}, ["p"]])
+def test_lookup_rejects_a_body_without_a_projects_list(data):
+    with pytest.raises(DmsResponseError, match="without a 'projects' list"):
+        lookup_project_id(FakeIam(HttpResponse(200, {}, data)), "cn-north-4", IAM)
+
+
+def test_lookup_rejects_an_id_that_could_change_the_path():
+    with pytest.raises(DmsResponseError, match="not an id"):
+        lookup_project_id(FakeIam(projects("../admin")), "cn-north-4", IAM)
+
+
+def test_lookup_refused_explains_the_permission_and_the_way_out():
+    error = DmsApiError("GET", "/v3/projects", 403, "IAM.0002", "You are not authorized", "rid")
+    with pytest.raises(IamError) as info:
+        lookup_project_id(FakeIam(error), "cn-north-4", IAM)
+    message = str(info.value)
+    assert "HTTP 403: IAM.0002 You are not authorized (X-Request-Id: rid)" in message
+    assert "allowed to list IAM projects" in message and "HW_PROJECT_ID" in message
+
+
+def test_lookup_with_an_expired_token_says_how_to_renew():
+    error = DmsApiError("GET", "/v3/projects", 401, "APIGW.0301", "Incorrect IAM authentication information: token expires", None)
+    with pytest.raises(IamError) as info:
+        lookup_project_id(FakeIam(error), "cn-north-4", IAM)
+    assert "expired or is invalid" in str(info.value) and "HW_AUTH_TOKEN" in str(info.value)
+
+
+# --- password_token ---------------------------------------------------------------------------------------------
+
+def issued(headers=None, body=None):
+    return HttpResponse(201, headers if headers is not None else {"x-subject-token": TOKEN},
+                        body if body is not None else {"token": {"project": {"id": PROJECT}, "expires_at": "2030-01-01T00:00:00.000Z"}})
+
+
+def test_password_token_scoped_by_region_name_reads_token_and_project():
+    iam = FakeIam(issued())
+    token = password_token(iam, creds(), None, "cn-north-4", IAM)
+    assert (token.token, token.project_id, token.expires_at) == (TOKEN, PROJECT, "2030-01-01T00:00:00.000Z")
+    method, path, _query, body = iam.calls[0]
+    assert (method, path) == ("POST", "/v3/auth/tokens")
+    assert body == {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "alice", "password": PASSWORD, "domain": {"name": "acme"}}}}, "scope": {"project": {"name": "cn-north-4"}}}}
+
+
+def test_password_token_scoped_by_project_id_when_known():
+    iam = FakeIam(issued())
+    password_token(iam, creds(), PROJECT, "cn-north-4", IAM)
+    assert iam.calls[0][3]["auth"]["scope"] == {"project": {"id": PROJECT}}
+
+
+def test_password_token_without_x_subject_token_fails():
+    with pytest.raises(DmsResponseError, match="without an X-Subject-Token"):
+        password_token(FakeIam(issued(headers={})), creds(), None, "cn-north-4", IAM)
+
+
+def test_password_token_without_a_project_in_the_body_leaves_it_unknown():
+    token = password_token(FakeIam(issued(body={"token": {}})), creds(), None, "cn-north-4", IAM)
+    assert token.project_id is None and token.token == TOKEN
+
+
+def test_wrong_password_names_user_domain_and_env_but_never_the_password():
+    # Even if IAM echoed the password, the message would not carry it.
+    error = DmsApiError("POST", "/v3/auth/tokens", 401, "IAM.0006", "The username or password is wrong: %s" % PASSWORD, None)
+    with pytest.raises(IamError) as info:
+        password_token(FakeIam(error), creds(), None, "cn-north-4", IAM)
+    message = str(info.value)
+    assert "IAM refused the password of user 'alice' in account (domain) 'acme'" in message
+    assert "IAM.0006 The username or password is wrong: <hidden>" in message
+    assert "HW_USER_NAME, HW_USER_PASSWORD and HW_DOMAIN_NAME" in message
+    assert PASSWORD not in message
+
+
+def test_unknown_scope_project_names_region_and_project_id():
+    error = DmsApiError("POST", "/v3/auth/tokens", 401, "IAM.0011", "The project does not exist or is not accessible.", None)
+    with pytest.raises(IamError) as info:
+        password_token(FakeIam(error), creds(), None, "ap-nowhere-9", IAM)
+    assert "IAM would not issue a token for the project named 'ap-nowhere-9'" in str(info.value)
+    assert "HW_REGION_NAME" in str(info.value) and "HW_PROJECT_ID" in str(info.value)
+
+
+def test_other_iam_failures_keep_status_and_code():
+    error = DmsApiError("POST", "/v3/auth/tokens", 503, None, "non-JSON body: <html>", None)
+    with pytest.raises(IamError, match="Getting an IAM token for user 'alice' failed .*HTTP 503"):
+        password_token(FakeIam(error), creds(), None, "cn-north-4", IAM)
+
+
+def test_reprs_hide_the_token_and_the_password():
+    for text in (repr(IssuedToken(TOKEN, PROJECT, None)), repr(creds()), repr(TokenAuth(TOKEN))):
+        assert TOKEN not in text and PASSWORD not in text and "<hidden>" in text
+
+
+# --- complete_auth against the emulator ---------------------------------------------------------------------------
+
+def settings_for(handle, **options):
+    base = {"endpoint": handle.url, "iam_endpoint": handle.url, "region": handle.region}
+    base.update(options)
+    return connection_settings(base)
+
+
+def open_client(settings):
+    return DmsHttpClient(settings.base_url, settings.auth, settings.project_id, retries=0)
+
+
+def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+    task = emulator.admin.create_task(instance_id="inst-1")
+    settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key)
+    client = complete_auth(settings, open_client(settings))
+    try:
+        assert client.project_id == emulator.project_id and isinstance(client.auth, AkSkAuth)
+        assert DmsTaskApi(client, client.project_id, "inst-1").show(task["id"])["id"] == task["id"]
+    finally:
+        client.close()
+    stats = emulator.admin.stats()
+    assert stats["requests_by_route"] == {"iam.list_projects": 1, "dms.show_task": 1}
+    assert stats["signature_failures"] == 0
+    assert sorted(stats["signed_header_sets"]) == ["content-type;host;user-agent;x-project-id;x-sdk-date", "content-type;host;user-agent;x-sdk-date"]
+
+
+def test_known_project_id_means_no_iam_call(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+    settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key, project_id=emulator.project_id)
+    client = complete_auth(settings, open_client(settings))
+    client.close()
+    assert client.project_id == emulator.project_id
+    assert emulator.admin.stats()["requests_by_route"] == {}
+
+
+def test_password_gives_token_and_project_without_a_lookup(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+    emulator.admin.add_credentials(users=[{"name": "alice", "password": PASSWORD, "domain_name": "acme"}])
+    settings = settings_for(emulator, user_name="alice", password=PASSWORD, domain_name="acme")
+    assert settings.auth is None and settings.password is not None
+    client = complete_auth(settings, DmsHttpClient(settings.base_url, AkSkAuth("unused", "unused"), None, retries=0))
+    client.close()
+    assert client.project_id == emulator.project_id
+    assert isinstance(client.auth, TokenAuth) and client.auth.source == "user_name/password"
+    assert emulator.admin.stats()["requests_by_route"] == {"iam.create_token": 1}
+    assert emulator.admin.stats()["auth_headers_seen"] == {}  # the token request carries no credentials header
+
+
+def test_token_lookup_is_sent_with_the_token(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+    token = emulator.admin.issue_token()["token"]
+    settings = settings_for(emulator, auth_token=token)
+    client = complete_auth(settings, open_client(settings))
+    client.close()
+    assert client.project_id == emulator.project_id
+    assert emulator.admin.stats()["auth_headers_seen"] == {"x-auth-token": 1}
