@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: test venv demo bench clean
+.PHONY: test venv demo bench lint docs clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,14 @@ demo: venv
 # Benchmark against the emulator; writes docs/performance.md. QUICK=1: fewer repetitions and sizes.
 bench: venv
 	$(VENV)/bin/python benchmarks/bench.py $(if $(QUICK),--quick)
+
+# Changelog, docs and ansible-lint checks, the Galaxy artifact with galaxy-importer, the docs build (make test runs it too).
+lint: venv
+	@./tools/lint.sh
+
+# The antsibull-docs HTML site: docs/build/build/html/index.html
+docs: venv
+	@./tools/docs.sh
 
 clean:
 	rm -rf build $(VENV) .pytest_cache

@@ -36,5 +36,29 @@ echo "== pytest"
 pytest_rc=${PIPESTATUS[0]}
 record "pytest" "$pytest_rc"
 
+# --- lint: changelog, docs lint, ansible-lint, artifact + galaxy-importer, docs build (make lint) -------------
+"$root/tools/lint.sh" "$coll" "$results"
+record "lint" $?
+
+# --- molecule: the wait_for_task role on localhost against the emulator ----------------------
+echo "== molecule"
+mol_state="$root/build/molecule-state"
+rm -rf "$mol_state" && mkdir -p "$mol_state"
+mol_start=$(date +%s)
+# ANSIBLE_HOME keeps the collection molecule installs under build/ instead of ~/.ansible/collections.
+(cd "$coll" && ANSIBLE_HOME="$root/build/ansible-home" WAIT_FOR_TASK_MOLECULE_STATE="$mol_state" NO_COLOR=1 \
+   molecule test --all) >"$results/molecule.log" 2>&1
+molecule_rc=$?
+# The scenario's cleanup stops the emulator; if it never ran, stop the one this run started.
+if [ -f "$mol_state/emulator.pid" ]; then
+  mol_pid=$(cat "$mol_state/emulator.pid")
+  grep -qa dms_emulator "/proc/$mol_pid/cmdline" 2>/dev/null && kill "$mol_pid"
+fi
+grep -E "Executed|Molecule executed" "$results/molecule.log" | tail -n 8
+[ "$molecule_rc" -eq 0 ] || tail -n 40 "$results/molecule.log"
+python "$root/tools/junit_checks.py" "$results/molecule.xml" molecule \
+  "default=$molecule_rc:$(( $(date +%s) - mol_start )):$results/molecule.log"
+record "molecule (extensions/molecule)" "$molecule_rc"
+
 # --- summary ---------------------------------------------------------------------------------
 python "$root/tools/summary.py" "$results" "${stage_names[@]}" -- "${stage_status[@]}"
