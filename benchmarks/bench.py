@@ -721,10 +721,11 @@ class Bench:
                    "less than the run-to-run noise of these medians (%s ms)" % fmt(own * 1000, digits=0),
                    "The target is out of reach while the two imports alone exceed it." if floors["both"] > 0.150 else
                    "The imports alone fit the target, so a miss is this collection's share."), ""]
-        return ["## Module start cost", "", "Medians of %d runs." % start["reps"], "", markdown_table(["what", "ms"], rows + floor_rows), ""] + explain + [
-                "Direct imports of the module (`-X importtime`, cumulative, the median run):", "",
-                markdown_table(["import", "cumulative ms"], top), "",
-                "Heaviest single modules (self time):", "", markdown_table(["module", "self ms", "cumulative ms"], heavy), ""]
+        head = ["## Module start cost", "", "Medians of %d runs." % start["reps"], "", markdown_table(["what", "ms"], rows + floor_rows), ""]
+        imports = ["Direct imports of the module (`-X importtime`, cumulative, the median run):", "",
+                   markdown_table(["import", "cumulative ms"], top), "",
+                   "Heaviest single modules (self time):", "", markdown_table(["module", "self ms", "cumulative ms"], heavy), ""]
+        return head + explain + imports
 
 
 def _ancestor(entries: list[dict[str, Any]], entry: dict[str, Any]) -> Optional[str]:
