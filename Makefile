@@ -3,6 +3,9 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
+# The oldest ansible-core the collection accepts, for make test's compatibility stage.
+COMPAT_VENV := .venv-ansible-2.16
+COMPAT_STAMP := $(COMPAT_VENV)/.installed-$(shell cat requirements/compat-ansible-2.16.txt | cksum | cut -d' ' -f1)
 
 .PHONY: test venv demo bench lint docs clean
 
@@ -13,7 +16,12 @@ $(STAMP): requirements/test.txt
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
-test: venv
+$(COMPAT_STAMP): requirements/compat-ansible-2.16.txt
+	@test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/compat-ansible-2.16.txt
+	@rm -f $(COMPAT_VENV)/.installed-* && touch $@
+
+test: venv $(COMPAT_STAMP)
 	@./tools/test.sh
 
 # The README's first command: emulator on 127.0.0.1, a bindInstancePublicIp task, examples/wait_bind_public_ip.yml waits for it.
@@ -33,4 +41,4 @@ docs: venv
 	@./tools/docs.sh
 
 clean:
-	rm -rf build $(VENV) .pytest_cache
+	rm -rf build $(VENV) $(COMPAT_VENV) .pytest_cache

@@ -15,7 +15,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     cp -p "$f" "$dest/$f"
   done
 else
-  tar --exclude=./.venv --exclude=./build --exclude=./.git --exclude='*/__pycache__' --exclude=./tests/output -cf - . | tar -xf - -C "$dest"
+  tar --exclude=./.venv --exclude='./.venv-*' --exclude=./build --exclude=./.git --exclude='*/__pycache__' --exclude=./tests/output -cf - . | tar -xf - -C "$dest"
 fi
 # ansible-test lists files with git when it finds a repository; without its own, it would find this
 # checkout's, where build/ is ignored, and skip every target.

@@ -36,6 +36,17 @@ echo "== pytest"
 pytest_rc=${PIPESTATUS[0]}
 record "pytest" "$pytest_rc"
 
+# --- compatibility: the same playbook and module_utils suites on the oldest accepted ansible-core ---------
+# requires_ansible >=2.16.0 is a promise; the module also reads AnsibleModule's raw parameters (_load_params) to tell
+# task options from environment variables, so the oldest release is run for real, not assumed.
+compat_venv="$root/.venv-ansible-2.16"
+echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
+(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" "$compat_venv/bin/python" -m pytest -p no:cacheprovider \
+   --junitxml="$results/compat-ansible-2.16.xml" -o junit_suite_name=compat-ansible-2.16 -q tests/integration tests/unit/plugins) \
+   2>&1 | tee "$results/compat-ansible-2.16.log" | tail -n 5
+compat_rc=${PIPESTATUS[0]}
+record "compat (ansible-core 2.16)" "$compat_rc"
+
 # --- lint: changelog, docs lint, ansible-lint, artifact + galaxy-importer, docs build (make lint) -------------
 "$root/tools/lint.sh" "$coll" "$results"
 record "lint" $?
