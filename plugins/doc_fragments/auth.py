@@ -119,7 +119,8 @@ notes:
     O(user_name)/O(password)/O(domain_name). Options given to the task (or through C(module_defaults)) beat environment variables:
     two methods given as options is an error. When only the environment holds several, AK/SK wins over E(HW_AUTH_TOKEN), which wins
     over E(HW_USER_NAME)/E(HW_USER_PASSWORD), with a warning naming the ones ignored."
-  - See C(docs/authentication.md) in the collection for which method to use when.
+  - Which method to use when is in R(the authentication guide,ansible_collections.hwcloud.dms.docsite.authentication)
+    of the docs site, also shipped in the collection as C(docs/authentication.md).
 requirements:
   - python >= 3.9
   - requests
