@@ -17,7 +17,7 @@ fi
 
 dest="$root/docs/build"
 rm -rf "$dest"
-mkdir -m 700 -p "$dest"   # antsibull-docs insists the directory is writable by its owner only
+mkdir -p "$dest" && chmod 700 "$dest"   # antsibull-docs insists the directory is writable by its owner only
 antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error --dest-dir "$dest" \
   --project hwcloud.dms --title hwcloud.dms --copyright "hwcloud.dms contributors" hwcloud.dms >/dev/null
 

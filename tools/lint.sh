@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# The check_* functions are called through run_check by name, which shellcheck cannot follow (SC2329).
+# shellcheck disable=SC2329
 # make lint: the ecosystem checks on a laid copy of the collection. Each check runs even when an earlier one
 # failed; one line per check, then exit 0 only if all passed. Logs and lint.xml go to the results directory.
 #   changelog     antsibull-changelog lint (fragments) and lint-changelog-yaml
@@ -73,7 +75,7 @@ check_artifact() {
   (cd "$root/build" && GALAXY_IMPORTER_CONFIG="$root/tools/galaxy-importer.cfg" python -m galaxy_importer.main "$tarball") >"$out" 2>&1
   local rc=$?
   cat "$out"
-  [ $rc -eq 0 ] || return $rc
+  [ "$rc" -eq 0 ] || return "$rc"
   grep -q "Importer processing completed successfully" "$out" || return 1
   if grep -E '^(WARNING|ERROR)' "$out"; then echo "galaxy-importer reported the lines above"; return 1; fi
 }
