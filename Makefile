@@ -2,24 +2,29 @@
 # they build their own virtual environment from requirements/test.txt first.
 PYTHON ?= python3
 VENV := .venv
-STAMP := $(VENV)/.installed-$(shell cat requirements/test.txt | cksum | cut -d' ' -f1)
+# A venv is rebuilt when its requirements file changes: the stamp's name holds the file's checksum.
+venv_stamp = $(1)/.installed-$(shell cat $(2) | cksum | cut -d' ' -f1)
+STAMP := $(call venv_stamp,$(VENV),requirements/test.txt)
 # The oldest ansible-core the collection accepts, for make test's compatibility stage.
 COMPAT_VENV := .venv-ansible-2.16
-COMPAT_STAMP := $(COMPAT_VENV)/.installed-$(shell cat requirements/compat-ansible-2.16.txt | cksum | cut -d' ' -f1)
+COMPAT_STAMP := $(call venv_stamp,$(COMPAT_VENV),requirements/compat-ansible-2.16.txt)
+
+# $(call install_venv,DIR,REQUIREMENTS) as a stamp's recipe: create DIR if needed, install, leave only this stamp.
+define install_venv
+	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check -r $(2)
+	@rm -f $(1)/.installed-* && touch $@
+endef
 
 .PHONY: test venv demo bench lint docs clean
 
 venv: $(STAMP)
 
 $(STAMP): requirements/test.txt
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
-	@rm -f $(VENV)/.installed-* && touch $@
+	$(call install_venv,$(VENV),$<)
 
 $(COMPAT_STAMP): requirements/compat-ansible-2.16.txt
-	@test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
-	$(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/compat-ansible-2.16.txt
-	@rm -f $(COMPAT_VENV)/.installed-* && touch $@
+	$(call install_venv,$(COMPAT_VENV),$<)
 
 test: venv $(COMPAT_STAMP)
 	@./tools/test.sh
