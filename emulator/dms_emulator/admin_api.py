@@ -49,6 +49,8 @@ class AdminApi:
             ("DELETE", "/_emulator/faults"): lambda: json_reply(200, {"cleared": self.emu.faults.clear()}),
             ("POST", "/_emulator/credentials"): lambda: self._credentials(req),
             ("POST", "/_emulator/tokens"): lambda: self._token(req),
+            ("GET", "/_emulator/clock"): lambda: json_reply(200, self.emu.clock.describe()),
+            ("POST", "/_emulator/clock"): lambda: self._clock(req),
         }
         handler = handlers.get(route)
         try:
@@ -87,6 +89,13 @@ class AdminApi:
     def _add_fault(self, req: Received) -> Reply:
         fault = self.emu.faults.add(parse_fault(_json_body(req)))
         return json_reply(201, fault.describe())
+
+    def _clock(self, req: Received) -> Reply:
+        body = _json_body(req)
+        if not isinstance(body, dict) or set(body) != {"skew"}:
+            raise AdminError(400, 'clock takes {"skew": seconds} (positive: server ahead of the caller, negative: behind)')
+        self.emu.clock.set_skew(body["skew"])
+        return json_reply(200, self.emu.clock.describe())
 
     def _credentials(self, req: Received) -> Reply:
         return json_reply(200, {"added": apply_credentials(self.emu.identity, _json_body(req))})

@@ -9,7 +9,7 @@ import time
 from typing import Any, Callable, Dict, Optional
 
 from .admin_api import AdminApi
-from .clock import SystemClock
+from .clock import ServerClock, parse_skew
 from .dms_api import DmsApi, match_route, task_id_of
 from .errors import API_NOT_FOUND, THROTTLED, ApiError, gateway_error
 from .faults import Fault, FaultRegistry, POST_KINDS
@@ -40,12 +40,20 @@ def _html_page(status: int) -> bytes:
 
 class Emulator:
     def __init__(self, clock: Optional[Any] = None, seed: Optional[Dict[str, Any]] = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.clock = clock or SystemClock()
-        self.sleep = sleep
+                 sleep: Callable[[float], None] = time.sleep, clock_skew: Optional[float] = None) -> None:
+        """`clock` is the caller's clock (default: the real one); the server runs `clock_skew` seconds off it.
+
+        `clock_skew` (the --clock-skew flag) wins over the seed's `clock_skew`; both default to 0.
+        """
         self.seed = seed
         if seed is not None:
             validate_seed(seed)
+        if clock_skew is None:
+            clock_skew = parse_skew(seed.get("clock_skew", 0), "seed clock_skew") if seed else 0.0
+        self.start_skew = parse_skew(clock_skew)
+        # The one server clock: every part of the emulator (and every new route) asks self.clock.now().
+        self.clock = ServerClock(clock, self.start_skew)
+        self.sleep = sleep
         self.stats = Stats()
         self.identity = Identity()
         self.store = TaskStore()
@@ -57,12 +65,13 @@ class Emulator:
         self.reset()
 
     def reset(self, keep_credentials: bool = False) -> None:
-        """Back to the state right after start: seed re-applied, counters zero, no faults, no lockouts."""
+        """Back to the state right after start: seed re-applied, start skew, counters zero, no faults, no lockouts."""
         self.store.reset()
         self.faults.clear()
         # Connections already open stay open across a reset but count only when accepted, so a test
         # that asserts on "connections" sees only the ones it opened itself.
         self.stats.reset()
+        self.clock.set_skew(self.start_skew)
         if keep_credentials:
             self.identity.clear_lockouts()
         else:

@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (needs trustme)")
     parser.add_argument("--cert-dir", help="where --tls writes ca.pem (default: a new temporary directory)")
     parser.add_argument("--url-file", help="also write the base URL to this file")
+    parser.add_argument("--clock-skew", type=float, default=None, metavar="SECONDS",
+                        help="run the server's clock this many seconds ahead (negative: behind) of this host's:"
+                             " Date header, created_at/updated_at, time filters, signature age and token expiry follow it")
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines on stderr")
     return parser
 
@@ -29,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     seed = load_seed_file(args.seed) if args.seed else None
-    emulator = Emulator(seed=seed)
+    try:
+        emulator = Emulator(seed=seed, clock_skew=args.clock_skew)
+    except ValueError as exc:
+        build_parser().error(str(exc))
     context = None
     ca_path = None
     if args.tls:

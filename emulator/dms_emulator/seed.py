@@ -5,11 +5,12 @@ import json
 from typing import Any, Dict
 
 from . import DEFAULT_PROJECT_ID
+from .clock import parse_skew
 from .config import apply_credentials
 from .identity import Identity
 from .taskstore import TaskStore
 
-SEED_KEYS = {"replace_defaults", "access_keys", "projects", "users", "instances", "tasks", "comment"}
+SEED_KEYS = {"replace_defaults", "clock_skew", "access_keys", "projects", "users", "instances", "tasks", "comment"}
 
 
 def load_seed_file(path: str) -> Dict[str, Any]:
@@ -25,6 +26,8 @@ def validate_seed(seed: Any) -> None:
     unknown = set(seed) - SEED_KEYS
     if unknown:
         raise ValueError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
+    if "clock_skew" in seed:
+        parse_skew(seed["clock_skew"], "seed clock_skew")
 
 
 def apply_seed(seed: Dict[str, Any], identity: Identity, store: TaskStore, now: float) -> None:

@@ -114,7 +114,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _write(self, reply: Reply, request_id: str) -> None:
         self.server.emulator.stats.bump_key("responses_by_status", str(reply.status))
         self.send_response_only(reply.status)
-        self.send_header("Date", self.date_time_string())
+        # The server's clock, not the host's: with --clock-skew the Date header runs ahead or behind too.
+        self.send_header("Date", self.server.emulator.clock.http_date())
         self.send_header("X-Request-Id", request_id)
         for name, value in reply.headers.items():
             self.send_header(name, value)

@@ -23,13 +23,15 @@ class EmulatorProcess:
     """`with EmulatorProcess() as emu: emu.url` — a fresh emulator on a free loopback port."""
 
     def __init__(self, tls: bool = False, seed: Optional[str] = None, cert_dir: Optional[str] = None,
-                 quiet: bool = True, start_timeout: float = 15.0, extra_args: Optional[List[str]] = None) -> None:
+                 quiet: bool = True, start_timeout: float = 15.0, extra_args: Optional[List[str]] = None,
+                 clock_skew: Optional[float] = None) -> None:
         self.tls = tls
         self.seed = seed
         self.cert_dir = cert_dir
         self.quiet = quiet
         self.start_timeout = start_timeout
         self.extra_args = list(extra_args or [])
+        self.clock_skew = clock_skew
         self.url: Optional[str] = None
         self.ca_path: Optional[str] = None
         self.process: Optional[subprocess.Popen] = None
@@ -44,6 +46,9 @@ class EmulatorProcess:
             args.append("--tls")
             if self.cert_dir:
                 args += ["--cert-dir", self.cert_dir]
+        if self.clock_skew is not None:
+            # "=" form: a negative value must not look like an option to argparse.
+            args.append("--clock-skew=%s" % float(self.clock_skew))
         args += self.extra_args
         env = dict(os.environ)
         # Make the package importable regardless of the caller's PYTHONPATH.
@@ -148,6 +153,14 @@ class EmulatorAdmin:
 
     def issue_token(self, **spec: Any) -> Dict[str, Any]:
         return self._call("POST", "/_emulator/tokens", spec)
+
+    def clock(self) -> Dict[str, Any]:
+        """{"skew", "now", "caller_now", "date"}: the server's clock and how far it is off the caller's."""
+        return self._call("GET", "/_emulator/clock")
+
+    def set_clock_skew(self, seconds: float) -> Dict[str, Any]:
+        """Run the server's clock `seconds` ahead (negative: behind) from now on; a reset restores the start skew."""
+        return self._call("POST", "/_emulator/clock", {"skew": seconds})
 
     def health(self) -> Dict[str, Any]:
         return self._call("GET", "/_emulator/health")
