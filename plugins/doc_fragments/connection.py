@@ -65,7 +65,7 @@ options:
     default: 30
   retries:
     description:
-      - How many times a request is retried after HTTP 429, 500, 502, 503, 504, a dropped connection or a timeout,
+      - How many times a request is retried after HTTP 408, 429, 500, 502, 503, 504, a dropped connection or a timeout,
         with exponential backoff and jitter; a C(Retry-After) header is honoured up to 60 seconds and never past the wait deadline.
       - HTTP 400, 401, 403 and 404 are never retried, so a bad signature cannot walk the access key into the gateway's lockout.
       - V(0) turns retries off. If not set, the value of E(HW_MAX_RETRIES) is used; without either, the default is V(5).

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
@@ -75,7 +76,7 @@ class QueryOptions:
             raise ConfigurationError("Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time))
         if self.wait_timeout < 1:
             raise ConfigurationError("Option 'wait_timeout' must be at least 1 second, got %d." % self.wait_timeout)
-        if not self.wait_sleep > 0:
+        if math.isnan(self.wait_sleep) or self.wait_sleep <= 0:
             raise ConfigurationError("Option 'wait_sleep' must be more than 0 seconds, got %s." % self.wait_sleep)
         if self.wait_sleep > self.wait_timeout:
             raise ConfigurationError(
