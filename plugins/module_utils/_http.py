@@ -23,6 +23,7 @@ from typing import Any, Callable, Optional, Union
 from ._body import read_body
 from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsResponseError, DmsTransportError
 from ._http_errors import Redactor, api_error, describe_transport_error
+from ._server_clock import ServerClock, signature_expired_hint
 from ._signer import QueryPairs, canonical_query
 
 try:
@@ -92,6 +93,8 @@ class DmsHttpClient:
         sleep: Callable[[float], None] = time.sleep,
         session: Any = None,
         redact: Optional[Redactor] = None,
+        wall: Callable[[], float] = time.time,
+        server_clocks: Optional[dict[str, ServerClock]] = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
@@ -111,12 +114,25 @@ class DmsHttpClient:
         self.retries_done = 0
         # Shared with derived clients: a token sent to IAM is hidden in a DMS error too, and the other way round.
         self.redact = redact if redact is not None else Redactor()
+        # What each server's Date header taught about its clock, per base URL (IAM's hosts are not DMS's);
+        # shared with derived clients so that every call of the run adds to one estimate.
+        self.wall = wall
+        self.server_clocks: dict[str, ServerClock] = server_clocks if server_clocks is not None else {}
 
     def derive(self, base_url: Optional[str] = None, auth: Any = None, project_id: Optional[str] = None) -> "DmsHttpClient":
         """A client with this one's session, timeouts, retries, TLS settings and redaction, but its own base URL, auth and project id."""
         return DmsHttpClient(base_url or self.base_url, auth if auth is not None else self.auth, project_id,
                              request_timeout=self.request_timeout, retries=self.retries, verify=self.verify,
-                             clock=self.clock, sleep=self.sleep, session=self.session, redact=self.redact)
+                             clock=self.clock, sleep=self.sleep, session=self.session, redact=self.redact,
+                             wall=self.wall, server_clocks=self.server_clocks)
+
+    @property
+    def server_clock(self) -> ServerClock:
+        """The clock of this client's server (its base URL), as the Date headers of its answers have shown it."""
+        return self.server_clock_of(self.base_url)
+
+    def server_clock_of(self, base_url: str) -> ServerClock:
+        return self.server_clocks.setdefault(base_url.rstrip("/"), ServerClock())
 
     def close(self) -> None:
         self.session.close()
@@ -144,13 +160,13 @@ class DmsHttpClient:
         payload = json.dumps(body).encode("utf-8") if body is not None else b""
         policy = self._policy()
         while True:
-            attempt = self._attempt(method, url, full_url, query, payload, deadline)
+            attempt = self._attempt(method, url, full_url, query, payload, deadline, base_url or self.base_url)
             if attempt.error is None and attempt.status < 400:
                 return HttpResponse(attempt.status, dict(attempt.response.headers),
                                     _decode_json(attempt.content, method, url, attempt.status))
             retryable = attempt.error is not None or attempt.status in TRANSIENT_STATUSES
             if not retryable or self.retries <= 0:
-                raise self._failure(method, url, attempt) from None
+                raise self._failure(method, url, attempt, base_url=base_url) from None
             retry_after = None
             try:
                 if attempt.error is not None:
@@ -159,7 +175,7 @@ class DmsHttpClient:
                     retry_after = _retry_after(policy, attempt.response)
                     policy = policy.increment(method, full_url, response=attempt.response.raw)
             except MaxRetryError:
-                raise self._failure(method, url, attempt, retries_note=True) from None
+                raise self._failure(method, url, attempt, retries_note=True, base_url=base_url) from None
             pause = retry_after if retry_after is not None else max(policy.get_backoff_time(), BACKOFF_FACTOR)
             pause = min(pause, RETRY_AFTER_MAX)
             remaining = self._remaining(deadline)
@@ -167,23 +183,29 @@ class DmsHttpClient:
                 # Sleeping would cross the deadline: report the failure we have now instead.
                 if attempt.error is not None:
                     raise DeadlineExceeded(describe_transport_error(method, url, attempt.error))
-                raise self._failure(method, url, attempt)
+                raise self._failure(method, url, attempt, base_url=base_url)
             self.retries_done += 1
             if pause > 0:
                 self.sleep(pause)
 
-    def _failure(self, method: str, url: str, attempt: Attempt, retries_note: bool = False) -> Exception:
+    def _failure(self, method: str, url: str, attempt: Attempt, retries_note: bool = False,
+                 base_url: Optional[str] = None) -> Exception:
         """The error to raise for a final failed attempt: a DmsTransportError without an answer, else a DmsApiError."""
         if attempt.error is not None:
             message = describe_transport_error(method, url, attempt.error)
             return DmsTransportError("%s (after %d retries)" % (message, self.retries_done) if retries_note else message)
         path = url[len(self.base_url):] if url.startswith(self.base_url) else url
-        return self._api_error(method, path, attempt)
+        return self._api_error(method, path, attempt, self.server_clock_of(base_url or self.base_url))
 
-    def _api_error(self, method: str, path: str, attempt: Attempt) -> DmsApiError:
-        return api_error(method, path, attempt.status, attempt.response.headers, attempt.content, self.redact)
+    def _api_error(self, method: str, path: str, attempt: Attempt, clock: Optional[ServerClock] = None) -> DmsApiError:
+        error = api_error(method, path, attempt.status, attempt.response.headers, attempt.content, self.redact)
+        if error.status == 401:
+            # "signature expired" is the gateway's clock check: say it is this host's clock, with both times.
+            error.hint = signature_expired_hint(error.error_code, error.error_msg, clock) or error.hint
+        return error
 
-    def _attempt(self, method: str, url: str, full_url: str, query: QueryPairs, payload: bytes, deadline: Optional[float]) -> Attempt:
+    def _attempt(self, method: str, url: str, full_url: str, query: QueryPairs, payload: bytes, deadline: Optional[float],
+                 base_url: Optional[str] = None) -> Attempt:
         """One signed try. Errors no retry can cure (TLS, a malformed request, the deadline) are raised here."""
         remaining = self._remaining(deadline)
         if remaining is not None and remaining <= 0:
@@ -200,8 +222,11 @@ class DmsHttpClient:
         self.redact.remember(headers)
         self.requests_sent += 1
         try:
+            sent_at = self.wall()
             response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
                                             verify=self.verify, allow_redirects=False, stream=True)
+            # The headers are in: the server dated them between sent_at and now (error answers count too).
+            self.server_clock_of(base_url or self.base_url).observe(response.headers.get("Date"), sent_at, self.wall())
             content = read_body(response, method, url, started + budget)
         except requests.exceptions.SSLError as err:
             raise DmsTransportError(describe_transport_error(method, url, err)) from None

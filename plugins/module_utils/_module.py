@@ -85,12 +85,23 @@ class DmsModule:
             context = DmsContext(client=client.derive(auth=settings.auth, project_id=settings.project_id),
                                  project_id=settings.project_id or "", check_mode=self.check_mode, diff_mode=self.diff_mode,
                                  warn=self.warn, started=self.started)
-            return action(context)
+            result = action(context)
+            self._warn_clock(client)
+            return result
         except DmsError as err:
+            self._warn_clock(client)
             self._fail(err)
         finally:
             if client is not None:
                 client.close()
+
+    def _warn_clock(self, client: Optional[DmsHttpClient]) -> None:
+        """One warning per run when the DMS API's clock is more than a few seconds off this host's (issue 17)."""
+        if client is None:
+            return
+        warning = client.server_clock.skew_warning()
+        if warning:
+            self.warn(warning)
 
     def _fail(self, err: DmsError) -> NoReturn:
         result = dict(self.failure_result)

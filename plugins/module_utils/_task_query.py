@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping, Optional
 from ._errors import ConfigurationError, DmsError
 from ._ids import validate_id
 from ._progress import ProgressReader
+from ._server_clock import ServerClock, describe_offset
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time
 from ._waiter import WAIT_ARGUMENT_SPEC, TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout
 
@@ -109,20 +110,45 @@ def _what(options: QueryOptions) -> str:
 
 class TaskQuery:
     def __init__(self, options: QueryOptions, api: DmsTaskApi, warn: Callable[[str], None],
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 server_clock: Optional[ServerClock] = None) -> None:
         self.options = options
         self.api = api
         self.warn = warn
         self.clock = clock
         self.sleep = sleep
         self.progress = ProgressReader(api, warn) if options.include_progress else None
+        # The DMS server's clock as its answers' Date headers show it (the client records every answer).
+        if server_clock is None and isinstance(getattr(getattr(api, "client", None), "server_clock", None), ServerClock):
+            server_clock = api.client.server_clock
+        self.server_clock = server_clock
+        self.sent_window: tuple[Optional[str], Optional[str]] = (options.begin_time, options.end_time)
+
+    def _window(self) -> tuple[Optional[str], Optional[str]]:
+        """begin_time/end_time (given on this host's clock) on the server's clock, as far as it is known."""
+        begin, end = self.options.begin_time, self.options.end_time
+        if self.server_clock is None:
+            return begin, end
+        return self.server_clock.to_server_begin(begin), self.server_clock.to_server_end(end)
+
+    def _list(self, deadline: Optional[float]) -> list[dict[str, Any]]:
+        window = self._window()
+        translated = self.server_clock is not None and self.server_clock.measurable
+        tasks = self.api.list(*window, deadline=deadline)
+        if not translated and self._window() != window:
+            # This answer was the first to show that the server's clock is off ours, so the window just sent
+            # was on the wrong clock: read again with the translated one and use only that.
+            window = self._window()
+            tasks = self.api.list(*window, deadline=deadline)
+        self.sent_window = window
+        return tasks
 
     def read(self, deadline: Optional[float] = None) -> list[dict[str, Any]]:
         options = self.options
         if options.task_id:
             tasks = [self.api.show(options.task_id, deadline=deadline)]
         else:
-            tasks = filter_tasks(self.api.list(options.begin_time, options.end_time, deadline=deadline), name=options.name, latest=options.latest)
+            tasks = filter_tasks(self._list(deadline), name=options.name, latest=options.latest)
         if self.progress is not None:
             # After every status read, so a wait (even one that times out) returns the latest progress seen.
             self.progress.attach(tasks, deadline=deadline)
@@ -156,10 +182,17 @@ class TaskQuery:
         return result
 
     def _result(self, tasks: list[dict[str, Any]], attempts: int, elapsed: float) -> dict[str, Any]:
-        result: dict[str, Any] = {"tasks": tasks, "task_count": len(tasks), "attempts": attempts, "elapsed": elapsed}
+        result: dict[str, Any] = {"tasks": tasks, "task_count": len(tasks), "attempts": attempts, "elapsed": elapsed,
+                                  "clock": self._clock_result()}
         if self.options.single and tasks:
             result["task"] = tasks[0]
         return result
+
+    def _clock_result(self) -> dict[str, Any]:
+        """Which clock the times are in: the window sent (server's clock) and the server's estimated offset."""
+        offset = self.server_clock.offset if self.server_clock is not None else None
+        begin, end = self.sent_window
+        return {"server_offset": offset, "begin_time": begin, "end_time": end}
 
     def _timeout_message(self, outcome: WaitOutcome) -> str:
         options = self.options
@@ -171,6 +204,10 @@ class TaskQuery:
             seen = "no task was read; last error: %s" % outcome.last_error
         else:
             seen = "no matching task has appeared yet"
+            if self.sent_window != (options.begin_time, options.end_time) and self.server_clock is not None:
+                offset = self.server_clock.offset or 0.0
+                seen += (" (the DMS clock is %s this host's, so the window was sent on its clock as begin_time=%s end_time=%s)"
+                         % (describe_offset(offset), self.sent_window[0], self.sent_window[1]))
         transient = " (%d transient errors)" % outcome.transient_errors if outcome.transient_errors else ""
         return ("Timed out after wait_timeout=%d s waiting for %s %s to finish: %s; %d reads in %.1f s%s."
                 " The task may still finish: raise wait_timeout, or check it in the DMS console."

@@ -42,10 +42,17 @@ options:
       - List mode only. Keep tasks created at or after this time.
       - Either the API's format C(YYYYMMDDHHmmss) in UTC (V(20240115083000)) or ISO 8601 (V(2024-01-15T08:30:00Z),
         V(2024-01-15T16:30:00+08:00)); ISO times without an offset are taken as UTC. Sent to the API as UTC C(YYYYMMDDHHmmss).
+      - Give it on the clock of the host running the module (for example C(now(utc=true)) noted before the change).
+        DMS compares it with C(created_at) on its own clock, so the module learns the server's clock from the C(Date)
+        header of the API's answers and translates the time into it before sending it, made earlier by the header's
+        one-second resolution, one round trip and a one-second margin (never enough to let in an older task of the
+        same name from a previous change). If the first answer shows that the clocks differ, the list is read again
+        with the translated time. RV(clock) returns what was sent.
     type: str
   end_time:
     description:
       - List mode only. Keep tasks created at or before this time. Same formats as O(begin_time).
+      - Translated into the server's clock like O(begin_time), made later by the same margins.
     type: str
   latest:
     description:
@@ -211,11 +218,11 @@ tasks:
       type: str
       sample: SUCCESS
     created_at:
-      description: When the task started (ISO 8601, UTC).
+      description: When the task started (ISO 8601, UTC), on the DMS server's clock.
       type: str
       sample: "2020-06-15T08:55:53.606Z"
     updated_at:
-      description: When the task last changed (ISO 8601, UTC).
+      description: When the task last changed (ISO 8601, UTC), on the DMS server's clock.
       type: str
       sample: "2020-06-15T08:55:56.600Z"
     progress:
@@ -263,10 +270,36 @@ task_count:
   type: int
   sample: 1
 elapsed:
-  description: Seconds spent waiting; V(0) without O(wait_for). Also returned when the wait fails or times out.
+  description:
+    - Seconds spent waiting; V(0) without O(wait_for). Also returned when the wait fails or times out.
+    - Measured on the monotonic clock of the host running the module, so neither clock's setting nor a skew between
+      them changes it.
   returned: always
   type: float
   sample: 12.507
+clock:
+  description:
+    - Which clock the times are in. Task times (C(created_at), C(updated_at)) are the DMS server's, as the API sends
+      them; O(begin_time) and O(end_time) are taken on this host's clock and sent on the server's.
+    - A skew of more than a few seconds also gets one warning naming both times; fix it with NTP on this host.
+  returned: always
+  type: dict
+  contains:
+    server_offset:
+      description:
+        - The server's clock minus this host's, in seconds (positive when the server is ahead), estimated from the
+          C(Date) headers of the DMS API's answers (whole seconds, so within about half a second plus a round trip).
+        - V(null) when no answer carried a usable C(Date).
+      type: float
+      sample: -30.2
+    begin_time:
+      description: The C(begin_time) sent to the API (last read), on the server's clock; V(null) without O(begin_time).
+      type: str
+      sample: "20240115082928"
+    end_time:
+      description: The C(end_time) sent to the API (last read), on the server's clock; V(null) without O(end_time).
+      type: str
+      sample: null
 attempts:
   description: Number of status reads made (one per poll). Also returned when the wait fails or times out.
   returned: always
@@ -298,7 +331,9 @@ def main() -> None:
         include_progress=dict(type="bool", default=False),
         **WAIT_ARGUMENT_SPEC,
     )
-    module = DmsModule(argument_spec, failure_result=dict(tasks=[], task_count=0, elapsed=0.0, attempts=0), supports_check_mode=True)
+    failure_result = dict(tasks=[], task_count=0, elapsed=0.0, attempts=0,
+                          clock=dict(server_offset=None, begin_time=None, end_time=None))
+    module = DmsModule(argument_spec, failure_result=failure_result, supports_check_mode=True)
     options = module.validate(QueryOptions.from_params)
     result = module.run(lambda context: TaskQuery(options, DmsTaskApi(context.client, context.project_id, options.instance_id),
                                                   warn=context.warn).run())

@@ -12,6 +12,9 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import Que
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 TASK_ID = "8a8c8f2e5f3a4b6c9d0e1f2a3b4c5d6e"
 
+# A fake API without a server clock: nothing was learned, the times went as given.
+NO_CLOCK = {"server_offset": None, "begin_time": None, "end_time": None}
+
 
 def options(**overrides):
     values = {"instance_id": INSTANCE, "task_id": None, "name": None, "begin_time": None, "end_time": None, "latest": False,
@@ -131,7 +134,8 @@ def test_begin_time_after_end_time_fails():
 def test_no_wait_show(clock):
     api = FakeApi(task("EXECUTING"))
     result = run(options(task_id=TASK_ID), api, clock)
-    assert result == {"tasks": [task("EXECUTING")], "task": task("EXECUTING"), "task_count": 1, "attempts": 1, "elapsed": 0.0}
+    assert result == {"tasks": [task("EXECUTING")], "task": task("EXECUTING"), "task_count": 1, "attempts": 1, "elapsed": 0.0,
+                      "clock": NO_CLOCK}
     assert api.calls == [("show", TASK_ID, None)]
     assert clock.sleeps == []
 
@@ -162,7 +166,7 @@ def test_no_wait_failure_carries_a_partial_result(clock):
     with pytest.raises(TaskQueryFailed) as info:
         run(options(task_id=TASK_ID), FakeApi(TaskNotFoundError("Task %s was not found" % TASK_ID)), clock)
     assert TASK_ID in str(info.value)
-    assert info.value.result == {"tasks": [], "task_count": 0, "attempts": 1, "elapsed": 0.0}
+    assert info.value.result == {"tasks": [], "task_count": 0, "attempts": 1, "elapsed": 0.0, "clock": NO_CLOCK}
 
 
 def test_no_wait_does_not_fail_on_a_failed_task(clock):
