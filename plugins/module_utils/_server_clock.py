@@ -78,8 +78,13 @@ def api_time_to_epoch(value: str) -> int:
     return calendar.timegm(time.strptime(value, API_TIME_FORMAT))
 
 
+# The API's 14 digits reach from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z; a translated edge stays inside.
+API_TIME_MIN = -62135596800
+API_TIME_MAX = 253402300799
+
+
 def epoch_to_api_time(seconds: float) -> str:
-    moment = time.gmtime(math.floor(seconds))
+    moment = time.gmtime(min(max(math.floor(seconds), API_TIME_MIN), API_TIME_MAX))
     # Not strftime('%Y'): it does not zero-pad years before 1000 everywhere, and the API needs 14 digits.
     return "%04d%02d%02d%02d%02d%02d" % moment[:6]
 

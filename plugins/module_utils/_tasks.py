@@ -7,20 +7,17 @@
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 from urllib.parse import quote
 
 from ._errors import ConfigurationError, DmsApiError, DmsResponseError, TaskNotFoundError
+from ._timeparse import TimeFormatError, UtcTime, option_to_api_time, sort_key
 
 PENDING_STATUSES = frozenset(("CREATED", "EXECUTING"))
 TERMINAL_STATUSES = frozenset(("SUCCESS", "FAILED", "DELETED", "CANCELLED"))
 SUCCESS_STATUSES = frozenset(("SUCCESS",))
 KNOWN_STATUSES = PENDING_STATUSES | TERMINAL_STATUSES
 
-API_TIME_FORMAT = "%Y%m%d%H%M%S"
-API_TIME_PATTERN = re.compile(r"^\d{14}$")
 # The API caps a page at 100 (Terraform provider kafka/common.go); the bound on pages keeps a
 # misbehaving server that never returns a short page from looping us forever.
 PAGE_LIMIT = 100
@@ -28,33 +25,11 @@ MAX_PAGES = 1000
 
 
 def to_api_time(value: Optional[str], option: str) -> Optional[str]:
-    """Accept the API's YYYYMMDDHHmmss or ISO 8601 and return UTC YYYYMMDDHHmmss.
-
-    An ISO time without an offset is taken as UTC, the zone the API uses.
-    """
-    if value is None:
-        return None
-    text = str(value).strip()
-    if API_TIME_PATTERN.match(text):
-        try:
-            datetime.strptime(text, API_TIME_FORMAT)
-        except ValueError:
-            raise ConfigurationError("Option '%s' is not a valid date/time: %r." % (option, text)) from None
-        return text
+    """One of _timeparse.TIME_FORMATS as the API's UTC YYYYMMDDHHmmss; a ConfigurationError naming the option otherwise."""
     try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    except ValueError:
-        raise ConfigurationError(
-            "Option '%s' must be YYYYMMDDHHmmss (UTC, e.g. 20240115083000) or ISO 8601 (e.g. 2024-01-15T08:30:00Z), got %r."
-            % (option, text[:80])) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    try:
-        moment = moment.astimezone(timezone.utc)
-    except OverflowError:
-        raise ConfigurationError("Option '%s' is out of the supported date range: %r." % (option, text[:80])) from None
-    # Not strftime: '%Y' does not zero-pad years before 1000 on every platform, and the API needs 14 digits.
-    return "%04d%02d%02d%02d%02d%02d" % (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+        return option_to_api_time(value, option)
+    except TimeFormatError as err:
+        raise ConfigurationError(str(err)) from None
 
 
 def decode_params(params: Any) -> Any:
@@ -76,18 +51,9 @@ def normalize_task(raw: Any) -> dict[str, Any]:
     return task
 
 
-def created_sort_key(task: dict[str, Any]) -> tuple[int, str]:
-    """Sort key for 'newest': tasks with a parseable created_at order by time; others sort oldest."""
-    value = task.get("created_at")
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            return 1, moment.astimezone(timezone.utc).isoformat()
-        except ValueError:
-            pass
-    return 0, ""
+def created_sort_key(task: dict[str, Any]) -> tuple[int, UtcTime]:
+    """Sort key for 'newest': tasks with a parseable created_at order by instant; others sort oldest."""
+    return sort_key(task.get("created_at"))
 
 
 def filter_tasks(tasks: Iterable[dict[str, Any]], name: Optional[str] = None, latest: bool = False) -> list[dict[str, Any]]:

@@ -40,8 +40,16 @@ options:
   begin_time:
     description:
       - List mode only. Keep tasks created at or after this time.
-      - Either the API's format C(YYYYMMDDHHmmss) in UTC (V(20240115083000)) or ISO 8601 (V(2024-01-15T08:30:00Z),
-        V(2024-01-15T16:30:00+08:00)); ISO times without an offset are taken as UTC. Sent to the API as UTC C(YYYYMMDDHHmmss).
+      - One of two formats, accepted alike on every Python the module runs on (3.9 and later).
+      - The API's own C(YYYYMMDDHHmmss), in UTC, for example V(20240115083000).
+      - ISO 8601 C(YYYY-MM-DDTHH:MM[:SS[.fraction]]) ending in C(Z) or a UTC offset C(+HH:MM), C(-HH:MM), C(+HHMM) or
+        C(-HHMM), for example V(2024-01-15T08:30:00Z), V(2024-01-15T16:30:00+08:00) or V(2024-01-15T08:30:00.123456789Z).
+        C(T) and C(Z) may be lower case, the fraction may have any number of digits (it is cut to whole seconds) and may
+        follow C(.) or C(,).
+      - Anything else fails with a message that names the option, for example an ISO time without C(Z) or an offset (in
+        ISO 8601 that is local time, which the module does not guess), a space instead of C(T), a date alone, week or
+        ordinal dates, C(24:00), a leap second, or a time whose UTC value is outside the years 0001 to 9999.
+      - Sent to the API as UTC C(YYYYMMDDHHmmss). The EXAMPLES show how to take the current time in that format.
       - Give it on the clock of the host running the module (for example C(now(utc=true)) noted before the change).
         DMS compares it with C(created_at) on its own clock, so the module learns the server's clock from the C(Date)
         header of the API's answers and translates the time into it before sending it, made earlier by the header's
@@ -57,6 +65,9 @@ options:
   latest:
     description:
       - List mode only. Return only the newest matching task (by C(created_at)), also as RV(task).
+      - C(created_at) is read with the same parser as O(begin_time), except that a time without a zone is taken as UTC,
+        the zone the API documents. A task whose C(created_at) does not parse counts as older than every task whose
+        C(created_at) does.
     type: bool
     default: false
   wait_for:

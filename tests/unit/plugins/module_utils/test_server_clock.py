@@ -46,6 +46,15 @@ def test_unusable_dates_are_ignored(value):
     assert clock.observe(value, T0, T0 + 0.1) is False and not clock.known
 
 
+@pytest.mark.parametrize("server_date", ["Mon, 15 Jan 2024 08:29:30 GMT", "Mon, 15 Jan 2024 08:30:30 GMT"])
+def test_translation_stays_within_the_apis_years(server_date):
+    clock = ServerClock()
+    clock.observe(server_date, T0, T0 + 0.02)
+    for given in ("00010101000000", "99991231235959"):
+        for sent in (clock.to_server_begin(given), clock.to_server_end(given)):
+            assert len(sent) == 14 and "00010101000000" <= sent <= "99991231235959"
+
+
 def test_api_time_round_trip():
     assert epoch_to_api_time(T0 + 0.999) == "20240115083000"
     assert api_time_to_epoch("20240115083000") == T0

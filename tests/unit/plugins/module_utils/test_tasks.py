@@ -51,12 +51,19 @@ def api_error(status):
     "2024-01-15T08:30:00z",
     "2024-01-15T16:30:00+08:00",
     "2024-01-14T22:30:00-10:00",
-    "2024-01-15T08:30:00",
     "2024-01-15T08:30:00.999Z",
     " 2024-01-15T08:30:00Z ",
 ])
 def test_to_api_time_converts_to_utc_api_format(value):
     assert to_api_time(value, "begin_time") == "20240115083000"
+
+
+def test_to_api_time_rejects_an_iso_time_without_a_zone():
+    # Issue 16: a zone-less ISO time used to be taken as UTC silently; in ISO 8601 it means local time.
+    for value in ("2024-01-15T08:30:00", "2024-01-15 08:30"):
+        with pytest.raises(ConfigurationError) as info:
+            to_api_time(value, "begin_time")
+        assert "'begin_time'" in str(info.value) and "Z" in str(info.value)
 
 
 def test_to_api_time_none_stays_none():
