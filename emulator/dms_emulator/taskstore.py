@@ -121,7 +121,7 @@ class TaskStore:
         if not isinstance(spec, dict):
             raise ValueError("task must be a JSON object")
         allowed = {"project_id", "instance_id", "id", "name", "params", "user_name", "user_id", "timeline", "status",
-                   "engine", "appear_after", "progress", "created_at"}
+                   "engine", "appear_after", "progress", "created_at", "created_ago"}
         unknown = set(spec) - allowed
         if unknown:
             raise ValueError("unknown task keys: %s" % ", ".join(sorted(unknown)))
@@ -135,6 +135,14 @@ class TaskStore:
             raise ValueError("appear_after must be >= 0")
         visible_at = now + appear_after
         created_raw = spec.get("created_at")
+        created_ago = spec.get("created_ago")
+        if created_ago is not None:
+            # Relative to the server's clock, so a test can back-date a task without knowing the skew.
+            if created_raw:
+                raise ValueError("give created_at or created_ago, not both")
+            if isinstance(created_ago, bool) or not isinstance(created_ago, (int, float)) or created_ago < 0:
+                raise ValueError("created_ago must be a number of seconds >= 0")
+            created_raw = iso_ms(now - float(created_ago))
         created_at = parse_iso(created_raw) if created_raw else visible_at
         progress = spec.get("progress")
         if progress is not None and not isinstance(progress, dict):

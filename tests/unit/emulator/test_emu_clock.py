@@ -177,3 +177,13 @@ def test_emulator_process_passes_the_skew():
         assert admin.set_clock_skew(30)["skew"] == 30.0
         admin.reset()
         assert admin.clock()["skew"] == -30.0
+
+
+def test_created_ago_back_dates_on_the_servers_clock(clock):
+    harness = _skewed(clock, -30)
+    status, task = harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "created_ago": 60})
+    assert status == 201 and task["created_at"] == iso_ms(clock.now() - 30 - 60)
+    for bad in ({"created_ago": -1}, {"created_ago": "60"}, {"created_ago": True},
+                {"created_ago": 5, "created_at": "2024-01-15T08:00:00Z"}):
+        status, answer = harness.admin("POST", "/_emulator/tasks", dict(bad, instance_id=INSTANCE))
+        assert status == 400 and "created_" in answer["error"]
