@@ -26,7 +26,7 @@ from ._signer import QueryPairs, canonical_query
 
 try:
     import requests
-    from urllib3.exceptions import InvalidHeader, MaxRetryError
+    from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError
     from urllib3.util.retry import Retry
     from urllib3.util.timeout import Timeout
     HAS_REQUESTS = True
@@ -38,6 +38,9 @@ except ImportError as exc:  # pragma: no cover - reported by the module with mis
 USER_AGENT = "hwcloud.dms-ansible/1.0.0"
 # 429 is the gateway's throttling answer; the 5xx are transient gateway/backend failures.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+# Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2). Any other method is retried only when the
+# server cannot have acted on it: a 429 (the gateway throttled it) or a connection that failed before the request went out.
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 20.0
 BACKOFF_JITTER = 0.5
@@ -120,9 +123,16 @@ class DmsHttpClient:
     def get_json(self, path: str, query: QueryPairs = (), deadline: Optional[float] = None) -> HttpResponse:
         return self.request("GET", path, query, deadline=deadline)
 
-    def request(self, method: str, path: str, query: QueryPairs = (), body: Optional[dict[str, Any]] = None,
-                deadline: Optional[float] = None, base_url: Optional[str] = None) -> HttpResponse:
-        """Send a signed request, retrying transient failures; raise a DmsError subclass on failure."""
+    def request(self, method: str, path: str, query: QueryPairs = (), body: Optional[Any] = None,
+                deadline: Optional[float] = None, base_url: Optional[str] = None,
+                idempotent: Optional[bool] = None) -> HttpResponse:
+        """Send a signed request, retrying transient failures; raise a DmsError subclass on failure.
+
+        ``idempotent`` (default: whether the method is) says whether a 5xx or a connection lost mid-request may be
+        retried; when false only a 429 or a connection that was never made is.
+        """
+        if idempotent is None:
+            idempotent = method.upper() in IDEMPOTENT_METHODS
         url = (base_url or self.base_url) + path
         query_string = canonical_query(query)
         full_url = url + ("?" + query_string if query_string else "")
@@ -133,6 +143,11 @@ class DmsHttpClient:
             if isinstance(outcome, HttpResponse):
                 return outcome
             raw_response, error = outcome
+            if not idempotent and not _never_reached_server(raw_response, error):
+                # The server may have acted on it: sending it again could make the change twice.
+                if error is not None:
+                    raise DmsTransportError(_describe_transport_error(method, url, error)) from None
+                raise self._api_error(method, url, raw_response)
             retry_after = None
             try:
                 if error is not None:
@@ -205,6 +220,18 @@ class DmsHttpClient:
         for secret in self._secrets:
             text = text.replace(secret, "<hidden>")
         return text
+
+
+def _never_reached_server(response: Any, error: Optional[BaseException]) -> bool:
+    """A 429 (refused by the gateway's throttle) or a connection that was never established: safe to send again."""
+    if error is None:
+        return response is not None and response.status_code == 429
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError, whose reason says which phase failed; NewConnectionError (refused,
+    # unreachable, DNS) is a ConnectTimeoutError subclass. A connection reset after sending stays ambiguous.
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)
 
 
 def _retry_after(policy: "Retry", response: Any) -> Optional[float]:
