@@ -19,7 +19,8 @@ from ._errors import ConfigurationError, DmsApiError, DmsError, DmsTransportErro
 from ._http import IDEMPOTENT_METHODS
 from ._signer import canonical_query
 from ._task_query import QueryOptions, TaskQuery, TaskQueryFailed
-from ._tasks import ID_PATTERN, DmsTaskApi, validate_id
+from ._ids import is_id, validate_id
+from ._tasks import DmsTaskApi
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 PLACEHOLDERS = ("project_id", "instance_id")
@@ -181,7 +182,7 @@ class RequestOptions:
                 raise ConfigurationError("Option 'wait_for' needs 'instance_id': a job is a task of an instance, read at"
                                          " /v2/{project_id}/instances/{instance_id}/tasks/{job_id}.")
             # The wait options are checked now, by dms_task_info's own rules, so a bad one fails before the change.
-            QueryOptions(dict(self.wait_params, instance_id=self.instance_id, task_id="0"))
+            QueryOptions.from_params(dict(self.wait_params, instance_id=self.instance_id, task_id="0"))
 
     @property
     def idempotent(self) -> bool:
@@ -264,6 +265,12 @@ class DmsRequest:
         except DmsTransportError as err:
             raise RequestFailed(str(err) + self._not_retried(err), dict(result, elapsed=self._elapsed())) from None
         result.update(status=response.status, json=response.data, request_id=_header(response.headers, "X-Request-Id"))
+        # Before the status check: a job the API started is worth reporting even when the status was not the one expected.
+        jobs = find_jobs(response.data, options.instance_id)
+        if jobs:
+            result["job_id"] = jobs[0][0]
+            if len(jobs) > 1:
+                result["job_ids"] = [job_id for job_id, _instance in jobs]
         expected = options.status_codes
         if (expected is None and not 200 <= response.status < 300) or (expected is not None and response.status not in expected):
             wanted = "any 2xx" if expected is None else ", ".join(str(code) for code in sorted(expected))
@@ -273,11 +280,6 @@ class DmsRequest:
                    " (X-Request-Id: %s)" % result["request_id"] if result["request_id"] else ""),
                 dict(result, changed=options.changes, elapsed=self._elapsed()))
         result["changed"] = options.changes
-        jobs = find_jobs(response.data, options.instance_id)
-        if jobs:
-            result["job_id"] = jobs[0][0]
-            if len(jobs) > 1:
-                result["job_ids"] = [job_id for job_id, _instance in jobs]
         if options.wait_for:
             self._wait(path, jobs, result)
         result["elapsed"] = self._elapsed()
@@ -301,7 +303,7 @@ class DmsRequest:
                 " is true). Remove wait_for for this call, or wait for its task with dms_task_info (by name, latest: true)."
                 % (options.method, path, result["status"]), dict(result, elapsed=self._elapsed()))
         for job_id, instance_id in jobs:
-            if not ID_PATTERN.match(job_id) or not instance_id or not ID_PATTERN.match(instance_id):
+            if not is_id(job_id) or not is_id(instance_id):
                 raise RequestFailed(
                     "The API answered with job_id %r (instance %r), which is not a DMS id; not waiting on it (it would go"
                     " into a URL). The request WAS sent." % (job_id[:80], str(instance_id)[:80]),
@@ -311,10 +313,12 @@ class DmsRequest:
         for job_id, instance_id in jobs:
             assert instance_id is not None
             remaining = max(int(deadline - self.clock() + 0.999), 1)
-            query_options = QueryOptions(dict(options.wait_params, instance_id=instance_id, task_id=job_id,
-                                              wait_timeout=remaining))
-            if query_options.wait_sleep > remaining:
-                query_options.wait_sleep = float(remaining)
+            sleep = options.wait_params["wait_sleep"]
+            sleep = QueryOptions.wait_sleep if sleep is None else float(sleep)
+            # A later job gets what is left of the one wait_timeout; its poll interval shrinks to fit.
+            query_options = QueryOptions.from_params(dict(options.wait_params, instance_id=instance_id, task_id=job_id,
+                                                          wait_timeout=remaining,
+                                                          wait_sleep=min(sleep, remaining)))
             query = TaskQuery(query_options, DmsTaskApi(self.context.client, self.context.project_id, instance_id),
                               warn=self.context.warn, clock=self.clock, sleep=self.sleep)
             try:
