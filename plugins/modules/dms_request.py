@@ -31,7 +31,7 @@ options:
       - V(GET), V(PUT) and V(DELETE) are retried after HTTP 5xx, a dropped connection or a timeout (up to O(retries) times).
         V(POST) and V(PATCH) are retried only after HTTP 429 (the gateway's throttle refused the call) or when the connection could
         not be made at all, because DMS may already have started the change when an answer is lost. A retried scale-out would be a
-        second scale-out (or is refused with C(DMS.00400026) while the first runs). After such a failure the module says so: check
+        second scale-out (or is refused with C(DMS.00400026) while the first runs). After such a failure the module says so; check
         the instance's tasks before running the task again.
     type: str
     choices: [GET, POST, PUT, DELETE, PATCH]
@@ -42,11 +42,11 @@ options:
         V(/v2/{project_id}/kafka/instances/{instance_id}/extend).
       - The placeholders C({project_id}) (the O(project_id), or the one looked up for O(region)) and C({instance_id}) (O(instance_id))
         are filled in by the module. Any other C({...}) placeholder is an error; write such values into the path yourself.
-      - Refused before any request is sent, naming the reason: an absolute URL, a path not beginning with C(/), an empty segment
+      - Refused before any request is sent, naming the reason. Refused are an absolute URL, a path not beginning with C(/), an empty segment
         (C(//host)), C(.) or C(..) segments (also percent-encoded, in any case, or encoded twice), backslashes, control characters,
         spaces or non-ASCII characters (percent-encode them), C(?) or C(#) (use O(query)), a malformed C(%) escape, and IAM paths
         under C(/v3/).
-      - Paths under C(/v3/) are not sent to O(iam_endpoint): they are IAM's API, no DMS operation lives there, and this module only
+      - Paths under C(/v3/) are not sent to O(iam_endpoint); they are IAM's API, no DMS operation lives there, and this module only
         ever talks to the DMS endpoint. Project lookup and token exchange are done by the module itself.
     type: str
     required: true
@@ -62,7 +62,7 @@ options:
     type: dict
   body:
     description:
-      - Request body, a dictionary or a list, sent as JSON (C(Content-Type: application/json)) and signed with its SHA-256 hash.
+      - Request body, a dictionary or a list, sent as JSON (C(Content-Type) C(application/json)) and signed with its SHA-256 hash.
       - Not allowed with O(method=GET).
     type: raw
   status_code:
@@ -75,7 +75,7 @@ options:
   wait_for:
     description:
       - After a successful call, wait for the task of the C(job_id) in the answer (at the top level, or in C(results[]) or C(jobs[]),
-        where some APIs put one per instance) until it is in a terminal status, exactly as M(hwcloud.dms.dms_task_info) waits:
+        where some APIs put one per instance) until it is in a terminal status, exactly as M(hwcloud.dms.dms_task_info) waits,
         the same poll, messages, and 30-second grace for a task that is not visible yet.
       - When the answer carries no C(job_id), the module fails after the change was made (C(changed=true)), saying so.
       - Not done in check mode, where no change is sent.

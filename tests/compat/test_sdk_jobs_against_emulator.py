@@ -78,8 +78,8 @@ def test_sdk_kafka_plain_ssl_switch_and_configs(emulator):
     client = _client(KafkaClient, emulator)
     switch = kafka.PlainSslEnableRequest(protocol="private_sasl_ssl_enable", enable=True, user_name="admin",
                                          pass_word="Example-Passw0rd", sasl_enabled_mechanisms=["SCRAM-SHA-512"])
-    answer = client.update_kafka_port_protocol(kafka.UpdateKafkaPortProtocolRequest(engine="kafka", instance_id=INSTANCE,
-                                                                                   body=switch))
+    request = kafka.UpdateKafkaPortProtocolRequest(engine="kafka", instance_id=INSTANCE, body=switch)
+    answer = client.update_kafka_port_protocol(request)
     assert answer.job_id and answer.protocol == "private_sasl_ssl_enable" and answer.enable is True
     _run_task(client, kafka, answer.job_id)
     assert _state(emulator)["port_protocols"]["private_sasl_ssl_enable"] is True
@@ -116,9 +116,9 @@ def test_sdk_rabbitmq_plugins(emulator):
 def test_sdk_rocketmq_topic_and_group(emulator):
     _instance(emulator, "rocketmq")
     client = _client(RocketMQClient, emulator)
+    topic_body = rocketmq.CreateTopicOrBatchDeleteTopicReq(name="orders", queue_num=8, message_type="NORMAL")
     topic = client.create_topic_or_batch_delete_topic(rocketmq.CreateTopicOrBatchDeleteTopicRequest(
-        instance_id=INSTANCE, body=rocketmq.CreateTopicOrBatchDeleteTopicReq(name="orders", queue_num=8,
-                                                                              message_type="NORMAL")))
+        instance_id=INSTANCE, body=topic_body))
     assert topic.id == "orders" and topic.job_id
     _run_task(client, rocketmq, topic.job_id)
     group = client.create_consumer_group_or_batch_delete_consumer_group(
