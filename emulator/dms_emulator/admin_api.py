@@ -49,6 +49,8 @@ class AdminApi:
             ("DELETE", "/_emulator/faults"): lambda: json_reply(200, {"cleared": self.emu.faults.clear()}),
             ("POST", "/_emulator/credentials"): lambda: self._credentials(req),
             ("POST", "/_emulator/tokens"): lambda: self._token(req),
+            ("GET", "/_emulator/jobs"): lambda: self.emu.jobs.admin(req),
+            ("POST", "/_emulator/jobs"): lambda: self.emu.jobs.admin(req),
         }
         handler = handlers.get(route)
         try:
