@@ -51,6 +51,8 @@ class AdminApi:
             ("POST", "/_emulator/tokens"): lambda: self._token(req),
             ("GET", "/_emulator/clock"): lambda: json_reply(200, self.emu.clock.describe()),
             ("POST", "/_emulator/clock"): lambda: self._clock(req),
+            ("GET", "/_emulator/jobs"): lambda: self.emu.jobs.admin(req),
+            ("POST", "/_emulator/jobs"): lambda: self.emu.jobs.admin(req),
         }
         handler = handlers.get(route)
         try:

@@ -131,6 +131,14 @@ class EmulatorAdmin:
             spec["project_id"] = project_id
         return self._call("POST", "/_emulator/instances", spec)
 
+    def jobs(self) -> Dict[str, Any]:
+        """Jobs started by job-returning calls, instance capacities and job settings (GET /_emulator/jobs)."""
+        return self._call("GET", "/_emulator/jobs")
+
+    def configure_jobs(self, **spec: Any) -> Dict[str, Any]:
+        """Timeline/appear_after of future jobs, starting broker_num/storage_space of an instance."""
+        return self._call("POST", "/_emulator/jobs", spec)
+
     def add_fault(self, **spec: Any) -> Dict[str, Any]:
         return self._call("POST", "/_emulator/faults", spec)
 

@@ -68,6 +68,9 @@ options:
       - How many times a request is retried after HTTP 408, 429, 500, 502, 503, 504, a dropped connection or a timeout,
         with exponential backoff and jitter; a C(Retry-After) header is honoured up to 60 seconds and never past the wait deadline.
       - HTTP 400, 401, 403 and 404 are never retried, so a bad signature cannot walk the access key into the gateway's lockout.
+      - Only requests that are safe to repeat (V(GET), V(PUT), V(DELETE)) are retried after a 5xx, a dropped connection or a
+        timeout. V(POST) and V(PATCH) requests are retried only after HTTP 429 or a connection that could not be made, because a
+        second copy of a change sent after the first may have been carried out would make the change twice.
       - V(0) turns retries off. If not set, the value of E(HW_MAX_RETRIES) is used; without either, the default is V(5).
     type: int
 notes:

@@ -28,7 +28,7 @@ from ._signer import QueryPairs, canonical_query
 
 try:
     import requests
-    from urllib3.exceptions import InvalidHeader, MaxRetryError
+    from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError
     from urllib3.util.retry import Retry
     from urllib3.util.timeout import Timeout
     HAS_REQUESTS = True
@@ -40,6 +40,9 @@ except ImportError as exc:  # pragma: no cover - reported by the module with mis
 # The collection's version (galaxy.yml's ``version``; test_http checks that they agree).
 COLLECTION_VERSION = "1.0.0"
 USER_AGENT = "hwcloud.dms-ansible/%s" % COLLECTION_VERSION
+# Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2). Any other method is retried only when the
+# server cannot have acted on it: a 429 (the gateway throttled it) or a connection that failed before the request went out.
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 20.0
 BACKOFF_JITTER = 0.5
@@ -152,8 +155,15 @@ class DmsHttpClient:
         return self.request("GET", path, query, deadline=deadline)
 
     def request(self, method: str, path: str, query: QueryPairs = (), body: Optional[Any] = None,
-                deadline: Optional[float] = None, base_url: Optional[str] = None) -> HttpResponse:
-        """Send a signed request, retrying transient failures; raise a DmsError subclass on failure."""
+                deadline: Optional[float] = None, base_url: Optional[str] = None,
+                idempotent: Optional[bool] = None) -> HttpResponse:
+        """Send a signed request, retrying transient failures; raise a DmsError subclass on failure.
+
+        ``idempotent`` (default: whether the method is) says whether a 5xx or a connection lost mid-request may be
+        retried; when false only a 429 or a connection that was never made is.
+        """
+        if idempotent is None:
+            idempotent = method.upper() in IDEMPOTENT_METHODS
         url = (base_url or self.base_url) + path
         query_string = canonical_query(query)
         full_url = url + ("?" + query_string if query_string else "")
@@ -166,6 +176,9 @@ class DmsHttpClient:
                                     _decode_json(attempt.content, method, url, attempt.status))
             retryable = attempt.error is not None or attempt.status in TRANSIENT_STATUSES
             if not retryable or self.retries <= 0:
+                raise self._failure(method, url, attempt, base_url=base_url) from None
+            if not idempotent and not _never_reached_server(attempt):
+                # The server may have acted on it: sending it again could make the change twice.
                 raise self._failure(method, url, attempt, base_url=base_url) from None
             retry_after = None
             try:
@@ -235,6 +248,19 @@ class DmsHttpClient:
         except requests.exceptions.RequestException as err:
             raise DmsTransportError(describe_transport_error(method, url, err)) from None
         return Attempt(response=response, content=content)
+
+
+def _never_reached_server(attempt: Attempt) -> bool:
+    """A 429 (refused by the gateway's throttle) or a connection that was never established: safe to send again."""
+    error = attempt.error
+    if error is None:
+        return attempt.status == 429
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError, whose reason says which phase failed; NewConnectionError (refused,
+    # unreachable, DNS) is a ConnectTimeoutError subclass. A connection reset after sending stays ambiguous.
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)
 
 
 def _retry_after(policy: "Retry", response: Any) -> Optional[float]:

@@ -92,7 +92,9 @@ def password_token(iam: Any, credentials: PasswordCredentials, project_id: Optio
     """Exchange the password for a token scoped to the project id, else to the project named after the region."""
     scope = "project %s" % project_id if project_id else "the project named %r" % region
     try:
-        response = iam.request("POST", TOKENS_PATH, body=credentials.token_request(project_id, region), deadline=deadline)
+        # Issuing a token changes nothing, so it is retried like a read.
+        response = iam.request("POST", TOKENS_PATH, body=credentials.token_request(project_id, region), deadline=deadline,
+                               idempotent=True)
     except DmsApiError as err:
         detail = credentials.scrub(_api_detail(err))
         if err.status == 401 and _is_scope_error(err):

@@ -28,8 +28,9 @@ class FakeIam:
         self.answer = answer
         self.calls = []
 
-    def request(self, method, path, query=(), body=None, deadline=None, base_url=None):
+    def request(self, method, path, query=(), body=None, deadline=None, base_url=None, idempotent=None):
         self.calls.append((method, path, list(query), body))
+        self.idempotent = idempotent
         if isinstance(self.answer, Exception):
             raise self.answer
         return self.answer
@@ -107,6 +108,7 @@ def test_password_token_scoped_by_region_name_reads_token_and_project():
     assert (token.token, token.project_id, token.expires_at) == (TOKEN, PROJECT, "2030-01-01T00:00:00.000Z")
     method, path, _query, body = iam.calls[0]
     assert (method, path) == ("POST", "/v3/auth/tokens")
+    assert iam.idempotent is True     # a token POST changes nothing: retried on 5xx like a read
     assert body == {"auth": {"identity": {"methods": ["password"], "password": {"user": {
         "name": "alice", "password": PASSWORD, "domain": {"name": "acme"}}}}, "scope": {"project": {"name": "cn-north-4"}}}}
 
