@@ -172,9 +172,10 @@ class ServerClock:
         if not self.beyond(WARN_SKEW) or self.offset is None or self.last_received is None:
             return None
         return ("The DMS API's clock is about %s this host's: its answer was dated %s when this host's clock said %s."
-                " begin_time/end_time are translated to the server's clock and task times (created_at, updated_at)"
-                " are the server's; still, sync this host's clock with NTP (chronyd, systemd-timesyncd or ntpd):"
-                " past 15 minutes of skew the API gateway rejects every signed request."
+                " Task times (created_at, updated_at) are the server's, and the times the hwcloud.dms modules filter"
+                " tasks by (begin_time, end_time, a change's start) are translated to it; still, sync this host's clock"
+                " with NTP (chronyd, systemd-timesyncd or ntpd): past 15 minutes of skew the API gateway rejects every"
+                " signed request."
                 % (describe_offset(self.offset), self.last_date, iso_utc(self.last_received)))
 
     def change_begin_time(self, date_header: Optional[str], sent_at: float, received_at: float) -> Optional[str]:
