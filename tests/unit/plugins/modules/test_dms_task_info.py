@@ -113,3 +113,50 @@ def test_task_failure_fails_but_returns_the_task(run_module, emulator, emulator_
     result = run_module(dms_task_info.main, dict(emulator_args, instance_id="inst-1", task_id=task["id"], wait=True))
     assert result["failed"] is True and "ended with status FAILED" in result["msg"] and "fail_on_task_failure" in result["msg"]
     assert result["task"]["status"] == "FAILED" and result["attempts"] == 1
+
+
+# --- the server's clock (issue 17) --------------------------------------------------------------------------------
+
+def _noted_now():
+    import time
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime())
+
+
+@pytest.mark.parametrize("skew", [-30, 30])
+def test_begin_time_on_a_skewed_server_finds_the_new_task_and_warns_once(run_module, emulator, emulator_args,
+                                                                         module_warnings, skew):
+    emulator.admin.set_clock_skew(skew)
+    emulator.admin.create_task(instance_id=INSTANCE, name="bindInstancePublicIp", timeline="SUCCESS", created_ago=20)
+    noted = _noted_now()
+    new = emulator.admin.create_task(instance_id=INSTANCE, name="bindInstancePublicIp", timeline="SUCCESS")
+    result = run_module(dms_task_info.main, dict(emulator_args, instance_id=INSTANCE, name="bindInstancePublicIp",
+                                                 begin_time=noted, latest=True))
+    assert result["rc"] == 0 and result["task"]["id"] == new["id"] and result["task_count"] == 1
+    assert result["clock"]["server_offset"] == pytest.approx(skew, abs=1.1) and result["clock"]["begin_time"] != noted
+    clock_warnings = [warning for warning in module_warnings if "The DMS API's clock is about" in warning]
+    assert len(clock_warnings) == 1 and "NTP" in clock_warnings[0]
+    assert ("behind" if skew < 0 else "ahead of") in clock_warnings[0]
+    # Two list calls: the first on this host's clock, then the corrected one.
+    assert emulator.admin.stats()["requests_by_route"] == {"dms.list_tasks": 2}
+
+
+def test_agreeing_clocks_neither_warn_nor_read_twice(run_module, emulator, emulator_args, module_warnings):
+    new = emulator.admin.create_task(instance_id=INSTANCE, name="bindInstancePublicIp", timeline="SUCCESS")
+    result = run_module(dms_task_info.main, dict(emulator_args, instance_id=INSTANCE, name="bindInstancePublicIp",
+                                                 begin_time="2020-01-01T00:00:00Z", latest=True))
+    assert result["task"]["id"] == new["id"] and result["clock"]["begin_time"] == "20200101000000"
+    assert result["clock"]["server_offset"] == pytest.approx(0, abs=1.1)
+    assert not [warning for warning in module_warnings if "clock" in warning]
+    assert emulator.admin.stats()["requests_by_route"] == {"dms.list_tasks": 1}
+
+
+def test_signature_expired_fails_naming_the_clock(run_module, emulator, emulator_args, module_warnings):
+    emulator.admin.create_instance(INSTANCE)
+    emulator.admin.set_clock_skew(-20 * 60)
+    result = run_module(dms_task_info.main, dict(emulator_args, instance_id=INSTANCE))
+    assert result["rc"] == 1 and result["failed"] is True
+    assert "APIGW.0303" in result["msg"] and "This host's clock is the cause" in result["msg"]
+    assert "behind it" in result["msg"] and "NTP" in result["msg"]
+    assert result["clock"]["begin_time"] is None and result["tasks"] == []
+    # The failing answer was dated too: the skew warning comes with the failure.
+    assert len([warning for warning in module_warnings if "The DMS API's clock is about" in warning]) == 1
