@@ -63,6 +63,10 @@ class HttpResponse:
     status: int
     headers: dict[str, str]
     data: Any
+    # This host's wall clock (time.time()) when the request went out and when the answer's headers came back:
+    # with the answer's Date they place the call on the server's clock (_server_clock.ServerClock.change_begin_time).
+    sent_at: Optional[float] = None
+    received_at: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Attempt:
     response: Any = None  # the requests.Response, None when no answer came
     content: bytes = b""
     error: Optional[BaseException] = None  # a connection error or timeout that the retry policy may retry
+    sent_at: Optional[float] = None  # this host's wall clock around the exchange (HttpResponse.sent_at)
+    received_at: Optional[float] = None
 
     @property
     def status(self) -> int:
@@ -173,7 +179,8 @@ class DmsHttpClient:
             attempt = self._attempt(method, url, full_url, query, payload, deadline, base_url or self.base_url)
             if attempt.error is None and attempt.status < 400:
                 return HttpResponse(attempt.status, dict(attempt.response.headers),
-                                    _decode_json(attempt.content, method, url, attempt.status))
+                                    _decode_json(attempt.content, method, url, attempt.status),
+                                    sent_at=attempt.sent_at, received_at=attempt.received_at)
             retryable = attempt.error is not None or attempt.status in TRANSIENT_STATUSES
             if not retryable or self.retries <= 0:
                 raise self._failure(method, url, attempt, base_url=base_url) from None
@@ -239,7 +246,8 @@ class DmsHttpClient:
             response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
                                             verify=self.verify, allow_redirects=False, stream=True)
             # The headers are in: the server dated them between sent_at and now (error answers count too).
-            self.server_clock_of(base_url or self.base_url).observe(response.headers.get("Date"), sent_at, self.wall())
+            received_at = self.wall()
+            self.server_clock_of(base_url or self.base_url).observe(response.headers.get("Date"), sent_at, received_at)
             content = read_body(response, method, url, started + budget)
         except requests.exceptions.SSLError as err:
             raise DmsTransportError(describe_transport_error(method, url, err)) from None
@@ -247,7 +255,7 @@ class DmsHttpClient:
             return Attempt(error=err)
         except requests.exceptions.RequestException as err:
             raise DmsTransportError(describe_transport_error(method, url, err)) from None
-        return Attempt(response=response, content=content)
+        return Attempt(response=response, content=content, sent_at=sent_at, received_at=received_at)
 
 
 def _never_reached_server(attempt: Attempt) -> bool:

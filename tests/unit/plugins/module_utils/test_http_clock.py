@@ -49,7 +49,8 @@ def test_every_answer_teaches_the_servers_clock(skewed, skew):
     client = client_for(url)
     try:
         assert not client.server_clock.known
-        client.get_json(TASKS)
+        answer = client.get_json(TASKS)
+        assert answer.sent_at <= answer.received_at and answer.headers["Date"].endswith(" GMT")
         assert client.server_clock.measurable and client.server_clock.offset == pytest.approx(skew, abs=1.1)
         with pytest.raises(DmsApiError):
             client.get_json(TASKS + "/nosuchtask")          # a 404 is dated too
