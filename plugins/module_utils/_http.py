@@ -103,6 +103,12 @@ class DmsHttpClient:
         self.retries_done = 0
         self._secrets: set[str] = set()
 
+    def derive(self, base_url: Optional[str] = None, auth: Any = None, project_id: Optional[str] = None) -> "DmsHttpClient":
+        """A client with this one's session, timeouts, retries and TLS settings, but its own base URL, auth and project id."""
+        return DmsHttpClient(base_url or self.base_url, auth if auth is not None else self.auth, project_id,
+                             request_timeout=self.request_timeout, retries=self.retries, verify=self.verify,
+                             clock=self.clock, sleep=self.sleep, session=self.session)
+
     def close(self) -> None:
         self.session.close()
 

@@ -19,25 +19,12 @@ TERMINAL_STATUSES = frozenset(("SUCCESS", "FAILED", "DELETED", "CANCELLED"))
 SUCCESS_STATUSES = frozenset(("SUCCESS",))
 KNOWN_STATUSES = PENDING_STATUSES | TERMINAL_STATUSES
 
-TASK_KEYS = ("id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 API_TIME_FORMAT = "%Y%m%d%H%M%S"
 API_TIME_PATTERN = re.compile(r"^\d{14}$")
 # The API caps a page at 100 (Terraform provider kafka/common.go); the bound on pages keeps a
 # misbehaving server that never returns a short page from looping us forever.
 PAGE_LIMIT = 100
 MAX_PAGES = 1000
-
-
-def validate_id(value: Optional[str], option: str) -> Optional[str]:
-    """Ids go into the URL path: only letters, digits, '-' and '_' may, so no input can change the path."""
-    if value is None:
-        return None
-    if not ID_PATTERN.match(value):
-        raise ConfigurationError(
-            "Option '%s' must be 1-128 letters, digits, '-' or '_' (a DMS id such as 8abfa7b272adc5b40172b73130065ae7), got %r."
-            % (option, value[:80]))
-    return value
 
 
 def to_api_time(value: Optional[str], option: str) -> Optional[str]:

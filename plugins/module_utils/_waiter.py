@@ -22,6 +22,12 @@ from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
 NOT_FOUND_GRACE = 30.0
 TRANSIENT_API_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 
+# The options of every module that waits on a task (each module documents them in its DOCUMENTATION).
+WAIT_ARGUMENT_SPEC: dict[str, Any] = dict(
+    wait_timeout=dict(type="int", default=600),
+    wait_sleep=dict(type="float", default=5.0),
+)
+
 Tasks = list[dict[str, Any]]
 
 
