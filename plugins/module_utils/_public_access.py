@@ -26,7 +26,8 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsResponseError
-from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, validate_id
+from ._ids import validate_id
+from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks
 from ._waiter import TaskWaiter, WaitAborted, WaitTimeout
 
 KAFKA = "kafka"
