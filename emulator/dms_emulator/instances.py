@@ -394,4 +394,3 @@ def _phase_json(phase: Phase) -> Dict[str, Any]:
     if phase.polls is not None:
         item["polls"] = phase.polls
     return item
-

@@ -279,10 +279,10 @@ def plan_changes(state: str, wanted: Sequence[str], detail: Mapping[str, Any], i
         return Plan(engine, before, before, [])
     if same is None:
         # Kafka's detail does not say which EIPs are bound: changing on every run would never be idempotent.
+        address = public_address(engine, detail) or "no address reported"
         warning = ("%s instance %s already has public access (%s), but its detail does not list the bound EIP ids, so"
                    " they cannot be compared with public_ip_ids; nothing was changed. To move it to other EIPs, run"
-                   " with state=absent first." % (ENGINE_LABELS[engine], instance_id,
-                                                    public_address(engine, detail) or "no address reported"))
+                   " with state=absent first." % (ENGINE_LABELS[engine], instance_id, address))
         return Plan(engine, before, before, [], [warning])
     # Other EIPs: a switch, with a short loss of public access between the two changes.
     return Plan(engine, before, after, [Change(engine, UNBIND), Change(engine, BIND, wanted)])
@@ -416,14 +416,16 @@ class PublicAccess:
                                      plan) from None
                 busy_since = self.clock() if busy_since is None else busy_since
                 remaining = deadline - self.clock()
-                if remaining <= 0:
+                if remaining > 0:
+                    self.sleep(min(self.options.wait_sleep, remaining))
+                if deadline - self.clock() <= 0:
+                    # Checked after the pause too: the next try could not be sent anyway, and this says why.
                     raise self._fail(
                         "Timed out after wait_timeout=%d s: DMS kept answering %s (%s) to the %s of public IPs of"
                         " instance %s for %.1f s (%d attempts); the instance is busy with another change or not RUNNING."
                         " Raise wait_timeout or try again when the instance is RUNNING."
                         % (self.options.wait_timeout, err.error_code, err.error_msg or "instance busy", change.action,
                            self.options.instance_id, self.clock() - busy_since, attempts), plan) from None
-                self.sleep(min(self.options.wait_sleep, remaining))
                 continue
             except DmsError as err:
                 raise self._fail("Could not %s public IPs of DMS instance %s: %s" % (change.action, self.options.instance_id, err),
@@ -481,8 +483,8 @@ class PublicAccess:
         if self.instance is not None:
             state = read_public_state(engine, self.instance)
             address = public_address(engine, self.instance)
-            parts.append("the instance reports enable_publicip=%s%s" % (str(state.enabled).lower(),
-                                                                         ", address %s" % address if address else ""))
+            shown = ", address %s" % address if address else ""
+            parts.append("the instance reports enable_publicip=%s%s" % (str(state.enabled).lower(), shown))
         return "; ".join(parts) or "nothing was read"
 
     def run(self, check_mode: bool = False, diff_mode: bool = False) -> dict[str, Any]:

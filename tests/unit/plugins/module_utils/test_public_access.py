@@ -9,7 +9,7 @@ import calendar
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError, DmsApiError, DmsResponseError
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded, HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._public_access import (
     BIND, UNBIND, Change, PublicAccess, PublicAccessFailed, PublicAccessOptions, PublicState, api_time, change_time,
     check_count, engine_of, find_change_task, is_settled, plan_changes, read_public_state, validate_public_ip_ids)
@@ -258,11 +258,19 @@ def test_find_change_task_ignores_older_and_other_tasks():
 # --- the change and the wait against a scripted API -------------------------------------------------------------
 
 class FakeClient:
-    """Scripted answers per call kind; the last one repeats. Exceptions are raised. Records every call."""
+    """Scripted answers per call kind; the last one repeats. Exceptions are raised. Records every call.
 
-    def __init__(self, details, changes=(None,), task_lists=((),)):
+    Like DmsHttpClient, it refuses to send once the deadline has passed (with ``clock``).
+    """
+
+    def __init__(self, details, changes=(None,), task_lists=((),), clock=None):
         self.details, self.changes, self.task_lists = list(details), list(changes), [list(t) for t in task_lists]
         self.calls = []
+        self.clock = clock
+
+    def _check(self, deadline):
+        if self.clock is not None and deadline is not None and deadline - self.clock() <= 0:
+            raise DeadlineExceeded("DMS API: the deadline passed before the request could be sent")
 
     @staticmethod
     def _next(answers):
@@ -272,6 +280,7 @@ class FakeClient:
         return answer
 
     def get_json(self, path, query=(), deadline=None):
+        self._check(deadline)
         if path.endswith("/tasks"):
             self.calls.append(("list", dict(query).get("begin_time"), deadline))
             return HttpResponse(200, {}, {"task_count": "0", "tasks": [dict(t) for t in self._next(self.task_lists)]})
@@ -279,6 +288,7 @@ class FakeClient:
         return HttpResponse(200, {}, dict(self._next(self.details)))
 
     def request(self, method, path, query=(), body=None, deadline=None, base_url=None):
+        self._check(deadline)
         self.calls.append((method, path, body, deadline))
         answer = self._next(self.changes)
         return HttpResponse(204, {"Date": DATE} if answer is None else answer, None)
@@ -335,7 +345,7 @@ def test_busy_instance_is_retried_under_the_same_deadline(clock):
 
 
 def test_busy_until_the_deadline_fails_without_a_change(clock):
-    client = FakeClient([rabbit()], changes=[busy()])
+    client = FakeClient([rabbit()], changes=[busy()], clock=clock)
     with pytest.raises(PublicAccessFailed) as err:
         run(options(wait_timeout=12), client, clock)
     assert "DMS.00400026" in str(err.value) and "wait_timeout=12" in str(err.value)
