@@ -49,7 +49,9 @@ def _assert_sdk_shape(engine, detail):
     for key, value in detail.items():
         declared = types[wire_to_attr[key]]
         if declared in _PY_TYPES:
-            assert type(value) is _PY_TYPES[declared], (key, declared, value)
+            # bool is an int to isinstance(); the SDK's int fields must not carry true/false.
+            assert isinstance(value, _PY_TYPES[declared]) and (declared == "bool" or not isinstance(value, bool)), \
+                (key, declared, value)
         elif declared == "list[str]":
             assert isinstance(value, list) and all(isinstance(item, str) for item in value), (key, value)
         else:
