@@ -95,7 +95,8 @@ attributes:
     membership: [hwcloud.dms.dms]
 notes:
   - The EIPs must exist, be unbound and be in the instance's region; DMS refuses others (for RabbitMQ and RocketMQ the
-    task ends V(FAILED) and the module fails with it).
+    task ends V(FAILED) and the module fails with it). For Kafka, whose task is not followed, a switch DMS could not
+    carry out shows as a timeout with the instance's last state.
   - The change's task is found among the tasks created since the time of the change's answer (its C(Date) header, less a
     few seconds), so an older task of the same name cannot end the wait early.
 seealso:
