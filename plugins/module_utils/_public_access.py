@@ -21,12 +21,12 @@ from __future__ import annotations
 import calendar
 import re
 import time
-from email.utils import parsedate_tz
 from typing import Any, Callable, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsResponseError
 from ._ids import validate_id
+from ._server_clock import ServerClock, parse_http_date
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks
 from ._waiter import TaskWaiter, WaitAborted, WaitTimeout
 
@@ -290,23 +290,36 @@ def plan_changes(state: str, wanted: Sequence[str], detail: Mapping[str, Any], i
 
 # --- time of a change ------------------------------------------------------------------------------
 def change_time(headers: Optional[Mapping[str, str]], fallback: Callable[[], float] = time.time,
-                margin: float = CHANGE_TIME_MARGIN) -> float:
-    """Epoch seconds from which the change's task can have been created.
+                margin: float = CHANGE_TIME_MARGIN, sent_at: Optional[float] = None, received_at: Optional[float] = None,
+                server_clock: Optional[ServerClock] = None) -> float:
+    """Epoch seconds, on the DMS server's clock, from which the change's task can have been created.
 
     Taken from the server's ``Date`` header of the change call's answer (HTTP-date, whole seconds, the
-    server's clock -- the same clock that stamps ``created_at``), minus ``margin`` because DMS creates the
-    task before it answers. Only without a usable header does the controller's clock stand in.
+    server's clock -- the same clock that stamps ``created_at``): DMS creates the task while it handles the
+    call, so no earlier than the answer's Date minus the call's round trip (``received_at - sent_at``, this
+    host's wall clock; a slow call would otherwise move the time past its own task), minus ``margin`` for
+    the whole-second header and DMS's hosts stamping created_at. The answer also teaches ``server_clock``.
+
+    Only without a usable header does this host's clock stand in: the time the call was sent (else
+    ``fallback()``), moved onto the server's clock by the lower bound of what earlier answers showed
+    (issue 17), minus ``margin``.
     """
     value = None
     for name, text in (headers or {}).items():
         if name.lower() == "date":
             value = text
             break
-    parsed = parsedate_tz(value) if value else None
-    if parsed is not None:
-        offset = parsed[9] or 0
-        return calendar.timegm(parsed[:9]) - offset - margin
-    return fallback() - margin
+    stamped = parse_http_date(value)
+    timed = sent_at is not None and received_at is not None and received_at >= sent_at
+    if stamped is not None:
+        if timed and server_clock is not None:
+            server_clock.observe(value, sent_at, received_at)
+        round_trip = received_at - sent_at if timed else 0.0
+        return stamped - round_trip - margin
+    local = sent_at if sent_at is not None else fallback()
+    if server_clock is not None and server_clock.known and server_clock.low is not None:
+        local += server_clock.low
+    return local - margin
 
 
 def _epoch(value: Any) -> Optional[float]:
@@ -431,7 +444,9 @@ class PublicAccess:
                 raise self._fail("Could not %s public IPs of DMS instance %s: %s" % (change.action, self.options.instance_id, err),
                                  plan) from None
             self.changed = True
-            return change_time(response.headers, self.wall_clock)
+            server_clock = getattr(self.client, "server_clock", None)
+            return change_time(response.headers, self.wall_clock, sent_at=response.sent_at, received_at=response.received_at,
+                               server_clock=server_clock if isinstance(server_clock, ServerClock) else None)
 
     def wait_for(self, change: Change, since: float, deadline: float, plan: Plan) -> None:
         """Until the instance reports the change and, where DMS records one, the change's own task SUCCEEDED."""

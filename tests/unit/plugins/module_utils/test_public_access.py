@@ -13,6 +13,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineE
 from ansible_collections.hwcloud.dms.plugins.module_utils._public_access import (
     BIND, UNBIND, Change, PublicAccess, PublicAccessFailed, PublicAccessOptions, PublicState, api_time, change_time,
     check_count, engine_of, find_change_task, is_settled, plan_changes, read_public_state, validate_public_ip_ids)
+from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 PROJECT = "0123456789abcdef0123456789abcdef"
@@ -450,3 +451,32 @@ def test_wrong_count_fails_before_any_change(clock):
     with pytest.raises(PublicAccessFailed, match="one EIP id per broker"):
         run(options(public_ip_ids=[A]), client, clock)
     assert client.kinds() == ["show"]
+
+
+# --- the change's time on the server's clock (issue 17) -------------------------------------------------------
+
+def test_change_time_takes_off_the_calls_round_trip():
+    # A PUT that took 4 s: DMS may have created the task as soon as the call arrived, 4 s before it dated its answer.
+    since = change_time({"Date": DATE}, fallback=lambda: 0.0, sent_at=1000.0, received_at=1004.0)
+    assert since == DATE_EPOCH - 4.0 - 3.0
+    assert since <= DATE_EPOCH - 3.9                      # a task created right at arrival still counts
+    assert since > DATE_EPOCH - 60                        # one from a change a minute earlier does not
+
+
+def test_change_time_teaches_the_server_clock():
+    clock = ServerClock()
+    change_time({"Date": DATE}, sent_at=DATE_EPOCH + 30.0, received_at=DATE_EPOCH + 30.5, server_clock=clock)
+    assert clock.measurable and clock.offset == pytest.approx(-30.0, abs=1.0)
+
+
+@pytest.mark.parametrize("offset", [-30.0, 30.0])
+def test_change_time_without_date_moves_this_hosts_time_onto_the_servers_clock(offset):
+    clock = ServerClock()
+    host_now = DATE_EPOCH - offset                        # an earlier answer: this host said host_now, the server DATE
+    clock.observe(DATE, host_now, host_now + 0.05)
+    sent = host_now + 10.0
+    since = change_time({}, fallback=lambda: 0.0, sent_at=sent, received_at=sent + 1.0, server_clock=clock)
+    created = sent + 0.2 + offset                         # the change's task, on the server's clock
+    assert since <= created and created - 60 < since     # the new task counts, one a minute older does not
+    # Without what earlier answers showed, this host's clock is all there is (the old behaviour).
+    assert change_time({}, fallback=lambda: 0.0, sent_at=sent) == sent - 3.0
