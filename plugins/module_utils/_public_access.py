@@ -492,7 +492,7 @@ class PublicAccess:
     def _seen(self, name: Optional[str], since: float, listed: bool, engine: str) -> str:
         parts = []
         if name and not listed:
-            parts.append("DMS lists no %s task created since %s UTC yet" % (name, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(since))))
+            parts.append("DMS lists no %s task created since %s UTC (server's clock) yet" % (name, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(since))))
         elif name and self.task:
             parts.append("task %s (%s) last status %s" % (self.task.get("id"), name, self.task.get("status")))
         if self.instance is not None:

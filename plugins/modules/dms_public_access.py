@@ -97,8 +97,12 @@ notes:
   - The EIPs must exist, be unbound and be in the instance's region; DMS refuses others (for RabbitMQ and RocketMQ the
     task ends V(FAILED) and the module fails with it). For Kafka, whose task is not followed, a switch DMS could not
     carry out shows as a timeout with the instance's last state.
-  - The change's task is found among the tasks created since the time of the change's answer (its C(Date) header, less a
-    few seconds), so an older task of the same name cannot end the wait early.
+  - The change's task is found among the tasks created since the time of the change's answer (its C(Date) header, on the
+    DMS server's clock that also stamps C(created_at)), less the call's round trip and three seconds, so an older task
+    of the same name cannot end the wait early and this host's clock does not matter. Only an answer without C(Date)
+    falls back to this host's clock, moved onto the server's by what earlier answers showed.
+  - A clock skew of more than a few seconds between this host and the DMS API gets one warning naming both times; past
+    15 minutes the API gateway refuses the signatures and the failure says that the clock is the cause.
 seealso:
   - module: hwcloud.dms.dms_task_info
     description: Wait for a change started elsewhere.
@@ -171,6 +175,7 @@ task:
   description:
     - The change's background task (the last change's, for a switch), with C(params) decoded from the API's JSON string.
     - V(null) for Kafka, when nothing was changed, with O(wait=false), and in check mode.
+    - Its C(created_at) and C(updated_at) are on the DMS server's clock, as the API sends them.
   returned: always
   type: dict
   sample: {"id": "8abfa7b272adc5b40172b73130065ae7", "name": "bindInstancePublicIp", "status": "SUCCESS",
@@ -184,7 +189,9 @@ actions:
   elements: str
   sample: [unbind, bind]
 elapsed:
-  description: Seconds since the module started. Also returned when it fails.
+  description:
+    - Seconds since the module started. Also returned when it fails.
+    - Measured on the monotonic clock of the host running the module, so neither clock's setting changes it.
   returned: always
   type: float
   sample: 14.532
