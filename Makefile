@@ -35,7 +35,7 @@ demo: venv
 
 # Benchmark against the emulator; writes docs/performance.md. QUICK=1: fewer repetitions and sizes.
 bench: venv
-	$(VENV)/bin/python benchmarks/bench.py $(if $(QUICK),--quick)
+	$(VENV)/bin/python -m benchmarks.bench $(if $(QUICK),--quick)
 
 # Changelog, docs and ansible-lint checks, the Galaxy artifact with galaxy-importer, the docs build (make test runs it too).
 lint: venv
