@@ -29,12 +29,24 @@ sanity_count=$(grep -c "^Running sanity test " "$results/sanity.log")
 tail -n 25 "$results/sanity.log"
 record "sanity ($sanity_count tests)" "$sanity_rc"
 
-# --- pytest: units, emulator, compatibility, playbook integration --------------------------
+# --- ansible-test units: tests/unit (module_utils, modules, emulator, benchmarks) -----------------------
+# ansible-test sets up the collection loader itself; tests/conftest.py makes the emulator importable.
+echo "== ansible-test units"
+units_start=$(date +%s)
+rm -rf "$coll/tests/output/junit"
+(cd "$coll" && ansible-test units --python 3.11 --local --color no --num-workers 2) >"$results/units.log" 2>&1
+units_rc=$?
+grep -E "^Unit test |^=+ .* in [0-9.]+s" "$results/units.log"
+[ "$units_rc" -eq 0 ] || tail -n 40 "$results/units.log"
+for xml in "$coll"/tests/output/junit/*-units.xml; do [ -f "$xml" ] && cp "$xml" "$results/units-$(basename "$xml")"; done
+record "ansible-test units ($(( $(date +%s) - units_start )) s)" "$units_rc"
+
+# --- pytest: compatibility with Huawei's SDK, playbook integration harness, smoke --------------------------
 echo "== pytest"
 (cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest -p no:cacheprovider \
-   --junitxml="$results/pytest.xml" -q tests) 2>&1 | tee "$results/pytest.log" | tail -n 30
+   --junitxml="$results/pytest.xml" -q tests/compat tests/integration tests/smoke) 2>&1 | tee "$results/pytest.log" | tail -n 30
 pytest_rc=${PIPESTATUS[0]}
-record "pytest" "$pytest_rc"
+record "pytest (compat, integration, smoke)" "$pytest_rc"
 
 # --- compatibility: the same playbook and module_utils suites on the oldest accepted ansible-core ---------
 # requires_ansible >=2.16.0 is a promise; the module also reads AnsibleModule's raw parameters (_load_params) to tell
