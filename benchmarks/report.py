@@ -30,7 +30,6 @@ CONCURRENCY_LIMIT_TEXT = (
     " task IDs) instead of one process per task. The fork overhead column measures exactly this start-up part.")
 
 
-
 class Report:
     """One run's report: ``results`` and ``notes`` as the runner collected them, and the run's settings."""
 

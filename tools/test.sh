@@ -48,6 +48,20 @@ echo "== pytest"
 pytest_rc=${PIPESTATUS[0]}
 record "pytest (compat, integration, smoke)" "$pytest_rc"
 
+# --- ansible-test integration: tests/integration/targets against the emulator (setup_dms_emulator) ---------------
+# Each target depends on setup_dms_emulator, which starts an emulator on 127.0.0.1 for that target's play and stops
+# it in a handler (ansible-test forces handlers, so also after a failure). One summary case per target.
+echo "== ansible-test integration"
+integration_start=$(date +%s)
+rm -rf "$coll/tests/output/junit"
+(cd "$coll" && ansible-test integration --python 3.11 --local --color no --continue-on-error) >"$results/integration.log" 2>&1
+integration_rc=$?
+integration_secs=$(( $(date +%s) - integration_start ))
+grep -E "^Running .* integration test|^(FATAL|ERROR): " "$results/integration.log"
+[ "$integration_rc" -eq 0 ] || grep -E -B2 -A12 "^fatal:" "$results/integration.log" | tail -n 60
+(cd "$coll" && python "$root/tools/integration_junit.py" "$results/integration.log" tests/output/junit "$results/integration.xml")
+record "ansible-test integration (${integration_secs} s)" "$integration_rc"
+
 # --- compatibility: the same playbook and module_utils suites on the oldest accepted ansible-core ---------
 # requires_ansible >=2.16.0 is a promise; the module also reads AnsibleModule's raw parameters (_load_params) to tell
 # task options from environment variables, so the oldest release is run for real, not assumed.

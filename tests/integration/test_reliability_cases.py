@@ -485,4 +485,5 @@ def _record_overrun(path: Path, case_id: str, bound: float, result: dict, baseli
     data["_max_overrun_elapsed"] = max(v["overrun_elapsed"] for k, v in data.items() if not k.startswith("_"))
     data["_max_overrun_wall_minus_baseline"] = max(v["overrun_wall_minus_baseline"] for k, v in data.items() if not k.startswith("_"))
     path.write_text(json.dumps(data, indent=1, sort_keys=True))
-    print("deadline overrun %s (%s): elapsed %+.3f s, wall-baseline %+.3f s" % (case_id, path, result["elapsed"] - bound, result["case_wall"] - baseline - bound))
+    print("deadline overrun %s (%s): elapsed %+.3f s, wall-baseline %+.3f s"
+          % (case_id, path, result["elapsed"] - bound, result["case_wall"] - baseline - bound))
