@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared fixtures for the units (``ansible-test units``): a fake monotonic clock whose sleep only advances time.
+"""Shared fixtures for the units (``ansible-test units``): ``clock`` (a fake monotonic clock whose sleep only advances
+time) and ``pauses`` (a recording sleep), from tests/unit/fakes.py, where the shared scripted fake lives too.
 
 Also two adjustments for how ansible-test runs pytest, each named where it is made.
 """
@@ -42,25 +43,20 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: "pytest.Item | None"):
     return result
 
 
-class FakeClock:
-    """A monotonic clock for tests: ``sleep`` records the pause and moves time on; ``advance`` simulates slow work."""
+# The fixtures import tests/unit/fakes.py when first used, not when this conftest loads: under plain pytest that is
+# before pytest-ansible installs Ansible's collection finder, and an ``ansible_collections`` package imported without
+# it makes the finder refuse every later collection import.
+# pylint: disable=import-outside-toplevel
 
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0, "a negative sleep is a bug in the caller"
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+@pytest.fixture
+def clock():
+    """A fake monotonic clock (tests/unit/fakes.py: FakeClock); its sleep only advances time."""
+    from ansible_collections.hwcloud.dms.tests.unit.fakes import FakeClock
+    return FakeClock()
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def pauses():
+    """An injected ``sleep`` that records each pause instead of sleeping (tests/unit/fakes.py: Pauses)."""
+    from ansible_collections.hwcloud.dms.tests.unit.fakes import Pauses
+    return Pauses()

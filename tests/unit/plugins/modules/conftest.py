@@ -8,7 +8,8 @@
 
 or, with arguments built inside the test, ``run_module(dms_task_info.main, {...})``. ``emulator_args`` are the
 connection options of a freshly reset emulator (the ``emulator`` fixture, from the plugin tests/conftest.py loads);
-the HW_* and HUAWEICLOUD_SDK_* variables of the developer's shell are removed for every test here, so only what a test sets reaches the module.
+the HW_* and HUAWEICLOUD_SDK_* variables of the developer's shell are removed for every test here, so only what a
+test sets reaches the module.
 """
 
 from __future__ import annotations
