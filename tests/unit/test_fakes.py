@@ -11,7 +11,7 @@ from ansible_collections.hwcloud.dms.tests.unit.fakes import Pauses, Script
 
 def test_script_answers_in_order_then_repeats_the_last():
     script = Script(["a", "b"])
-    assert [script.next() for _ in range(4)] == ["a", "b", "b", "b"]
+    assert [script.next() for call in range(4)] == ["a", "b", "b", "b"]
     assert script.taken == 4
 
 
