@@ -16,7 +16,11 @@ define install_venv
 	@rm -f $(1)/.installed-* && touch $@
 endef
 
-.PHONY: test venv demo bench lint docs clean
+# The tree has not had its one formatting commit yet (issue 12): until then make lint/test skip the format check.
+# Remove this line in the commit that runs `make format` on the whole tree.
+export HWCLOUD_FORMAT_PENDING := 1
+
+.PHONY: test venv demo bench lint format docs clean
 
 venv: $(STAMP)
 
@@ -35,11 +39,15 @@ demo: venv
 
 # Benchmark against the emulator; writes docs/performance.md. QUICK=1: fewer repetitions and sizes.
 bench: venv
-	$(VENV)/bin/python benchmarks/bench.py $(if $(QUICK),--quick)
+	$(VENV)/bin/python -m benchmarks.bench $(if $(QUICK),--quick)
 
 # Changelog, docs and ansible-lint checks, the Galaxy artifact with galaxy-importer, the docs build (make test runs it too).
 lint: venv
 	@./tools/lint.sh
+
+# Sort imports and format every Python file with ruff (pyproject.toml); make lint fails on a file this would change.
+format: venv
+	@./tools/format.sh
 
 # The antsibull-docs HTML site: docs/build/build/html/index.html
 docs: venv

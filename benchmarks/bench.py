@@ -10,16 +10,14 @@ Measures, side by side in one run:
 * concurrency: N tasks waited in parallel with forks and with ``async``;
 * module start cost: ``python -X importtime`` and one ad-hoc ``ansible -m`` call.
 
-Prints a Markdown report and writes it to docs/performance.md. Plain Python and subprocess only.
-CPU is taken from ``os.wait4`` of each measured process (it includes every descendant that was waited
-for); on Linux the script makes itself a child subreaper so that daemonised ``async`` jobs are reaped
-(and counted) by it too.
+Prints a Markdown report and writes it to docs/performance.md. Plain Python and subprocess only. Run from the
+repository root as ``python -m benchmarks.bench``; this is the runner (emulator, playbooks, the four sections),
+measurement helpers live in benchmarks/measure.py and the report in benchmarks/report.py + report_template.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import datetime
 import json
 import os
@@ -28,245 +26,18 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
+from .measure import (
+    FLOOR_IMPORTS, FQCN, MODULE, ROOT, Measured, become_subreaper, importtime_parent, iso_to_epoch, keepalive_rtt,
+    median, parse_importtime, percentile, run_measured, seconds_marker)
+from .report import Report
+
 INSTANCE = "11111111-2222-3333-4444-555555555555"
-MODULE = "ansible_collections.hwcloud.dms.plugins.modules.dms_task_info"
-FQCN = "hwcloud.dms.dms_task_info"
 TERMINAL = ["SUCCESS", "FAILED", "DELETED", "CANCELLED"]
-PR_SET_CHILD_SUBREAPER = 36
 
-# Targets of issue 6, the one place their limits are written: key -> (limit, comparison).
-TARGETS = {
-    "overhead_ratio": (10.0, ">="),  # B/A overhead of the wait (task duration - K x sleep)
-    "cpu_ratio": (10.0, ">="),  # B/A CPU of the wait (process tree CPU - no-wait baseline)
-    "connections": (1, "<="),  # TCP connections for a whole in-module wait
-    "latency": (0.1, "<="),  # detection latency median - wait_sleep, seconds
-    "concurrency": (0.0, "<="),  # wall of N parallel waits - (2 x wall of 1 + fork overhead), seconds
-    "start": (0.150, "<="),  # module import + argument parsing up to the first connect, seconds
-}
-
-
-def target_verdict(key: str, value: Optional[float]) -> str:
-    limit, comparison = TARGETS[key]
-    return verdict(value, limit, comparison)
-
-
-def target_limit_text(key: str, unit: str = "", scale: float = 1.0) -> str:
-    limit, comparison = TARGETS[key]
-    return "%s %g%s" % (comparison, round(limit * scale, 6), unit)
-
-
-# ------------------------------------------------------------------------------------------
-# Pure helpers (unit-tested in tests/unit/benchmarks/)
-# ------------------------------------------------------------------------------------------
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100) of a non-empty sequence, as numpy's default does."""
-    if not values:
-        raise ValueError("percentile of no values")
-    if not 0 <= q <= 100:
-        raise ValueError("q must be within 0..100")
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100.0
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-def median(values: Sequence[float]) -> float:
-    return percentile(values, 50)
-
-
-def wait_overhead(duration: float, polls: int, sleep: float) -> float:
-    """Time a wait spent on anything but its sleeps: duration - K x sleep.
-
-    A task that turns SUCCESS on the (K+1)-th read needs K pauses of ``sleep`` between K+1 reads, with either
-    method; whatever the wait took beyond those K pauses is what the method itself costs.
-    """
-    return duration - polls * sleep
-
-
-def ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional[float]:
-    """numerator / denominator, or None when it is undefined (missing value or a denominator <= 0)."""
-    if numerator is None or denominator is None or denominator <= 0:
-        return None
-    return numerator / denominator
-
-
-def verdict(value: Optional[float], limit: float, comparison: str) -> str:
-    if value is None:
-        return "n/a"
-    ok = value >= limit if comparison == ">=" else value <= limit
-    return "met" if ok else "MISSED"
-
-
-def fmt(value: Any, unit: str = "", digits: int = 2) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return "%d%s" % (value, unit)
-    if isinstance(value, float):
-        return ("%." + str(digits) + "f%s") % (value, unit)
-    return str(value)
-
-
-def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A GitHub-flavoured Markdown table; cells are str()-ed and '|' in them escaped."""
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for header in headers) + "|"]
-    for row in rows:
-        row = list(row)
-        if len(row) != len(headers):
-            raise ValueError("row has %d cells, table has %d columns" % (len(row), len(headers)))
-        lines.append("| " + " | ".join(cell(value) for value in row) + " |")
-    return "\n".join(lines)
-
-
-IMPORTTIME_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)\s*$")
-
-
-def parse_importtime(text: str) -> list[dict[str, Any]]:
-    """Entries of ``python -X importtime`` stderr: name, self and cumulative seconds, nesting depth."""
-    entries = []
-    for line in text.splitlines():
-        match = IMPORTTIME_LINE.match(line)
-        if match:
-            entries.append({"name": match.group(4), "self": int(match.group(1)) / 1e6, "cumulative": int(match.group(2)) / 1e6,
-                            "depth": (len(match.group(3)) - 1) // 2})
-    return entries
-
-
-def seconds_marker(text: str, name: str) -> Optional[float]:
-    """The float in the last 'NAME=1.234' found in a playbook's output (the debug task prints it)."""
-    found = re.findall(re.escape(name) + r"=(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)", text)
-    return float(found[-1]) if found else None
-
-
-def iso_to_epoch(text: str) -> float:
-    """'2020-06-15T08:55:53.606Z' -> epoch seconds."""
-    moment = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.timestamp()
-
-
-def concurrency_limit(wall_one: float, fork_overhead: float) -> float:
-    """The concurrency target for N parallel waits: 2 x the wall of one wait plus the fork overhead."""
-    return 2 * wall_one + max(fork_overhead, 0.0)
-
-
-# ------------------------------------------------------------------------------------------
-# Process measurement
-# ------------------------------------------------------------------------------------------
-
-def keepalive_rtt(url: str, reuse: bool, count: int = 30) -> float:
-    """Median seconds of one GET /_emulator/health, on one kept-alive connection or a new one each time."""
-    import http.client  # pylint: disable=import-outside-toplevel
-    import urllib.parse  # pylint: disable=import-outside-toplevel
-    parts = urllib.parse.urlsplit(url)
-    samples = []
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    for attempt in range(count):
-        if not reuse:
-            connection.close()
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-        started = time.perf_counter()
-        connection.request("GET", "/_emulator/health")
-        connection.getresponse().read()
-        samples.append(time.perf_counter() - started)
-    connection.close()
-    return median(samples)
-
-
-class Measured:
-    def __init__(self, returncode: int, wall: float, cpu: float, stdout: str, stderr: str) -> None:
-        self.returncode = returncode
-        self.wall = wall
-        self.cpu = cpu
-        self.stdout = stdout
-        self.stderr = stderr
-
-
-def become_subreaper() -> bool:
-    """Orphaned descendants (async jobs daemonise) are re-parented to us, so their CPU can be collected."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _own_children(exclude: set[int]) -> list[int]:
-    me = os.getpid()
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in exclude:
-            continue
-        try:
-            with open("/proc/%s/stat" % entry, "r", encoding="utf-8") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == me:
-            pids.append(int(entry))
-    return pids
-
-
-def reap_orphans(exclude: set[int], timeout: float = 60.0) -> float:
-    """Wait for re-parented descendants (not ``exclude``) and return their CPU seconds."""
-    cpu = 0.0
-    deadline = time.monotonic() + timeout
-    while sys.platform.startswith("linux"):
-        pending = _own_children(exclude)
-        if not pending or time.monotonic() > deadline:
-            break
-        for pid in pending:
-            try:
-                done, _status, usage = os.wait4(pid, os.WNOHANG)
-            except ChildProcessError:
-                continue
-            if done:
-                cpu += usage.ru_utime + usage.ru_stime
-        time.sleep(0.05)
-    return cpu
-
-
-def run_measured(command: Sequence[str], env: dict[str, str], keep: set[int], stdin_text: Optional[str] = None, timeout: float = 900) -> Measured:
-    """Run a command to completion; wall time, and CPU of its whole process tree from wait4()."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
-        if stdin_text is not None:
-            inp.write(stdin_text.encode("utf-8"))
-            inp.seek(0)
-        started = time.perf_counter()
-        process = subprocess.Popen(list(command), stdin=inp, stdout=out, stderr=err, env=env, cwd=str(ROOT))  # pylint: disable=consider-using-with
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-            time.sleep(0.002)
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        cpu = usage.ru_utime + usage.ru_stime + reap_orphans(keep)
-        out.seek(0)
-        err.seek(0)
-        return Measured(process.returncode, wall, cpu, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
-
-
-# ------------------------------------------------------------------------------------------
-# The benchmark
-# ------------------------------------------------------------------------------------------
 
 def _yaml(data: Any) -> str:
     # JSON is valid YAML; it spares a YAML dependency and needs no quoting rules.
@@ -296,7 +67,10 @@ class Bench:
         self.collection = Path(laid.stdout.strip().splitlines()[-1])
         (self.work / "ansible.cfg").write_text("[defaults]\n", encoding="utf-8")
         (self.work / "tmp").mkdir(exist_ok=True)
+        # The emulator is a development tool outside the collection's namespace (docs/emulator.md).
         sys.path.insert(0, str(ROOT / "emulator"))
+        # pylint: disable-next=import-outside-toplevel
+        from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
         from dms_emulator.testing import EmulatorProcess  # pylint: disable=import-outside-toplevel
         self.emu = EmulatorProcess(tls=False)
         self.emu.start()
@@ -310,8 +84,8 @@ class Bench:
             ANSIBLE_CONFIG=str(self.work / "ansible.cfg"), ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR="1",
             ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
             ANSIBLE_LOCAL_TEMP=str(self.work / "tmp"), ANSIBLE_REMOTE_TMP=str(self.work / "tmp"), ANSIBLE_ASYNC_DIR=str(self.work / "async"),
-            HW_ACCESS_KEY="EMULATORAK0000000001", HW_SECRET_KEY="emulator-secret-key-do-not-use-in-production",
-            HW_PROJECT_ID="0123456789abcdef0123456789abcdef", HW_DMS_ENDPOINT=self.emu.url,
+            HW_ACCESS_KEY=DEFAULT_ACCESS_KEY, HW_SECRET_KEY=DEFAULT_SECRET_KEY, HW_PROJECT_ID=DEFAULT_PROJECT_ID,
+            HW_DMS_ENDPOINT=self.emu.url,
             PYTHONPATH=str(ROOT / "build" / "collections"),
             # Under Ansible, AnsiballZ imports the collection's code from a zip, compiled from source on every run;
             # without this, direct runs would reuse __pycache__ and look cheaper than a real module run.
@@ -495,7 +269,7 @@ class Bench:
             runs.append((total, entries))
         runs.sort(key=lambda item: item[0])
         mid_entries = runs[len(runs) // 2][1]
-        top_level = [e for e in mid_entries if e["depth"] == 1 and _ancestor(mid_entries, e) == MODULE]
+        top_level = [e for e in mid_entries if e["depth"] == 1 and importtime_parent(mid_entries, e) == MODULE]
         heaviest = sorted(mid_entries, key=lambda e: -e["self"])[:10]
 
         # Import + argument parsing, measured inside a fresh interpreter up to the module's first socket connect.
@@ -503,7 +277,7 @@ class Bench:
         task_id = self.new_task("SUCCESS")
         args_file = self.work / "start-args.json"
         args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": {"instance_id": INSTANCE, "task_id": task_id}}), encoding="utf-8")
-        probe = Path(__file__).resolve().parent / "start_probe.py"
+        probe = Path(__file__).resolve().with_name("start_probe.py")
         marks = []
         for attempt in range(reps):
             done = run_measured([sys.executable, str(probe), MODULE, str(args_file)], env, self.keep)
@@ -561,7 +335,6 @@ class Bench:
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         return float(done.stdout.strip())
 
-    # --- report ------------------------------------------------------------------------------------
     def machine(self) -> list[tuple[str, str]]:
         model = "unknown"
         try:
@@ -583,227 +356,6 @@ class Bench:
                 ("subreaper (async CPU collected)", str(self.subreaper)),
                 ("emulator GET round trip, kept-alive / new connection each",
                  "%.1f ms / %.1f ms" % (self.rtt["keep-alive"] * 1000, self.rtt["new connection each"] * 1000))]
-
-    def report(self, elapsed: float) -> str:
-        head = ["# Performance of hwcloud.dms.dms_task_info", "",
-                "Written by `make bench` (`benchmarks/bench.py`); do not edit by hand. Method: see the end of this page.", "",
-                markdown_table(["machine", ""], self.machine()), "", "Benchmark run time: %.0f s." % elapsed, ""]
-        parts: list[str] = []
-        verdicts: list[tuple[str, str, str, str]] = []
-        ab = self.results.get("ab")
-        if ab:
-            parts += self._report_ab(ab, verdicts)
-        det = self.results.get("detection")
-        if det:
-            parts += self._report_detection(det, verdicts)
-        conc = self.results.get("concurrency")
-        if conc:
-            parts += self._report_concurrency(conc, verdicts)
-        start = self.results.get("start")
-        if start:
-            parts += self._report_start(start, verdicts)
-        summary = ["## Targets", "", markdown_table(["target", "limit", "measured", "verdict"], verdicts), ""]
-        notes = ["## Notes from this run", ""] + ["- " + note for note in self.notes] + [""] if self.notes else []
-        return "\n".join(head + summary + parts + notes + [METHOD]) + "\n"
-
-    def _report_ab(self, ab: dict[str, Any], verdicts: list) -> list[str]:
-        k, s = self.polls, self.sleep
-        med = ab["median"]
-        base, a, b = med["baseline"], med["A"], med["B"]
-        rows = []
-        for label, key in (("wall of the playbook (s)", "wall"), ("duration of the waiting task (s)", "task"), ("CPU of the process tree (s)", "cpu")):
-            rows.append([label, fmt(base[key]), fmt(a[key]), fmt(b[key]), fmt(ratio(b[key], a[key]))])
-        ov_play = {kind: wait_overhead(med[kind]["wall"], k, s) for kind in ("A", "B")}
-        ov_task = {kind: wait_overhead(med[kind]["task"], k, s) for kind in ("A", "B")}
-        cpu_wait = {kind: med[kind]["cpu"] - base["cpu"] for kind in ("A", "B")}
-        rows += [
-            ["overhead, whole playbook: wall - K x sleep (s)", "", fmt(ov_play["A"]), fmt(ov_play["B"]), fmt(ratio(ov_play["B"], ov_play["A"]))],
-            ["**overhead of the wait: task duration - K x sleep (s)**", "", fmt(ov_task["A"]), fmt(ov_task["B"]),
-             "**%s**" % fmt(ratio(ov_task["B"], ov_task["A"]))],
-            ["**CPU of the wait: tree CPU - baseline tree CPU (s)**", "", fmt(cpu_wait["A"]), fmt(cpu_wait["B"]),
-             "**%s**" % fmt(ratio(cpu_wait["B"], cpu_wait["A"]))],
-            ["HTTP requests seen by the emulator", fmt(int(base["requests"])), fmt(int(a["requests"])), fmt(int(b["requests"])), ""],
-            ["TCP connections seen by the emulator", fmt(int(base["connections"])), fmt(int(a["connections"])), fmt(int(b["connections"])), ""],
-        ]
-        r_over = ratio(ov_task["B"], ov_task["A"])
-        r_cpu = ratio(cpu_wait["B"], cpu_wait["A"])
-        verdicts.append(("B/A overhead of the wait", target_limit_text("overhead_ratio"), fmt(r_over, "x", 1), target_verdict("overhead_ratio", r_over)))
-        verdicts.append(("B/A CPU of the wait", target_limit_text("cpu_ratio"), fmt(r_cpu, "x", 1), target_verdict("cpu_ratio", r_cpu)))
-        verdicts.append(("(info) B/A overhead, whole playbook incl. start-up", "-", fmt(ratio(ov_play["B"], ov_play["A"]), "x", 1), "info"))
-        verdicts.append(("(info) B/A CPU, whole process tree incl. start-up", "-", fmt(ratio(b["cpu"], a["cpu"]), "x", 1), "info"))
-        verdicts.append(("TCP connections for one in-module wait (A)", "%g" % TARGETS["connections"][0], fmt(int(a["connections"])),
-                         target_verdict("connections", a["connections"])))
-        return ["## A: `wait_for` in the module vs B: `until:` loop", "",
-                "K = %d polls before SUCCESS, sleep %s s (A: `wait_sleep`, B: `delay`), medians of %d runs each (interleaved)."
-                % (k, s, self.reps), "",
-                markdown_table(["", "baseline (1 read, no wait)", "A: wait_for", "B: until loop", "B/A"], rows), ""]
-
-    def _report_detection(self, det: dict[float, Any], verdicts: list) -> list[str]:
-        rows = []
-        for sleep, d in det.items():
-            rows.append([fmt(sleep), d["n"], fmt(d["median"] * 1000, digits=0), fmt(d["p95"] * 1000, digits=0),
-                         fmt(d["min"] * 1000, digits=0), fmt(d["max"] * 1000, digits=0), fmt((d["median"] - sleep) * 1000, digits=0), d["skipped"]])
-            verdicts.append(("detection latency median, wait_sleep %s s" % sleep, "<= %d ms" % round((sleep + TARGETS["latency"][0]) * 1000),
-                             fmt(d["median"] * 1000, " ms", 0), target_verdict("latency", d["median"] - sleep)))
-        return ["## Detection latency", "",
-                "Module run directly (`python -m %s args.json`), the task flips to SUCCESS at a scripted instant T;"
-                " latency = moment the module process has exited - T." % MODULE, "",
-                markdown_table(["wait_sleep (s)", "runs", "median (ms)", "p95 (ms)", "min (ms)", "max (ms)", "median - wait_sleep (ms)",
-                                "discarded (flip before first read)"], rows), ""]
-
-    def _report_concurrency(self, conc: dict[str, Any], verdicts: list) -> list[str]:
-        rows = []
-        forks, nowait, asynch = conc["forks"], conc["forks_nowait"], conc["async"]
-        counts = sorted(forks)
-        one = forks.get(1)
-        for count in counts:
-            f, n, a = forks[count], nowait[count], asynch.get(count)
-            overhead = n["wall"] - nowait[1]["wall"] if 1 in nowait else None
-            limit = concurrency_limit(one["wall"], overhead) if one and overhead is not None else None
-            rows.append([count, fmt(n["wall"]), fmt(f["wall"]), fmt(f["wall"] / one["wall"] if one else None), fmt(limit), fmt(f["cpu"]),
-                         "%d / %d" % (f["requests"], f["connections"]), fmt(a["wall"] if a else None), fmt(a["cpu"] if a else None),
-                         "%d / %d" % (a["requests"], a["connections"]) if a else "n/a", f["reps"]])
-            if count == max(counts) and limit is not None:
-                verdicts.append(("%d parallel waits (forks) <= 2 x wall(1) + fork overhead" % count, "<= %s s" % fmt(limit),
-                                 fmt(f["wall"], " s"), target_verdict("concurrency", f["wall"] - limit)))
-        growth = []
-        top = max(counts)
-        if one and top > 1:
-            per_wait = (forks[top]["cpu"] - one["cpu"]) / (top - 1)
-            growth.append("From 1 to %d parallel waits (forks) the wall grew %.1fx and the CPU by %.2f s per extra wait;"
-                          " %d waits need about %.0f s of CPU, which %s cores deliver in no less than %.0f s."
-                          % (top, forks[top]["wall"] / one["wall"], per_wait, top, forks[top]["cpu"], os.cpu_count(),
-                             forks[top]["cpu"] / (os.cpu_count() or 1)))
-            if top in asynch and 1 in asynch:
-                growth.append("With `async` in one host, the loop starts the jobs one after another (each start is a module"
-                              " transfer and a Python start-up) and `async_status` reads each job's result with one more module run:"
-                              " the wall grew %.1fx and the CPU by %.2f s per extra wait."
-                              % (asynch[top]["wall"] / asynch[1]["wall"], (asynch[top]["cpu"] - asynch[1]["cpu"]) / (top - 1)))
-        growth.append(CONCURRENCY_LIMIT_TEXT)
-        return ["## Concurrency", "",
-                "N tasks, each SUCCESS after K = %d polls with `wait_sleep` %s s. forks: one playbook, N inventory hosts with"
-                " `ansible_connection=local`, `-f N`. async: one host, a loop with `async`/`poll: 0`, then `async_status` (`until`, delay 1 s)."
-                " Fork overhead for N = wall of the same N-host playbook without waiting (one read of a finished task) minus that of 1 host."
-                % (self.polls, self.sleep), "",
-                markdown_table(["N", "forks, no wait: wall (s)", "forks: wall (s)", "wall / wall(1)", "limit 2 x wall(1) + fork overhead (s)",
-                                "forks: CPU (s)", "forks: requests / connections", "async: wall (s)", "async: CPU (s)",
-                                "async: requests / connections", "runs"], rows), ""] + [" ".join(growth), ""]
-
-    def _report_start(self, start: dict[str, Any], verdicts: list) -> list[str]:
-        verdicts.append(("module import + argument parsing (to first connect)", target_limit_text("start", " ms", 1000),
-                         fmt(start["to_connect"] * 1000, " ms", 0), target_verdict("start", start["to_connect"])))
-        verdicts.append(("TCP connections for a 200-poll wait (module run directly)", "%g" % TARGETS["connections"][0],
-                         fmt(start["per_poll_connections"]), target_verdict("connections", start["per_poll_connections"])))
-        rows = [
-            ["bare `python -c pass` (interpreter start)", fmt(start["bare_python"] * 1000, digits=0)],
-            ["`-X importtime` of the module, cumulative", fmt(start["import_total"] * 1000, digits=0)],
-            ["import of the module (inside a fresh interpreter, wall)", fmt(start["import_wall"] * 1000, digits=0)],
-            ["import + argument parsing + client set-up, up to the first socket connect (wall)", fmt(start["to_connect"] * 1000, digits=0)],
-            ["the same, process CPU (includes the interpreter start)", fmt(start["to_connect_cpu"] * 1000, digits=0)],
-            ["probe: `main()` done (1 read, `exit_json` written)", fmt(start["main_done"] * 1000, digits=0)],
-            ["whole direct module run, 1 read, to process exit (wall / CPU)",
-             "%s / %s" % (fmt(start["probe_wall"] * 1000, digits=0), fmt(start["probe_cpu"] * 1000, digits=0))],
-            ["per poll inside the module, CPU (200-poll wait - 0-poll read) / 200", fmt(start["per_poll_cpu"] * 1000, digits=1)],
-            ["per poll inside the module, wall beyond the sleep", fmt((start["per_poll_wall"] - 0.001) * 1000, digits=1)],
-            ["`ansible localhost -m %s` (wall / CPU)" % FQCN,
-             "%s / %s" % (fmt(start["adhoc_wall"] * 1000, digits=0), fmt(start["adhoc_cpu"] * 1000, digits=0))],
-        ]
-        top = [[e["name"], fmt(e["cumulative"] * 1000, digits=0)] for e in sorted(start["top_level"], key=lambda e: -e["cumulative"])[:8]]
-        heavy = [[e["name"], fmt(e["self"] * 1000, digits=1), fmt(e["cumulative"] * 1000, digits=0)] for e in start["heaviest"]]
-        floors = start["floors"]
-        floor_rows = [["`import %s` alone (fresh interpreter, wall)" % imports, fmt(floors[name] * 1000, digits=0)]
-                      for name, imports in FLOOR_IMPORTS]
-        own = start["to_connect"] - floors["both"]
-        start_limit = TARGETS["start"][0]
-        explain = [
-            "The floor under the %s ms target is the two imports every run needs: `ansible.module_utils.basic` (AnsibleModule,"
-            " argument validation, `exit_json`; ansible-core's own cost, %s ms here) and `requests` (the HTTP client the foundation"
-            " issue mandates, with urllib3, charset_normalizer, idna and certifi; %s ms alone), %s ms together. This collection's own"
-            " code, argument parsing and client set-up add the rest up to the first connect: %s. %s"
-            " Importing `requests` lazily would only move its cost after argument parsing, not before the first request,"
-            " so it is imported at module load behind the `missing_required_lib` guard. What would lift the floor: a"
-            " lighter ansible-core `basic` (outside this collection) or an HTTP client on the standard library (`http.client`),"
-            " which the foundation issue rules out in favour of `requests` with urllib3's `Retry`. Under Ansible the"
-            " module also pays AnsiballZ (a zip compiled from source on every run), which is why the ad-hoc call costs seconds;"
-            " in a wait that cost is paid once, in an `until:` loop once per poll."
-            % (fmt(start_limit * 1000, digits=0), fmt(floors["basic"] * 1000, digits=0), fmt(floors["requests"] * 1000, digits=0),
-               fmt(floors["both"] * 1000, digits=0),
-               ("%s ms" % fmt(own * 1000, digits=0)) if own >= 0.010 else
-               "less than the run-to-run noise of these medians (%s ms)" % fmt(own * 1000, digits=0),
-               "The target is out of reach while the two imports alone exceed it." if floors["both"] > start_limit else
-               "The imports alone fit the target, so a miss is this collection's share."), ""]
-        head = ["## Module start cost", "", "Medians of %d runs." % start["reps"], "", markdown_table(["what", "ms"], rows + floor_rows), ""]
-        imports = ["Direct imports of the module (`-X importtime`, cumulative, the median run):", "",
-                   markdown_table(["import", "cumulative ms"], top), "",
-                   "Heaviest single modules (self time):", "", markdown_table(["module", "self ms", "cumulative ms"], heavy), ""]
-        return head + explain + imports
-
-
-def _ancestor(entries: list[dict[str, Any]], entry: dict[str, Any]) -> Optional[str]:
-    """importtime prints children before their parent: the parent is the next entry with a smaller depth."""
-    index = entries.index(entry)
-    for later in entries[index + 1:]:
-        if later["depth"] < entry["depth"]:
-            return later["name"]
-    return None
-
-
-FLOOR_IMPORTS = (("basic", "ansible.module_utils.basic"), ("requests", "requests"), ("both", "ansible.module_utils.basic, requests"))
-
-
-CONCURRENCY_LIMIT_TEXT = (
-    "Each parallel wait is one fork worker and one module process; on this 2-core machine their start-up (about 0.3-0.5 s"
-    " of CPU each: Ansible's worker, module transfer, a fresh Python importing ansible.module_utils.basic and requests)"
-    " is CPU-bound, so N start-ups take about N x that / 2 s however many forks run, while the waits themselves"
-    " (one kept-alive connection each, about 2 ms of CPU per poll) cost almost nothing. If the 100-wait target is missed,"
-    " that serialised start-up is the reason; what lifts it: more cores on the controller, or fewer processes, e.g. one"
-    " module run that waits for many tasks (list mode with `name`/`begin_time`, or a future option taking several"
-    " task IDs) instead of one process per task. The fork overhead column measures exactly this start-up part.")
-
-
-METHOD = """## Method
-
-* Everything runs on this machine against the bundled emulator (`emulator/dms_emulator`, plain HTTP on 127.0.0.1,
-  started once; `POST /_emulator/reset` before every measured run). The collection is laid out with
-  `tools/lay_collection.sh`; Ansible runs with `ANSIBLE_COLLECTIONS_PATH=build/collections`, a private `ANSIBLE_CONFIG`
-  holding only `[defaults]`, and the venv's Python as `ansible_python_interpreter`.
-* **Wall** is `time.perf_counter()` around the process. **CPU** is user + system time of the whole process tree, from
-  `os.wait4()` of the measured process: it includes every descendant that was waited for (Ansible's fork workers and
-  the module processes). `async` jobs daemonise; the script makes itself a child subreaper (Linux `prctl`) so those
-  orphans are re-parented to it, reaps them after the playbook and adds their CPU. The emulator's own CPU is not counted.
-* **Requests and connections** are deltas of `GET /_emulator/stats` taken just before and after the run (the second
-  stats call's own connection subtracted; admin calls are not requests).
-* **A vs B.** A task turns SUCCESS at its (K+1)-th read (`[{"status":"CREATED","polls":K},{"status":"SUCCESS"}]`), so
-  either method makes K+1 reads and K pauses. A: one `dms_task_info` task with `wait_for: true`, `wait_sleep: s`.
-  B: `dms_task_info` without `wait_for` in an `until:` loop with `delay: s` and `retries: K+10`. The **overhead** is
-  `duration - K x s`: whatever the wait cost beyond the K unavoidable pauses. It is reported twice: for the whole
-  playbook (wall of `ansible-playbook`, which includes Ansible's start-up of about 2-3 s that both pay once) and for
-  the waiting task alone (the playbook takes `now()` in a `set_fact` before and after the task and prints the
-  difference), which is what the target is judged on. The **CPU of the wait** is the tree CPU minus that of a
-  baseline playbook of the same shape that reads an already finished task once; again the whole-tree ratio is shown
-  for information. The three playbooks (baseline, A, B) run interleaved, repeated, medians reported.
-* **Detection latency.** To afford 20+ runs the module is run directly, without ansible-playbook:
-  `python -m ansible_collections.hwcloud.dms.plugins.modules.dms_task_info args.json` with `PYTHONPATH=build/collections`
-  (AnsibleModule reads the `{"ANSIBLE_MODULE_ARGS": ...}` file named on its command line). The task is created with a
-  time-based timeline, CREATED for `lead + U(0, wait_sleep)` seconds and SUCCESS after; T = its `created_at` + that
-  time (the emulator flips at the scripted instant, and reports the same instant as the task's `updated_at`).
-  The latency is `time.time()` when the module process has exited minus T (same host, same clock), so it includes
-  the last HTTP round trip, JSON output and interpreter exit. A run whose first read already saw SUCCESS (the module
-  started after the flip) is discarded and the lead grows by 0.5 s. With a random flip phase the expected median is
-  about `wait_sleep / 2` and the worst case `wait_sleep` plus one round trip.
-* **Concurrency.** See the table's caption. The limit column is the target `2 x wall(1) + fork overhead`, where the fork
-  overhead for N is measured, not assumed: the wall of the N-host playbook that only reads a finished task once,
-  minus that of the 1-host one.
-* **Module start cost.** `python -X importtime -c "import <module>"` (cumulative time of the module line = total
-  import). "Import + argument parsing" is measured by `benchmarks/start_probe.py` inside a fresh interpreter: it
-  imports the module, then runs `main()` on an args file against the emulator, and records `time.perf_counter()` at the
-  first `socket.connect` call (the probe wraps `socket.socket.connect`; so any lazily imported dependency is counted, whatever the code does); it is
-  relative to the probe's first line, so the bare interpreter start (shown separately) is excluded. Per-poll CPU is
-  (CPU of a direct 200-poll wait with `wait_sleep: 0.001` - CPU of a direct single read) / 200.
-* All numbers are medians of repeated runs (3 in a full run for A/B, 5 for start cost, 2 for concurrency at N <= 10
-  and 1 above; QUICK: 1, 3 and 1). The machine may be shared: compare ratios measured side by side in one run, not
-  absolute numbers across runs.
-"""
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -829,7 +381,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 getattr(bench, "section_" + section)()
     finally:
         bench.teardown()
-    text = bench.report(time.monotonic() - started)
+    text = Report(bench.results, bench.notes, bench.polls, bench.sleep, bench.reps).render(bench.machine(), time.monotonic() - started)
     print(text)
     if args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")

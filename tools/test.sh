@@ -29,12 +29,38 @@ sanity_count=$(grep -c "^Running sanity test " "$results/sanity.log")
 tail -n 25 "$results/sanity.log"
 record "sanity ($sanity_count tests)" "$sanity_rc"
 
-# --- pytest: units, emulator, compatibility, playbook integration --------------------------
+# --- ansible-test units: tests/unit (module_utils, modules, emulator, benchmarks) -----------------------
+# ansible-test sets up the collection loader itself; tests/conftest.py makes the emulator importable.
+echo "== ansible-test units"
+units_start=$(date +%s)
+rm -rf "$coll/tests/output/junit"
+(cd "$coll" && ansible-test units --python 3.11 --local --color no --num-workers 2) >"$results/units.log" 2>&1
+units_rc=$?
+grep -E "^Unit test |^=+ .* in [0-9.]+s" "$results/units.log"
+[ "$units_rc" -eq 0 ] || tail -n 40 "$results/units.log"
+for xml in "$coll"/tests/output/junit/*-units.xml; do [ -f "$xml" ] && cp "$xml" "$results/units-$(basename "$xml")"; done
+record "ansible-test units ($(( $(date +%s) - units_start )) s)" "$units_rc"
+
+# --- pytest: compatibility with Huawei's SDK, playbook integration harness, smoke --------------------------
 echo "== pytest"
 (cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest -p no:cacheprovider \
-   --junitxml="$results/pytest.xml" -q tests) 2>&1 | tee "$results/pytest.log" | tail -n 30
+   --junitxml="$results/pytest.xml" -q tests/compat tests/integration tests/smoke) 2>&1 | tee "$results/pytest.log" | tail -n 30
 pytest_rc=${PIPESTATUS[0]}
-record "pytest" "$pytest_rc"
+record "pytest (compat, integration, smoke)" "$pytest_rc"
+
+# --- ansible-test integration: tests/integration/targets against the emulator (setup_dms_emulator) ---------------
+# Each target depends on setup_dms_emulator, which starts an emulator on 127.0.0.1 for that target's play and stops
+# it in a handler (ansible-test forces handlers, so also after a failure). One summary case per target.
+echo "== ansible-test integration"
+integration_start=$(date +%s)
+rm -rf "$coll/tests/output/junit"
+(cd "$coll" && ansible-test integration --python 3.11 --local --color no --continue-on-error) >"$results/integration.log" 2>&1
+integration_rc=$?
+integration_secs=$(( $(date +%s) - integration_start ))
+grep -E "^Running .* integration test|^(FATAL|ERROR): " "$results/integration.log"
+[ "$integration_rc" -eq 0 ] || grep -E -B2 -A12 "^fatal:" "$results/integration.log" | tail -n 60
+(cd "$coll" && python "$root/tools/integration_junit.py" "$results/integration.log" tests/output/junit "$results/integration.xml")
+record "ansible-test integration (${integration_secs} s)" "$integration_rc"
 
 # --- compatibility: the same playbook and module_utils suites on the oldest accepted ansible-core ---------
 # requires_ansible >=2.16.0 is a promise; the module base (plugins/module_utils/_module.py) builds on AnsibleModule's

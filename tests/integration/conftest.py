@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Playbook integration tests: real ansible-playbook runs of the collection against the DMS emulator.
 
-Each test gets a freshly reset emulator (``emulator`` fixture from dms_emulator.pytest_plugin) and a
-``playbook`` runner (``playbook_tls`` for the HTTPS emulator). Playbooks live in tests/integration/playbooks/;
+Each test gets a freshly reset emulator (``emulator`` fixture from dms_emulator.pytest_plugin, which
+tests/conftest.py loads) and a ``playbook`` runner (``playbook_tls`` for the HTTPS emulator). Playbooks live in tests/integration/playbooks/;
 they save registered results with ``ansible.builtin.copy`` of ``{{ result | to_json }}`` to ``{{ out_dir }}/<name>.json``,
 which the test reads back as ``run.results["<name>"]``.
 """
@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-
-from dms_emulator.pytest_plugin import dms_emulator, dms_emulator_tls, emulator, emulator_tls  # noqa: F401  pylint: disable=unused-import
 
 PLAYBOOKS = Path(__file__).parent / "playbooks"
 INSTANCE = "11111111-2222-3333-4444-555555555555"
@@ -71,7 +69,7 @@ class PlaybookRunner:
 
 
 @pytest.fixture
-def playbook(emulator: Any, tmp_path: Path) -> PlaybookRunner:  # noqa: F811  pylint: disable=redefined-outer-name
+def playbook(emulator: Any, tmp_path: Path) -> PlaybookRunner:
     return PlaybookRunner(emulator, tmp_path)
 
 
@@ -81,6 +79,6 @@ def instance_id() -> str:
 
 
 @pytest.fixture
-def playbook_tls(emulator_tls: Any, tmp_path: Path) -> PlaybookRunner:  # noqa: F811  pylint: disable=redefined-outer-name
+def playbook_tls(emulator_tls: Any, tmp_path: Path) -> PlaybookRunner:
     """The same runner, pointed at the HTTPS emulator (HW_DMS_ENDPOINT is its https:// URL)."""
     return PlaybookRunner(emulator_tls, tmp_path)

@@ -24,9 +24,8 @@ from typing import Any, Callable, Optional
 import pytest
 import trustme
 
+from dms_emulator import DEFAULT_SECRET_KEY
 from dms_emulator.pytest_plugin import EmulatorHandle
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _harness() -> Any:
@@ -37,8 +36,6 @@ def _harness() -> Any:
     return module
 
 
-OVERRUN_FILE = ROOT / "build" / "reliability-overruns.json"
-EMU_SK = "emulator-secret-key-do-not-use-in-production"
 LOCK_AK, LOCK_SK = "RELLOCKAK00000000001", "reliability-lock-secret-0001"
 TEMP_AK, TEMP_SK, TEMP_TOKEN = "RELTEMPAK00000000001", "reliability-temp-secret-0001", "reliability-temp-token-0001"
 
@@ -356,6 +353,7 @@ class Context:
         self.emulator: Any = None
         self.proxy: Any = None
         self.baseline = 0.0
+        self.overrun_file = Path()
 
 
 def closed_port_url() -> str:
@@ -390,6 +388,8 @@ def _prepare(case: Case, admin: Any, tls_admin: Any, values: dict) -> dict:
 @pytest.fixture(scope="module")
 def ctx(dms_emulator: Any, dms_emulator_tls: Any, tmp_path_factory: pytest.TempPathFactory) -> Context:
     context = Context()
+    # Deadline overruns go to this run's temporary directory (docs/reliability.md), never into the checkout's build/.
+    context.overrun_file = tmp_path_factory.mktemp("reliability-overruns") / "reliability-overruns.json"
     emulator = EmulatorHandle(url=dms_emulator.url, admin=dms_emulator.admin())
     tls = EmulatorHandle(url=dms_emulator_tls.url, admin=dms_emulator_tls.admin(), ca_path=dms_emulator_tls.ca_path)
     emulator.admin.reset()
@@ -438,7 +438,7 @@ def _common(result: dict, case: Case) -> None:
     # ansible-core 2.19 puts an "exception" key in every fail_json result; without traceback display it is this placeholder.
     assert "module_stderr" not in result and result.get("exception", "(traceback unavailable)") == "(traceback unavailable)", result
     assert "Traceback" not in json.dumps(result)
-    assert EMU_SK not in json.dumps(result) and LOCK_SK not in json.dumps(result) and TEMP_SK not in json.dumps(result)
+    assert DEFAULT_SECRET_KEY not in json.dumps(result) and LOCK_SK not in json.dumps(result) and TEMP_SK not in json.dumps(result)
 
 
 @pytest.mark.parametrize("case", ALL, ids=[case.id for case in ALL])
@@ -462,7 +462,7 @@ def test_reliability_case(ctx: Context, case: Case) -> None:
         # The wall clock around the task also holds the module's start (Python, AnsiballZ, imports), which on this loaded
         # 2-core machine varies by seconds between runs: recorded for the report, checked only against gross overruns.
         assert result["case_wall"] - ctx.baseline - case.bound <= 1.0 + 4.0, (result["case_wall"], ctx.baseline)
-        _record_overrun(case.id, case.bound, result, ctx.baseline)
+        _record_overrun(ctx.overrun_file, case.id, case.bound, result, ctx.baseline)
     if case.check is not None:
         outcome = case.check(result, ctx)
         assert outcome is None or outcome is True, (case.id, result)
@@ -477,13 +477,13 @@ def test_at_least_forty_distinct_faults_and_bad_inputs(ctx: Context) -> None:
     assert len([case for case in ALL if case.id in ctx.results]) >= 40
 
 
-def _record_overrun(case_id: str, bound: float, result: dict, baseline: float) -> None:
-    OVERRUN_FILE.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(OVERRUN_FILE.read_text()) if OVERRUN_FILE.exists() else {}
+def _record_overrun(path: Path, case_id: str, bound: float, result: dict, baseline: float) -> None:
+    data = json.loads(path.read_text()) if path.exists() else {}
     data[case_id] = {"wait_timeout": bound, "elapsed": result["elapsed"], "overrun_elapsed": round(result["elapsed"] - bound, 3),
                      "case_wall": round(result["case_wall"], 3), "module_start_baseline": round(baseline, 3),
                      "overrun_wall_minus_baseline": round(result["case_wall"] - baseline - bound, 3)}
     data["_max_overrun_elapsed"] = max(v["overrun_elapsed"] for k, v in data.items() if not k.startswith("_"))
     data["_max_overrun_wall_minus_baseline"] = max(v["overrun_wall_minus_baseline"] for k, v in data.items() if not k.startswith("_"))
-    OVERRUN_FILE.write_text(json.dumps(data, indent=1, sort_keys=True))
-    print("deadline overrun %s: elapsed %+.3f s, wall-baseline %+.3f s" % (case_id, result["elapsed"] - bound, result["case_wall"] - baseline - bound))
+    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+    print("deadline overrun %s (%s): elapsed %+.3f s, wall-baseline %+.3f s"
+          % (case_id, path, result["elapsed"] - bound, result["case_wall"] - baseline - bound))

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""pytest-ansible smoke test set-up: Ansible's collection loader, the emulator, a localhost inventory.
+"""pytest-ansible smoke test set-up: Ansible's collection loader, the emulator (tests/conftest.py), a localhost inventory.
 
 pytest-ansible resolves a module by its fully-qualified name only once Ansible's plugin loader knows the
 collection paths, so this initialises it from ANSIBLE_COLLECTIONS_PATH (make test points that at the laid
@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from ansible.plugins.loader import init_plugin_loader
 
-from dms_emulator.pytest_plugin import dms_emulator, emulator  # noqa: F401  pylint: disable=unused-import
 
 with warnings.catch_warnings():
     # When pytest starts in a collection root, pytest-ansible has set the finder up already; that is fine.
@@ -34,7 +33,7 @@ def localhost_inventory(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def emulator_env(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:  # noqa: F811  pylint: disable=redefined-outer-name
+def emulator_env(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The module's connection settings, as the environment variables it reads, pointing at the emulator."""
     for name in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_PROJECT_ID", "HW_DMS_ENDPOINT", "HW_REGION_NAME", "HW_SECURITY_TOKEN"):
         monkeypatch.delenv(name, raising=False)

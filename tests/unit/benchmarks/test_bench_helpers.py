@@ -1,18 +1,14 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The benchmark's pure helpers: percentiles, the overhead formula, ratios, verdicts, table and importtime parsing."""
+"""The benchmark's pure helpers (benchmarks/measure.py): percentiles, the overhead formula, ratios, verdicts, table and
+importtime parsing; and the report (benchmarks/report.py) filling its template."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-BENCH_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "bench.py"
-SPEC = importlib.util.spec_from_file_location("hwcloud_dms_bench", BENCH_PATH)
-bench = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(bench)
+from ansible_collections.hwcloud.dms.benchmarks import measure as bench
+from ansible_collections.hwcloud.dms.benchmarks.report import Report
 
 
 def test_percentile_interpolates_like_numpy():
@@ -100,3 +96,26 @@ def test_seconds_marker_takes_the_last_value():
 def test_iso_to_epoch_handles_the_api_format():
     assert bench.iso_to_epoch("1970-01-01T00:00:01.500Z") == pytest.approx(1.5)
     assert bench.iso_to_epoch("2020-06-15T08:55:53.606Z") == pytest.approx(1592211353.606)
+
+
+def test_importtime_parent_is_the_next_shallower_entry():
+    entries = [{"name": "_io", "depth": 2}, {"name": "basic", "depth": 1}, {"name": "module", "depth": 0}]
+    assert bench.importtime_parent(entries, entries[0]) == "basic"
+    assert bench.importtime_parent(entries, entries[1]) == "module"
+    assert bench.importtime_parent(entries, entries[2]) is None
+
+
+def test_report_of_an_empty_run_fills_every_placeholder_of_the_template():
+    text = Report({}, [], polls=20, sleep=0.5, reps=1).render([("nproc", "2")], elapsed=12.4)
+    assert text.startswith("# Performance of hwcloud.dms.dms_task_info\n")
+    assert "| nproc | 2 |" in text and "Benchmark run time: 12 s." in text
+    assert "## Targets\n\n| target | limit | measured | verdict |\n|---|---|---|---|\n\n## Method\n" in text
+    assert "$" not in text and "## Notes from this run" not in text
+
+
+def test_report_lists_notes_and_a_section_verdict_before_the_method():
+    detection = {0.5: {"n": 8, "median": 0.7, "p95": 0.9, "max": 1.0, "min": 0.1, "skipped": 0, "lead": 1.0}}
+    text = Report({"detection": detection}, ["A run made 3 requests, expected 21"], polls=20, sleep=0.5, reps=1).render([], 1)
+    assert "| detection latency median, wait_sleep 0.5 s | <= 600 ms | 700 ms | MISSED |" in text
+    assert text.index("## Detection latency") < text.index("## Notes from this run") < text.index("## Method")
+    assert "- A run made 3 requests, expected 21\n" in text

@@ -1,4 +1,20 @@
-"""Fixtures for the emulator's unit tests (helpers live in emu_harness)."""
+"""Fixtures for the emulator's unit tests: an in-process Emulator on a fake clock (helpers live in emu_harness)."""
 from __future__ import annotations
 
-from emu_harness import clock, harness  # noqa: F401 pylint: disable=unused-import
+import pytest
+from dms_emulator.app import Emulator
+from dms_emulator.clock import FakeClock
+
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import Harness
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def harness(clock: FakeClock) -> Harness:
+    h = Harness(Emulator(clock=clock), clock)
+    h.emu.sleep = h.slept.append
+    return h

@@ -1,14 +1,13 @@
 """Shared helpers for the emulator's own unit tests: an in-process Emulator with a fake clock.
 
-A uniquely named module (not conftest) so test files can import it when several test
-directories, each with its own conftest, run in one pytest session.
+A uniquely named module (not conftest) that test files import by its full name
+(``ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness``, as ansible-test units loads them);
+the ``clock`` and ``harness`` fixtures built on it are in this directory's conftest.py.
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, Optional
-
-import pytest
 
 from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
 from dms_emulator.app import Emulator
@@ -50,15 +49,3 @@ class Harness:
     def task_path(self, task_id: str = "", instance: str = INSTANCE, project: str = DEFAULT_PROJECT_ID) -> str:
         base = "/v2/%s/instances/%s/tasks" % (project, instance)
         return base + ("/" + task_id if task_id else "")
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def harness(clock: FakeClock) -> Harness:
-    h = Harness(Emulator(clock=clock), clock)
-    h.emu.sleep = h.slept.append
-    return h

@@ -10,7 +10,7 @@ from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.seed import load_seed_file
 
-from emu_harness import INSTANCE, Harness
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE, Harness
 
 EXAMPLE_SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "emulator", "examples", "seed.json")
 

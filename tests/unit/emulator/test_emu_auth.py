@@ -6,7 +6,7 @@ import json
 from dms_emulator import DEFAULT_ACCESS_KEY
 from dms_emulator.timefmt import format_sdk_date
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 
 def _setup(harness):

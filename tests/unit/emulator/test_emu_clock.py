@@ -20,7 +20,7 @@ from dms_emulator.server import EmulatorServer
 from dms_emulator.testing import EmulatorProcess
 from dms_emulator.timefmt import QUERY_TIME_FORMAT, format_sdk_date, iso_ms, parse_iso
 
-from emu_harness import INSTANCE, Harness
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE, Harness
 
 
 def _skewed(clock: FakeClock, skew: float, seed=None) -> Harness:

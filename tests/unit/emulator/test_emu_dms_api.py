@@ -6,7 +6,7 @@ import pytest
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.timefmt import iso_ms
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 
 def _seed_tasks(harness, clock, count=25):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import json
 
 from dms_emulator import DEFAULT_PROJECT_ID
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 USER = {"name": "alice", "password": "s3cret!", "domain_name": "acme"}
 

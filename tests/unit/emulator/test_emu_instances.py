@@ -9,7 +9,7 @@ from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.instances import eip_address
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 EIP_A = "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"
 EIP_B = "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"

@@ -8,7 +8,7 @@ import pytest
 
 from dms_emulator import DEFAULT_PROJECT_ID
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 BASE = "/v2/%s" % DEFAULT_PROJECT_ID
 EXTEND = BASE + "/kafka/instances/%s/extend" % INSTANCE

@@ -6,7 +6,7 @@ import pytest
 from dms_emulator.timefmt import iso_ms, parse_iso
 from dms_emulator.timeline import Phase, TimelineCursor, parse_timeline
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 
 def test_time_based_phases(clock):

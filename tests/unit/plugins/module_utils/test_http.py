@@ -21,6 +21,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import TRANSIENT_STATUSES, DmsApiError, DmsResponseError, DmsTransportError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded, DmsHttpClient
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import canonical_query, sign_request
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -48,7 +49,7 @@ class ScriptedServer(ThreadingHTTPServer):
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.script = [Reply()]
+        self.script = Script([Reply()])
         self.received = []
         self.connections = 0
         self.lock = threading.Lock()
@@ -59,11 +60,10 @@ class ScriptedServer(ThreadingHTTPServer):
         return "http://127.0.0.1:%d" % self.server_address[1]
 
     def replies(self, *replies):
-        self.script = list(replies)
+        self.script = Script(replies)
 
     def next_reply(self):
-        with self.lock:
-            return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        return self.script.next()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -106,18 +106,6 @@ def server():
     srv.stopping.set()
     srv.shutdown()
     srv.server_close()
-
-
-class Pauses(list):
-    """An injected sleep that records the pauses instead of sleeping."""
-
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
-@pytest.fixture
-def pauses():
-    return Pauses()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils import _http
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsTransportError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Pauses, Script
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "unit-secret-key-7f3a9c"
@@ -36,14 +37,17 @@ def http_answer(status, body, headers=None, reason="X"):
 
 
 class RawServer:
-    """Each accepted connection gets the next scripted answer (the last repeats): (bytes, seconds between bytes)."""
+    """Each accepted connection gets the next answer of ``script`` (bytes, seconds between bytes); the last repeats.
+
+    Tests set ``script`` to a list; it is kept as a Script.
+    """
 
     def __init__(self):
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.sock.settimeout(0.1)
-        self.script = []
+        self._script = Script([])
         self.requests = 0
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -52,6 +56,14 @@ class RawServer:
     @property
     def url(self):
         return "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+
+    @property
+    def script(self):
+        return self._script
+
+    @script.setter
+    def script(self, answers):
+        self._script = Script(answers)
 
     def _serve(self):
         while not self.stopping.is_set():
@@ -71,7 +83,7 @@ class RawServer:
                     return
                 data += chunk
             self.requests += 1
-            answer, drip = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+            answer, drip = self._script.next()
             try:
                 if not drip:
                     conn.sendall(answer)
@@ -95,11 +107,6 @@ def raw_server():
     server = RawServer()
     yield server
     server.close()
-
-
-class Pauses(list):
-    def __call__(self, seconds):
-        self.append(seconds)
 
 
 def client_for(url, pauses, **kwargs):

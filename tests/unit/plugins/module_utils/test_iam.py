@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from dms_emulator.pytest_plugin import dms_emulator, emulator  # noqa: F401  pylint: disable=unused-import
-
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._settings import connection_settings
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
@@ -181,7 +179,7 @@ def resolved_client(settings, base):
     return base.derive(auth=resolved.auth, project_id=resolved.project_id)
 
 
-def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):
     task = emulator.admin.create_task(instance_id="inst-1")
     settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key)
     client = resolved_client(settings, open_client(settings))
@@ -196,7 +194,7 @@ def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):  # n
     assert sorted(stats["signed_header_sets"]) == ["content-type;host;user-agent;x-project-id;x-sdk-date", "content-type;host;user-agent;x-sdk-date"]
 
 
-def test_known_project_id_means_no_iam_call(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+def test_known_project_id_means_no_iam_call(emulator):
     settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key, project_id=emulator.project_id)
     client = resolved_client(settings, open_client(settings))
     client.close()
@@ -204,7 +202,7 @@ def test_known_project_id_means_no_iam_call(emulator):  # noqa: F811  pylint: di
     assert emulator.admin.stats()["requests_by_route"] == {}
 
 
-def test_password_gives_token_and_project_without_a_lookup(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+def test_password_gives_token_and_project_without_a_lookup(emulator):
     emulator.admin.add_credentials(users=[{"name": "alice", "password": PASSWORD, "domain_name": "acme"}])
     settings = settings_for(emulator, user_name="alice", password=PASSWORD, domain_name="acme")
     assert settings.auth is None and settings.password is not None
@@ -216,7 +214,7 @@ def test_password_gives_token_and_project_without_a_lookup(emulator):  # noqa: F
     assert emulator.admin.stats()["auth_headers_seen"] == {}  # the token request carries no credentials header
 
 
-def test_token_lookup_is_sent_with_the_token(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
+def test_token_lookup_is_sent_with_the_token(emulator):
     token = emulator.admin.issue_token()["token"]
     settings = settings_for(emulator, auth_token=token)
     client = resolved_client(settings, open_client(settings))

@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError
 from ansible_collections.hwcloud.dms.plugins.module_utils._progress import ProgressReader
 from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 NOT_PUBLISHED = DmsApiError("GET", "/progress", 404, "APIGW.0101", "The API does not exist or has not been published in the environment", None)
@@ -24,23 +25,16 @@ class FakeApi:
     instance_id = INSTANCE
 
     def __init__(self, reads, progresses):
-        self.reads = list(reads)
-        self.progresses = list(progresses)
+        self.reads = Script(reads)
+        self.progresses = Script(progresses)
         self.progress_calls = []
 
-    @staticmethod
-    def _next(answers):
-        answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
     def show(self, task_id, deadline=None):
-        return dict(self._next(self.reads))
+        return dict(self.reads.next())
 
     def progress(self, task_id, deadline=None):
         self.progress_calls.append((task_id, deadline))
-        return self._next(self.progresses)
+        return self.progresses.next()
 
 
 def test_progress_is_attached_to_each_task():

@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError, DmsApiError, DmsTransportError, TaskNotFoundError
 from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 TASK_ID = "8a8c8f2e5f3a4b6c9d0e1f2a3b4c5d6e"
@@ -31,22 +32,16 @@ class FakeApi:
     """Scripted show/list answers (lists of tasks or exceptions); the last one repeats. Records the calls."""
 
     def __init__(self, *answers):
-        self.answers = list(answers)
+        self.answers = Script(answers)
         self.calls = []
-
-    def _next(self):
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
     def show(self, task_id, deadline=None):
         self.calls.append(("show", task_id, deadline))
-        return self._next()
+        return self.answers.next()
 
     def list(self, begin_time=None, end_time=None, deadline=None):
         self.calls.append(("list", begin_time, end_time, deadline))
-        return self._next()
+        return self.answers.next()
 
 
 def run(opts, api, clock, warnings=None):

@@ -14,6 +14,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._http import HttpRespo
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import (
     DmsTaskApi, decode_params, filter_tasks, normalize_task, to_api_time,
 )
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 INSTANCE = "11111111-2222-3333-4444-555555555555"
@@ -24,15 +25,12 @@ class FakeClient:
     """Answers get_json from a script of response bodies (or exceptions) and records every call."""
 
     def __init__(self, *answers):
-        self.answers = list(answers)
+        self.answers = Script(answers)
         self.calls = []
 
     def get_json(self, path, query=(), deadline=None):
         self.calls.append({"path": path, "query": list(query), "deadline": deadline})
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return HttpResponse(200, {}, answer)
+        return HttpResponse(200, {}, self.answers.next())
 
 
 def make_tasks(count, offset=0):

@@ -10,6 +10,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     DmsApiError, DmsResponseError, DmsTransportError, TaskNotFoundError, is_transient,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import TaskWaiter, WaitAborted, WaitTimeout, all_terminal
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 
 def task(status, task_id="t1"):
@@ -17,21 +18,18 @@ def task(status, task_id="t1"):
 
 
 class ScriptedRead:
-    """Returns (or raises) the scripted items in order, repeating the last; each read may cost clock time."""
+    """A read callable over a Script (in order, the last repeats, exceptions raised); each read may cost clock time."""
 
     def __init__(self, clock, script, cost=0.0):
         self.clock = clock
-        self.script = list(script)
+        self.script = Script(script)
         self.cost = cost
         self.deadlines = []
 
     def __call__(self, deadline):
         self.deadlines.append(deadline)
-        item = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         self.clock.advance(self.cost)
-        if isinstance(item, Exception):
-            raise item
-        return item
+        return self.script.next()
 
 
 def api_error(status):

@@ -7,8 +7,9 @@
         result = module_result(dms_task_info.main)      # runs main(), expects SystemExit, returns the printed JSON
 
 or, with arguments built inside the test, ``run_module(dms_task_info.main, {...})``. ``emulator_args`` are the
-connection options of a freshly reset emulator; the HW_* and HUAWEICLOUD_SDK_* variables of the developer's shell
-are removed for every test here, so only what a test sets reaches the module.
+connection options of a freshly reset emulator (the ``emulator`` fixture, from the plugin tests/conftest.py loads);
+the HW_* and HUAWEICLOUD_SDK_* variables of the developer's shell are removed for every test here, so only what a
+test sets reaches the module.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from typing import Any, Callable, Iterator, Optional
 import pytest
 
 from ansible.module_utils import basic
-
-from dms_emulator.pytest_plugin import dms_emulator, emulator  # noqa: F401  pylint: disable=unused-import
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -81,7 +80,7 @@ def run_module(module_result: Callable[[Callable[[], None]], dict[str, Any]]) ->
 
 
 @pytest.fixture
-def emulator_args(emulator: Any) -> dict[str, Any]:  # noqa: F811  pylint: disable=redefined-outer-name
+def emulator_args(emulator: Any) -> dict[str, Any]:
     """Connection options for the freshly reset emulator (AK/SK and project id given, retries off)."""
     return dict(endpoint=emulator.url, iam_endpoint=emulator.url, access_key=emulator.access_key,
                 secret_key=emulator.secret_key, project_id=emulator.project_id, retries=0)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# make format: sort the imports and format every Python file of the tree with ruff, as pyproject.toml configures it.
+# make lint (tools/lint.sh, check "format") fails on any file this would change.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+ruff="$root/.venv/bin/ruff"
+cd "$root"
+"$ruff" check --fix-only --quiet .
+"$ruff" format .
