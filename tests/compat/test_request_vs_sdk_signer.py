@@ -312,6 +312,7 @@ def test_every_request_of_dms_request_passes_huaweis_signer(servers, tmp_path, a
     "/v2/{project_id}/instances/{instance_id}/groups/caf%C3%A9",
     "/v2/{project_id}/instances/{instance_id}/groups/a%2Fb",
     "/v2/{project_id}/instances/{instance_id}/groups/x~y*z",
+    "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/%2F/exchanges",
 ])
 def test_percent_encoded_paths_pass_huaweis_signer(servers, tmp_path, path):
     server = servers("aksk")

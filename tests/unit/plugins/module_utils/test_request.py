@@ -38,6 +38,7 @@ EXTEND = "/v2/{project_id}/kafka/instances/{instance_id}/extend"
     "/v2/{project_id}/instances/{instance_id}/topics/my.topic",
     "/v2/{project_id}/instances/{instance_id}/topics/a%20b",
     "/v2/{project_id}/instances/{instance_id}/topics/a%2Fb",     # an encoded '/' inside one segment
+    "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/%2F/exchanges",  # RabbitMQ's default vhost '/'
     "/",
 ])
 def test_safe_paths_pass_unchanged(path):
