@@ -76,7 +76,9 @@ def check_path(path: Any) -> str:
         raise _unsafe(path, "contains a backslash (or an encoded one)", "Use '/' between segments.")
     if _CONTROL.search(decoded):
         raise _unsafe(path, "contains an encoded control character", "Remove it.")
-    if "//" in decoded:
+    # A literal '//' anywhere, or an encoded one that opens the path, could be read as '//host'. An encoded '/' inside
+    # the path stays allowed: RabbitMQ's default vhost '/' is addressed as .../vhosts/%2F/... (SDK 3.1.219).
+    if "//" in path or decoded.startswith("//"):
         raise _unsafe(path, "contains an empty segment ('//')", "A '//' could name another host; remove the extra '/'.")
     for segment in decoded.split("/"):
         if segment in (".", ".."):

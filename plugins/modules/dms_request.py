@@ -46,6 +46,8 @@ options:
         (C(//host)), C(.) or C(..) segments (also percent-encoded, in any case, or encoded twice), backslashes, control characters,
         spaces or non-ASCII characters (percent-encode them), C(?) or C(#) (use O(query)), a malformed C(%) escape, and IAM paths
         under C(/v3/).
+      - An encoded C(/) (C(%2F)) inside the path is allowed and signed as Huawei's SDK signs it, for example RabbitMQ's default
+        vhost C(/) in V(/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/%2F/exchanges).
       - Paths under C(/v3/) are not sent to O(iam_endpoint); they are IAM's API, no DMS operation lives there, and this module only
         ever talks to the DMS endpoint. Project lookup and token exchange are done by the module itself.
     type: str
