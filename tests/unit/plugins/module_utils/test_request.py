@@ -146,6 +146,12 @@ def test_bad_query_is_refused(query, fragment):
     ({"method": "POST", "wait_for": True, "instance_id": INSTANCE, "wait_timeout": 5, "wait_sleep": 10},
      "Option 'wait_sleep' (10.0 s) must not exceed 'wait_timeout' (5 s)"),
     ({"method": "POST", "wait_for": True, "instance_id": INSTANCE, "wait_timeout": 0}, "Option 'wait_timeout' must be at least"),
+    # A forgotten 'method: POST' shows up as a body or a wait on the default GET: say to set the method.
+    ({"body": {"a": 1}}, "set 'method' to the call's method (POST, PUT, PATCH or DELETE)"),
+    ({"wait_for": True, "instance_id": INSTANCE}, "Option 'wait_for' cannot be used with method GET"),
+    ({"wait_for": True, "instance_id": INSTANCE}, "set 'method' to the call's method"),
+    # {instance_id} without instance_id fails here, before the project lookup or any other request.
+    ({"method": "POST"}, "Option 'path' contains {instance_id}: set 'instance_id'"),
 ])
 def test_bad_options_fail_before_anything_is_sent(params, fragment):
     with pytest.raises(ConfigurationError) as raised:
