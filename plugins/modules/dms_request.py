@@ -81,6 +81,8 @@ options:
         the same poll, messages, and 30-second grace for a task that is not visible yet.
       - When the answer carries no C(job_id), the module fails after the change was made (C(changed=true)), saying so.
       - Not done in check mode, where no change is sent.
+      - Not allowed with O(method=GET), which starts no job (it usually means C(method) was forgotten); to wait for an
+        existing task use M(hwcloud.dms.dms_task_info).
     type: bool
     default: false
     aliases: [wait]
