@@ -29,7 +29,7 @@ $(COMPAT_STAMP): requirements/compat-ansible-2.16.txt
 test: venv $(COMPAT_STAMP)
 	@./tools/test.sh
 
-# The README's first command: emulator on 127.0.0.1, a bindInstancePublicIp task, examples/wait_bind_public_ip.yml waits for it.
+# The README's first command: emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance; examples/wait_bind_public_ip.yml binds, reruns, unbinds.
 demo: venv
 	@./tools/demo.sh
 

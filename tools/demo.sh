@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make demo: start the bundled DMS emulator on 127.0.0.1, create a bindInstancePublicIp task that finishes
-# after a few seconds, run examples/wait_bind_public_ip.yml against it, stop the emulator (also on failure
-# or Ctrl-C). Needs the venv `make venv` builds.
+# make demo: start the bundled DMS emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance, run
+# examples/wait_bind_public_ip.yml against it (bind public IPs and wait, rerun without change, unbind), and stop
+# the emulator (also on failure or Ctrl-C). Needs the venv `make venv` builds.
 #
 # For tests: DEMO_VENV_BIN picks the Python/Ansible bin directory, DEMO_COLLECTIONS_PATH an already laid
 # collections path (then the collection is not laid again).
@@ -48,44 +48,53 @@ done
 url=$(cat "$work/url")
 echo "== DMS emulator listening on $url (loopback only)"
 
-instance_id=6e3a3b1c-1111-4a4a-9b9b-000000000001
-change_started_at=$(date -u +%Y%m%d%H%M%S)
-task_id=$("$bin/python" - "$url" "$instance_id" <<'PYTHON'
+# Three instances, one per engine; each change takes about a second in the emulator's DMS. Kafka has three brokers,
+# so it takes three EIPs.
+instances=$("$bin/python" - "$url" <<'PYTHON'
+import json
 import sys
 
 from dms_emulator.testing import EmulatorAdmin
 
-task = EmulatorAdmin(sys.argv[1]).create_task(
-    instance_id=sys.argv[2], name="bindInstancePublicIp",
-    params={"public_ip_id": "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "public_ip_address": "100.93.2.18", "enable_public_ip": True},
-    # CREATED until the playbook first reads it (however long Ansible takes to start), EXECUTING ~4 s, SUCCESS.
-    timeline=[{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "seconds": 4}, {"status": "SUCCESS"}])
-print(task["id"])
+admin = EmulatorAdmin(sys.argv[1])
+wanted = [("rabbitmq", "6e3a3b1c-1111-4a4a-9b9b-000000000003", 1),
+          ("rocketmq", "6e3a3b1c-1111-4a4a-9b9b-000000000002", 2),
+          ("kafka", "6e3a3b1c-1111-4a4a-9b9b-000000000001", 3)]
+eips = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"]
+chosen = []
+for engine, instance_id, brokers in wanted:
+    admin.create_instance(instance_id, engine, broker_num=brokers, bind_seconds=0.7, unbind_seconds=0.7)
+    chosen.append({"instance_id": instance_id, "public_ip_ids": eips[:brokers]})
+print(json.dumps({"dms_instances": chosen}))
 PYTHON
 )
-echo "== Public access \"enabled\" on instance $instance_id: the emulator's DMS now has task $task_id"
-echo "   (bindInstancePublicIp), scripted to stay CREATED until first read, then EXECUTING ~4 s, then SUCCESS"
+echo "== The emulator's DMS has a RabbitMQ, a RocketMQ and a Kafka instance, none of them public yet"
 echo "== ansible-playbook examples/wait_bind_public_ip.yml"
 
-# The cloud's side of the story: print each status change of the task as it happens (the emulator's admin
-# view, which does not count as a poll), so the progression shows while the playbook waits.
-"$bin/python" - "$url" "$task_id" <<'PYTHON' &
+# The cloud's side of the story: print each task DMS records for the changes, and each status change, as it
+# happens (the emulator's admin view, which does not count as a poll).
+"$bin/python" - "$url" <<'PYTHON' &
 import sys
 import time
 
 from dms_emulator.testing import EmulatorAdmin, EmulatorError
 
-admin, task_id = EmulatorAdmin(sys.argv[1], timeout=2), sys.argv[2]
-started, seen = time.monotonic(), "CREATED"
-while seen not in ("SUCCESS", "FAILED"):
+admin, seen = EmulatorAdmin(sys.argv[1], timeout=2), {}
+engines = {"6e3a3b1c-1111-4a4a-9b9b-000000000001": "Kafka", "6e3a3b1c-1111-4a4a-9b9b-000000000002": "RocketMQ",
+           "6e3a3b1c-1111-4a4a-9b9b-000000000003": "RabbitMQ"}
+started = time.monotonic()
+while True:
     time.sleep(0.1)
     try:
-        status = next(task["status"] for task in admin.tasks() if task["id"] == task_id)
-    except (OSError, EmulatorError, StopIteration):
+        tasks = admin.tasks()
+    except (OSError, EmulatorError):
         break
-    if status != seen:
-        print("      DMS: task %s is now %s (%.1f s after it was created)" % (task_id[:8], status, time.monotonic() - started), flush=True)
-        seen = status
+    for task in tasks:
+        if seen.get(task["id"]) != task["status"]:
+            seen[task["id"]] = task["status"]
+            print("      DMS: %s task %s (%s) is now %s, %.1f s into the demo" % (
+                engines.get(task["instance_id"], task["instance_id"]), task["id"][:8], task["name"], task["status"],
+                time.monotonic() - started), flush=True)
 PYTHON
 watcher_pid=$!
 
@@ -107,4 +116,4 @@ ANSIBLE_RETRY_FILES_ENABLED=false \
 ANSIBLE_CALLBACK_RESULT_FORMAT=yaml \
 PYTHONUNBUFFERED=1 \
   "$bin/ansible-playbook" "$root/examples/wait_bind_public_ip.yml" \
-  -e "instance_id=$instance_id change_started_at=$change_started_at wait_sleep=1 wait_timeout=60"
+  -e "$instances" -e "unbind_at_end=true wait_sleep=0.5 wait_timeout=60"

@@ -79,12 +79,11 @@ class AdminApi:
         body = _json_body(req)
         if not isinstance(body, dict):
             raise AdminError(400, "instance must be a JSON object")
-        instance_id = body.get("instance_id") or body.get("id")
-        if not instance_id:
+        if not (body.get("instance_id") or body.get("id")):
             raise AdminError(400, "instance_id is required")
-        instance = self.emu.store.ensure_instance(body.get("project_id") or DEFAULT_PROJECT_ID, instance_id,
-                                                  body.get("engine") or "kafka")
-        return json_reply(201, {"project_id": instance.project_id, "instance_id": instance.id, "engine": instance.engine})
+        profile = self.emu.instances.configure(body, body.get("project_id") or DEFAULT_PROJECT_ID)
+        return json_reply(201, {"project_id": profile.project_id, "instance_id": profile.instance_id,
+                                "engine": profile.engine, "detail": self.emu.instances.detail(profile)})
 
     def _add_fault(self, req: Received) -> Reply:
         fault = self.emu.faults.add(parse_fault(_json_body(req)))

@@ -15,6 +15,7 @@ from .errors import API_NOT_FOUND, THROTTLED, ApiError, gateway_error
 from .faults import Fault, FaultRegistry, POST_KINDS
 from .gateway import Gateway
 from .iam_api import IamApi
+from .instances import InstanceBook, match_instance_route
 from .jobs import JobsApi, match_job_route
 from .identity import Identity
 from .reply import Reply, json_reply, raw_reply
@@ -54,6 +55,7 @@ class Emulator:
         self.gateway = Gateway(self.identity, self.stats, self.clock)
         self.dms = DmsApi(self.store, self.clock.now)
         self.jobs = JobsApi(self.store, self.clock.now)
+        self.instances = InstanceBook(self.store, self.clock.now)
         self.iam = IamApi(self.identity, self.clock.now)
         self.admin = AdminApi(self)
         self.reset()
@@ -62,6 +64,7 @@ class Emulator:
         """Back to the state right after start: seed re-applied, counters zero, no faults, no lockouts."""
         self.store.reset()
         self.jobs.reset()
+        self.instances.reset()
         self.faults.clear()
         # Connections already open stay open across a reset but count only when accepted, so a test
         # that asserts on "connections" sees only the ones it opened itself.
@@ -71,7 +74,7 @@ class Emulator:
         else:
             self.identity.reset(defaults=True)
         if self.seed is not None:
-            apply_seed(self.seed, self.identity, self.store, self.clock.now())
+            apply_seed(self.seed, self.identity, self.store, self.clock.now(), self.instances)
 
     # --- one request ---------------------------------------------------------------------------
     def dispatch(self, req: Received) -> Reply:
@@ -92,7 +95,8 @@ class Emulator:
             return "iam.list_projects"
         if req.method == "POST" and path == "/v3/auth/tokens":
             return "iam.create_token"
-        found = match_route(req.method, req.raw_path) or match_job_route(req.method, req.raw_path)
+        found = (match_route(req.method, req.raw_path) or match_job_route(req.method, req.raw_path)
+                 or match_instance_route(req.method, req.raw_path))
         return found[0] if found else None
 
     def _dispatch_api(self, req: Received) -> Reply:
@@ -111,6 +115,10 @@ class Emulator:
             reply = self.iam.list_projects(req)
         elif route == "iam.create_token":
             reply = self.iam.create_token(req)
+        elif route.startswith("instances."):
+            found = match_instance_route(req.method, req.raw_path)
+            assert found is not None and principal is not None
+            reply = self.instances.handle(found[0], found[1], req, principal)
         elif match_job_route(req.method, req.raw_path) is not None:
             found = match_job_route(req.method, req.raw_path)
             assert found is not None and principal is not None

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from . import DEFAULT_PROJECT_ID
 from .config import apply_credentials
 from .identity import Identity
+from .instances import InstanceBook
 from .taskstore import TaskStore
 
 SEED_KEYS = {"replace_defaults", "access_keys", "projects", "users", "instances", "tasks", "comment"}
@@ -27,7 +28,8 @@ def validate_seed(seed: Any) -> None:
         raise ValueError("unknown seed keys: %s" % ", ".join(sorted(unknown)))
 
 
-def apply_seed(seed: Dict[str, Any], identity: Identity, store: TaskStore, now: float) -> None:
+def apply_seed(seed: Dict[str, Any], identity: Identity, store: TaskStore, now: float,
+               instances: Optional[InstanceBook] = None) -> None:
     """Load a validated seed into empty state. Timelines start at `now` (i.e. at start or reset)."""
     if seed.get("replace_defaults"):
         identity.reset(defaults=False)
@@ -35,6 +37,10 @@ def apply_seed(seed: Dict[str, Any], identity: Identity, store: TaskStore, now: 
     for item in seed.get("instances") or []:
         if not isinstance(item, dict) or not item.get("id"):
             raise ValueError("each seed instance needs an id")
-        store.ensure_instance(item.get("project_id") or DEFAULT_PROJECT_ID, item["id"], item.get("engine"))
+        if instances is not None:
+            # Same keys as POST /_emulator/instances (engine, broker_num, status, public state, timelines).
+            instances.configure(item, item.get("project_id") or DEFAULT_PROJECT_ID)
+        else:
+            store.ensure_instance(item.get("project_id") or DEFAULT_PROJECT_ID, item["id"], item.get("engine"))
     for item in seed.get("tasks") or []:
         store.create_task(item, now)

@@ -120,8 +120,10 @@ class EmulatorAdmin:
     def tasks(self) -> List[Dict[str, Any]]:
         return self._call("GET", "/_emulator/tasks")["tasks"]
 
-    def create_instance(self, instance_id: str, engine: str = "kafka", project_id: Optional[str] = None) -> Dict[str, Any]:
-        spec: Dict[str, Any] = {"instance_id": instance_id, "engine": engine}
+    def create_instance(self, instance_id: str, engine: str = "kafka", project_id: Optional[str] = None,
+                        **spec: Any) -> Dict[str, Any]:
+        """Other keys (broker_num, status, publicip_ids, busy_changes, fail_bind, ...): docs/emulator.md."""
+        spec.update({"instance_id": instance_id, "engine": engine})
         if project_id:
             spec["project_id"] = project_id
         return self._call("POST", "/_emulator/instances", spec)

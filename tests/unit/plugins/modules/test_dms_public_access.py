@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""dms_public_access.main() in-process: option errors before any request, and runs against the bundled emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hwcloud.dms.plugins.modules import dms_public_access
+
+INSTANCE = "11111111-2222-3333-4444-555555555555"
+# One name per line: ansible's doc parser (run by ansible-lint over tests/unit/plugins/modules) warns on tuple targets.
+A = "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"
+B = "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"
+C = "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"
+FAILURE_KEYS = ("changed", "instance", "task", "elapsed")
+FAST = {"bind_seconds": 0, "unbind_seconds": 0}
+CONNECTION = {"endpoint": "http://127.0.0.1:1", "project_id": "p", "access_key": "AKEXAMPLE", "secret_key": "SKEXAMPLE-value"}
+
+
+# --- option errors: no request is made -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("patch_ansible_module", [dict(CONNECTION, instance_id=INSTANCE)], indirect=True)
+def test_present_without_public_ip_ids_is_ansibles_required_if(patch_ansible_module, module_result):
+    result = module_result(dms_public_access.main)
+    assert result["failed"] is True and "public_ip_ids" in result["msg"]
+
+
+@pytest.mark.parametrize("patch_ansible_module, message", [
+    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[]), "must not be empty"),
+    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=["%s,%s" % (A, B)]), "cannot be an EIP id"),
+    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A, A]), "more than once"),
+    (dict(CONNECTION, instance_id="../x", public_ip_ids=[A]), "'instance_id'"),
+    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A], wait_sleep=1000), "must not exceed"),
+], indirect=["patch_ansible_module"])
+def test_bad_options_fail_with_the_failure_keys(patch_ansible_module, module_result, message):
+    result = module_result(dms_public_access.main)
+    assert result["failed"] is True and message in result["msg"]
+    assert {key: result[key] for key in FAILURE_KEYS} == {"changed": False, "instance": {}, "task": None, "elapsed": 0.0}
+
+
+@pytest.mark.parametrize("patch_ansible_module", [dict(CONNECTION, instance_id=INSTANCE, state="on", public_ip_ids=[A])],
+                         indirect=True)
+def test_unknown_state_is_refused(patch_ansible_module, module_result):
+    result = module_result(dms_public_access.main)
+    assert result["failed"] is True and "state" in result["msg"]
+
+
+# --- against the emulator ---------------------------------------------------------------------------------------------
+
+def _args(emulator_args, **extra):
+    args = dict(emulator_args, instance_id=INSTANCE, wait_sleep=0.2, wait_timeout=30)
+    args.update(extra)
+    return args
+
+
+def test_rabbitmq_bind_then_rerun_then_unbind(run_module, emulator, emulator_args):
+    emulator.admin.create_instance(INSTANCE, "rabbitmq", **FAST)
+    result = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[A], _ansible_diff=True))
+    assert result["rc"] == 0 and result["changed"] is True and result["actions"] == ["bind"]
+    assert result["instance"]["enable_publicip"] is True and result["instance"]["publicip_id"] == A
+    assert result["instance"]["public_connect_address"].endswith(":5672")
+    assert result["task"]["name"] == "bindInstancePublicIp" and result["task"]["status"] == "SUCCESS"
+    assert result["task"]["params"]["public_ip_id"] == A           # decoded from the API's JSON string
+    assert result["diff"] == {"before": {"enable_publicip": False, "public_ip_ids": []},
+                              "after": {"enable_publicip": True, "public_ip_ids": [A]}}
+    again = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[A]))
+    assert again["changed"] is False and again["task"] is None
+    gone = run_module(dms_public_access.main, _args(emulator_args, state="absent"))
+    assert gone["changed"] is True and gone["task"]["name"] == "unbindInstancePublicIp"
+    assert gone["instance"]["enable_publicip"] is False
+    routes = emulator.admin.stats()["requests_by_route"]
+    assert routes["instances.update"] == 2
+
+
+def test_kafka_bind_uses_the_switch(run_module, emulator, emulator_args):
+    emulator.admin.create_instance(INSTANCE, "kafka", broker_num=3, **FAST)
+    result = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[A, B, C]))
+    assert result["rc"] == 0 and result["changed"] is True and result["task"] is None
+    assert result["instance"]["public_access_enabled"] == "true" and result["instance"]["public_connect_address"]
+    routes = emulator.admin.stats()["requests_by_route"]
+    assert routes["instances.kafka_public_switch"] == 1 and "instances.update" not in routes
+
+
+def test_check_mode_sends_nothing(run_module, emulator, emulator_args):
+    emulator.admin.create_instance(INSTANCE, "rocketmq", publicip_ids=[A])
+    result = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[B, C], _ansible_check_mode=True,
+                                                      _ansible_diff=True))
+    assert result["changed"] is True and result["actions"] == ["unbind", "bind"]
+    assert result["diff"]["after"] == {"enable_publicip": True, "public_ip_ids": [B, C]}
+    routes = emulator.admin.stats()["requests_by_route"]
+    assert set(routes) == {"instances.show"}
+
+
+def test_failed_task_fails_with_the_result(run_module, emulator, emulator_args):
+    emulator.admin.create_instance(INSTANCE, "rabbitmq", fail_bind=True, bind_seconds=0)
+    result = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[A]))
+    assert result["failed"] is True and "ended with status FAILED" in result["msg"]
+    assert result["changed"] is True and result["task"]["status"] == "FAILED"
+    assert result["instance"]["enable_publicip"] is False and result["elapsed"] > 0
+
+
+def test_unknown_instance(run_module, emulator, emulator_args):
+    result = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[A]))
+    assert result["failed"] is True and "does not exist" in result["msg"] and "DMS.00404022" in result["msg"]
+    assert result["changed"] is False and result["instance"] == {}
+
+
+def test_kafka_already_public_warns(run_module, emulator, emulator_args, module_warnings):
+    emulator.admin.create_instance(INSTANCE, "kafka", broker_num=1, publicip_ids=[A])
+    result = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[B]))
+    assert result["changed"] is False
+    assert any("does not list the bound EIP ids" in warning for warning in module_warnings)
