@@ -145,6 +145,9 @@ class StandInHandler(BaseHTTPRequestHandler):
         if received.problem:
             self.answer(401, {"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail: " + received.problem})
             return
+        self._route(received)
+
+    def _route(self, received: Received) -> None:
         task = TASK_PATH.match(received.path)
         if self.command == "GET" and task:
             self.answer(200, self._task(task.group("task")))
@@ -184,8 +187,7 @@ class StandInHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def stand_in(auth: str):
-    httpd = StandIn(auth)
+def stand_in_thread(httpd: StandIn) -> StandIn:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     return httpd
@@ -196,7 +198,7 @@ def servers():
     started: list[StandIn] = []
 
     def start(auth: str) -> StandIn:
-        started.append(stand_in(auth))
+        started.append(stand_in_thread(StandIn(auth)))
         return started[-1]
 
     yield start
