@@ -76,7 +76,9 @@ def check_path(path: Any) -> str:
         raise _unsafe(path, "contains a backslash (or an encoded one)", "Use '/' between segments.")
     if _CONTROL.search(decoded):
         raise _unsafe(path, "contains an encoded control character", "Remove it.")
-    if "//" in decoded:
+    # A literal '//' anywhere, or an encoded one that opens the path, could be read as '//host'. An encoded '/' inside
+    # the path stays allowed: RabbitMQ's default vhost '/' is addressed as .../vhosts/%2F/... (SDK 3.1.219).
+    if "//" in path or decoded.startswith("//"):
         raise _unsafe(path, "contains an empty segment ('//')", "A '//' could name another host; remove the extra '/'.")
     for segment in decoded.split("/"):
         if segment in (".", ".."):
@@ -170,19 +172,28 @@ class RequestOptions:
             raise ConfigurationError("Option 'body' must be a dictionary or a list (sent as JSON), got %s. For JSON text, use"
                                      " body: \"{{ text | from_json }}\"." % type(body).__name__)
         if body is not None and method == "GET":
-            raise ConfigurationError("Option 'body' cannot be sent with method GET; use query for GET parameters.")
+            raise ConfigurationError("Option 'body' cannot be sent with method GET (the default): set 'method' to the call's"
+                                     " method (POST, PUT, PATCH or DELETE), or use 'query' for GET parameters.")
         self.body = body
         self.status_codes = _status_codes(params.get("status_code"))
         self.wait_for = bool(params.get("wait_for"))
         self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
         self.wait_params = {"wait_for": True, "wait_timeout": params.get("wait_timeout"),
                             "wait_sleep": params.get("wait_sleep"), "fail_on_task_failure": self.fail_on_task_failure}
+        if self.wait_for and method == "GET":
+            # A GET starts no job; with wait_for it is most likely a change whose 'method: POST' was forgotten.
+            raise ConfigurationError("Option 'wait_for' cannot be used with method GET (the default), which starts no job to"
+                                     " wait for: set 'method' to the call's method (e.g. POST), or wait for an existing task"
+                                     " with hwcloud.dms.dms_task_info.")
         if self.wait_for:
             if not self.instance_id:
                 raise ConfigurationError("Option 'wait_for' needs 'instance_id': a job is a task of an instance, read at"
                                          " /v2/{project_id}/instances/{instance_id}/tasks/{job_id}.")
             # The wait options are checked now, by dms_task_info's own rules, so a bad one fails before the change.
             QueryOptions.from_params(dict(self.wait_params, instance_id=self.instance_id, task_id="0"))
+        if "{instance_id}" in self.path and not self.instance_id:
+            # Checked here too (fill_path checks it again), so it fails before the project lookup or any other request.
+            raise ConfigurationError("Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance.")
 
     @property
     def idempotent(self) -> bool:

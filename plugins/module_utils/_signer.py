@@ -36,8 +36,10 @@ def _encode(text: str) -> str:
 
 
 def canonical_uri(path: str) -> str:
-    """Decode, re-encode each segment, and end with '/' (the gateway signs it that way)."""
-    segments = [_encode(unquote(segment)) for segment in (path or "/").split("/")]
+    """Decode the whole path, split it, re-encode each segment, and end with '/' (the gateway signs it that way)."""
+    # Decoded before the split, as Huawei's Signer does (unquote(path).split('/')): an encoded '/' in a segment, such as
+    # RabbitMQ's default vhost '/' sent as %2F, is signed as a separator. Splitting first would sign '%2F' and fail.
+    segments = [_encode(segment) for segment in unquote(path or "/").split("/")]
     uri = "/".join(segments)
     return uri if uri.endswith("/") else uri + "/"
 

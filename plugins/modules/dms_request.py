@@ -46,6 +46,8 @@ options:
         (C(//host)), C(.) or C(..) segments (also percent-encoded, in any case, or encoded twice), backslashes, control characters,
         spaces or non-ASCII characters (percent-encode them), C(?) or C(#) (use O(query)), a malformed C(%) escape, and IAM paths
         under C(/v3/).
+      - An encoded C(/) (C(%2F)) inside the path is allowed and signed as Huawei's SDK signs it, for example RabbitMQ's default
+        vhost C(/) in V(/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/%2F/exchanges).
       - Paths under C(/v3/) are not sent to O(iam_endpoint); they are IAM's API, no DMS operation lives there, and this module only
         ever talks to the DMS endpoint. Project lookup and token exchange are done by the module itself.
     type: str
@@ -79,6 +81,8 @@ options:
         the same poll, messages, and 30-second grace for a task that is not visible yet.
       - When the answer carries no C(job_id), the module fails after the change was made (C(changed=true)), saying so.
       - Not done in check mode, where no change is sent.
+      - Not allowed with O(method=GET), which starts no job (it usually means C(method) was forgotten); to wait for an
+        existing task use M(hwcloud.dms.dms_task_info).
     type: bool
     default: false
     aliases: [wait]

@@ -38,6 +38,7 @@ EXTEND = "/v2/{project_id}/kafka/instances/{instance_id}/extend"
     "/v2/{project_id}/instances/{instance_id}/topics/my.topic",
     "/v2/{project_id}/instances/{instance_id}/topics/a%20b",
     "/v2/{project_id}/instances/{instance_id}/topics/a%2Fb",     # an encoded '/' inside one segment
+    "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/%2F/exchanges",  # RabbitMQ's default vhost '/'
     "/",
 ])
 def test_safe_paths_pass_unchanged(path):
@@ -145,6 +146,12 @@ def test_bad_query_is_refused(query, fragment):
     ({"method": "POST", "wait_for": True, "instance_id": INSTANCE, "wait_timeout": 5, "wait_sleep": 10},
      "Option 'wait_sleep' (10.0 s) must not exceed 'wait_timeout' (5 s)"),
     ({"method": "POST", "wait_for": True, "instance_id": INSTANCE, "wait_timeout": 0}, "Option 'wait_timeout' must be at least"),
+    # A forgotten 'method: POST' shows up as a body or a wait on the default GET: say to set the method.
+    ({"body": {"a": 1}}, "set 'method' to the call's method (POST, PUT, PATCH or DELETE)"),
+    ({"wait_for": True, "instance_id": INSTANCE}, "Option 'wait_for' cannot be used with method GET"),
+    ({"wait_for": True, "instance_id": INSTANCE}, "set 'method' to the call's method"),
+    # {instance_id} without instance_id fails here, before the project lookup or any other request.
+    ({"method": "POST"}, "Option 'path' contains {instance_id}: set 'instance_id'"),
 ])
 def test_bad_options_fail_before_anything_is_sent(params, fragment):
     with pytest.raises(ConfigurationError) as raised:

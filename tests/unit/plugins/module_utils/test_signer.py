@@ -59,6 +59,14 @@ def test_canonical_uri_adds_trailing_slash_and_reencodes():
     assert canonical_uri("/v2/a%20b/") == "/v2/a%20b/"
 
 
+def test_canonical_uri_decodes_the_whole_path_before_splitting_it_as_huaweis_sdk_does():
+    # Signer._process_canonical_uri: unquote(path).split('/'); an encoded '/' (RabbitMQ's default vhost '/') is signed
+    # as a separator, not as '%2F' inside one segment. The emulator's gateway does the same.
+    assert canonical_uri("/v2/rabbitmq/p/instances/i/vhosts/%2F/exchanges") == "/v2/rabbitmq/p/instances/i/vhosts///exchanges/"
+    assert canonical_uri("/v2/x/a%2Fb") == "/v2/x/a/b/"
+    assert canonical_uri("/v2/x/a%2fb%20c") == "/v2/x/a/b%20c/"
+
+
 def test_host_header_keeps_non_default_port_and_drops_default():
     assert sign_request(AK, SK, "GET", "http://127.0.0.1:8443/x", date=DATE)["Host"] == "127.0.0.1:8443"
     assert sign_request(AK, SK, "GET", "https://h.example:443/x", date=DATE)["Host"] == "h.example"
