@@ -82,8 +82,8 @@ def test_ssl_switch_shows_in_the_kafka_detail(harness, clock):
 
 def test_failed_job_leaves_the_detail_as_it_was(harness, clock):
     _create(harness, engine="kafka")
-    harness.admin("POST", "/_emulator/jobs", {"instance_id": INSTANCE, "timeline": [{"status": "EXECUTING",
-                                                                                       "seconds": 1}, "FAILED"]})
+    failing = [{"status": "EXECUTING", "seconds": 1}, "FAILED"]
+    harness.admin("POST", "/_emulator/jobs", {"instance_id": INSTANCE, "timeline": failing})
     _send(harness, "POST", EXTEND, {"oper_type": "horizontal", "new_broker_num": 4})
     clock.advance(2)
     assert _detail(harness)["broker_num"] == 3
@@ -130,8 +130,8 @@ def test_scale_out_with_public_access_on_needs_and_binds_the_new_brokers_eips(ha
     _create(harness, engine="kafka", broker_num=3, publicip_ids=EIPS[:3])
     reply, body = _send(harness, "POST", EXTEND, {"oper_type": "horizontal", "new_broker_num": 5})
     assert reply.status == 400 and "public access is on" in body["error_msg"]
-    reply, dummy = _send(harness, "POST", EXTEND, {"oper_type": "horizontal", "new_broker_num": 5,
-                                                  "publicip_id": ",".join(EIPS[3:5])})
+    grow = {"oper_type": "horizontal", "new_broker_num": 5, "publicip_id": ",".join(EIPS[3:5])}
+    reply, dummy = _send(harness, "POST", EXTEND, grow)
     assert reply.status == 200
     clock.advance(5)
     detail = _detail(harness)
