@@ -11,8 +11,9 @@ What is emulated:
 - Kafka `POST /v1/{project_id}/instances/{instance_id}/public-boundwidth` (SDK `ModifyKafkaPublicIpAccessSwitch`):
   a switch -- with `publicip_id` (one EIP per broker) it turns public access on when it is off, with none of
   `publicip_id`/`public_boundwidth`/`eip_address` it turns it off when it is on; 204, no job id;
-- `DMS.00400026` while a change is running, while the instance is not RUNNING, or for the next `busy_changes`
-  change calls (admin API / seed);
+- `DMS.00400026` while a change of the instance is running -- a public-IP change or a job of jobs.py, the
+  instance model (instance_model.py) runs one change at a time --, while the instance is not RUNNING, or for the
+  next `busy_changes` change calls (admin API / seed);
 - the instance's public fields change only when the change's task reaches SUCCESS; a FAILED task leaves them.
 
 INVENTED (docs/emulator.md lists them): the Kafka task name, the error codes/messages for bad bodies, EIP
@@ -23,14 +24,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .errors import ApiError, dms_error
 from .gateway import Principal
+from .instance_model import DEFAULT_BROKERS, DEFAULT_CHANGE_TIMELINE, KAFKA_PROTOCOLS, STORAGE_PER_BROKER, Instance
 from .reply import Reply, empty_reply, json_reply
 from .request import Received
-from .taskstore import Task, TaskStore
+from .taskstore import TaskStore
 from .timeline import Phase, parse_timeline
 
 _SEG = r"([^/]+)"
@@ -43,8 +44,6 @@ INSTANCE_ROUTES = [
 # The real service's text for an unknown instance (TF acceptance tests expect "This DMS instance does not exist");
 # the code is the one TF checks for a missing instance (dms-api.md §2.2).
 INSTANCE_NOT_FOUND = ("DMS.00404022", "This DMS instance does not exist.")
-# Faithful code and text (TF kafka/rabbitmq handleMultiOperationsError retries on it).
-INSTANCE_BUSY = ("DMS.00400026", "This operation is not allowed due to the instance status.")
 # INVENTED: the real code for a bad change body is unverified.
 BAD_BODY = "DMS.00400002"
 
@@ -53,9 +52,6 @@ UNBIND_TASK = "unbindInstancePublicIp"
 # INVENTED: Kafka's task name for the public-access switch is undocumented (dms-api.md open item 7).
 KAFKA_SWITCH_TASK = "kafkaPublicIpAccessSwitch"
 
-# INVENTED default: about one second from change to SUCCESS, so demos and tests stay quick.
-DEFAULT_CHANGE_TIMELINE = [Phase("CREATED", 0.3), Phase("EXECUTING", 0.7), Phase("SUCCESS")]
-TERMINAL = ("SUCCESS", "FAILED", "DELETED", "CANCELLED")
 
 # Fields of UpdateInstanceReq per engine (SDK 3.1.219) that the emulator stores when they are sent.
 _UPDATABLE = {
@@ -65,9 +61,8 @@ _UPDATABLE = {
                  "enable_acl"),
     "rocketmq": ("name", "description", "security_group_id", "enable_acl", "enterprise_project_id"),
 }
-_DEFAULT_BROKERS = {"kafka": 3, "rabbitmq": 1, "rocketmq": 1}
 SPEC_KEYS = {"instance_id", "id", "project_id", "engine", "engine_field", "name", "status", "broker_num",
-             "enable_publicip", "publicip_ids", "public_bandwidth", "busy_changes", "bind_timeline", "unbind_timeline",
+             "storage_space", "product_id", "enable_publicip", "publicip_ids", "public_bandwidth", "busy_changes", "bind_timeline", "unbind_timeline",
              "bind_seconds", "unbind_seconds", "fail_bind", "fail_unbind"}
 
 
@@ -85,34 +80,8 @@ def eip_address(eip_id: str) -> str:
     return "100.%d.%d.%d" % (64 + digest[0] % 64, digest[1], 1 + digest[2] % 254)
 
 
-@dataclass
-class PendingChange:
-    task: Task
-    enable: bool
-    ids: List[str]
-    bandwidth: Optional[int] = None
-
-
-@dataclass
-class InstanceProfile:
-    """The emulated state of one instance beyond its engine."""
-    project_id: str
-    instance_id: str
-    engine: str
-    engine_field: str
-    name: str
-    status: str = "RUNNING"
-    broker_num: int = 1
-    enabled: bool = False
-    ids: List[str] = field(default_factory=list)
-    ever_enabled: bool = False          # Kafka tells "closed" (was on) from "false" (never on)
-    public_bandwidth: int = 0
-    busy_changes: int = 0
-    bind_timeline: List[Phase] = field(default_factory=lambda: list(DEFAULT_CHANGE_TIMELINE))
-    unbind_timeline: List[Phase] = field(default_factory=lambda: list(DEFAULT_CHANGE_TIMELINE))
-    updates: Dict[str, Any] = field(default_factory=dict)
-    created_ms: int = 0
-    change: Optional[PendingChange] = None
+# The instance model used to be this module's own profile; it is now the one model every route shares.
+InstanceProfile = Instance
 
 
 def _timeline(spec: Dict[str, Any], kind: str) -> List[Phase]:
@@ -147,19 +116,25 @@ def _ids_field(body: Dict[str, Any], key: str = "publicip_id") -> List[str]:
     return ids
 
 
+def _positive_int(spec: Dict[str, Any], key: str, low: int) -> Optional[int]:
+    value = spec.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low):
+        raise ValueError("%s must be an integer >= %d" % (key, low))
+    return value
+
+
 class InstanceBook:
-    """Profiles of the known instances; instances themselves (and their tasks) live in the TaskStore."""
+    """The instance routes over the TaskStore's instances (the one model the job routes share)."""
 
     def __init__(self, store: TaskStore, now: Callable[[], float]) -> None:
         self.store = store
         self.now = now
-        self.profiles: Dict[Tuple[str, str], InstanceProfile] = {}
 
     def reset(self) -> None:
-        self.profiles = {}
+        """Nothing of its own to forget: the instances live in the TaskStore, which the emulator resets."""
 
     # --- admin / seed ------------------------------------------------------------------------------
-    def configure(self, spec: Dict[str, Any], project_id: str) -> InstanceProfile:
+    def configure(self, spec: Dict[str, Any], project_id: str) -> Instance:
         """Create (or re-create) an instance from the admin/seed form; ValueError on bad input."""
         unknown = set(spec) - SPEC_KEYS
         if unknown:
@@ -168,56 +143,52 @@ class InstanceBook:
         if not instance_id or not isinstance(instance_id, str):
             raise ValueError("instance_id is required")
         engine = spec.get("engine") or "kafka"
-        instance = self.store.ensure_instance(project_id, instance_id, engine)
-        broker_num = spec.get("broker_num", _DEFAULT_BROKERS[engine])
-        if not isinstance(broker_num, int) or isinstance(broker_num, bool) or broker_num < 1:
-            raise ValueError("broker_num must be an integer >= 1")
+        if engine not in DEFAULT_BROKERS:
+            raise ValueError("engine must be one of %s" % ", ".join(sorted(DEFAULT_BROKERS)))
+        broker_num = _positive_int(spec, "broker_num", 1) or DEFAULT_BROKERS[engine]
+        storage = _positive_int(spec, "storage_space", 1) or STORAGE_PER_BROKER * broker_num
+        product = spec.get("product_id")
+        if product is not None and (not isinstance(product, str) or not product):
+            raise ValueError("product_id must be a non-empty string")
         ids = spec.get("publicip_ids") or []
         if not isinstance(ids, list) or not all(isinstance(item, str) and item for item in ids):
             raise ValueError("publicip_ids must be a list of EIP id strings")
         enabled = bool(spec.get("enable_publicip", bool(ids)))
         if enabled and not ids:
             raise ValueError("enable_publicip needs publicip_ids")
-        busy = spec.get("busy_changes", 0)
-        if not isinstance(busy, int) or isinstance(busy, bool) or busy < 0:
-            raise ValueError("busy_changes must be an integer >= 0")
-        engine_field = spec.get("engine_field") or ("reliability" if engine == "rocketmq" else engine)
-        profile = InstanceProfile(
-            project_id=project_id, instance_id=instance.id, engine=engine, engine_field=str(engine_field),
-            name=str(spec.get("name") or "%s-%s" % (engine, instance.id[:8])), status=str(spec.get("status") or "RUNNING"),
-            broker_num=broker_num, enabled=enabled, ids=list(ids) if enabled else [], ever_enabled=enabled,
+        busy = _positive_int(spec, "busy_changes", 0) or 0
+        instance = Instance(
+            project_id=project_id, id=instance_id, engine=engine, engine_field=str(spec.get("engine_field") or ""),
+            name=str(spec.get("name") or ""), status=str(spec.get("status") or "RUNNING"),
+            created_ms=int(self.now() * 1000), broker_num=broker_num, storage_space=storage,
+            product_id=product or "", enabled=enabled, ids=list(ids) if enabled else [], ever_enabled=enabled,
             public_bandwidth=int(spec.get("public_bandwidth") or (100 * broker_num if enabled else 0)),
-            busy_changes=busy, bind_timeline=_timeline(spec, "bind"), unbind_timeline=_timeline(spec, "unbind"),
-            created_ms=int(self.now() * 1000))
-        self.profiles[(project_id, instance.id)] = profile
-        return profile
+            busy_changes=busy, bind_timeline=_timeline(spec, "bind"), unbind_timeline=_timeline(spec, "unbind"))
+        return self.store.put_instance(instance)
 
-    def profile(self, project_id: str, instance_id: str) -> Optional[InstanceProfile]:
-        """The profile of a known instance; instances made by task creation get a default one."""
+    def profile(self, project_id: str, instance_id: str) -> Optional[Instance]:
+        """The known instance with its finished change applied (instances made by task creation have defaults)."""
         instance = self.store.instance(project_id, instance_id)
-        if instance is None:
-            return None
-        profile = self.profiles.get((project_id, instance_id))
-        if profile is None or profile.engine != instance.engine:
-            profile = self.configure({"instance_id": instance_id, "engine": instance.engine}, project_id)
-        self._settle(profile)
-        return profile
+        if instance is not None:
+            self.store.settle(self.now(), instance)
+        return instance
 
     # --- the API -----------------------------------------------------------------------------------
     def handle(self, route: str, groups: Tuple[str, ...], req: Received, principal: Principal) -> Reply:
         project_id, instance_id = groups[0], groups[1]
         if principal.kind == "token" and principal.project_id != project_id:
             raise dms_error(401, "DMS.10240104", "The project ID in the URL does not match the token.")
-        profile = self.profile(project_id, instance_id)
-        if profile is None:
-            raise dms_error(404, *INSTANCE_NOT_FOUND)
-        if route == "instances.show":
-            return json_reply(200, self.detail(profile))
-        body = self._body(req)
-        if route == "instances.update":
-            return self._update(profile, body)
-        if route == "instances.kafka_public_switch":
-            return self._kafka_switch(profile, body)
+        with self.store.lock:
+            instance = self.profile(project_id, instance_id)
+            if instance is None:
+                raise dms_error(404, *INSTANCE_NOT_FOUND)
+            if route == "instances.show":
+                return json_reply(200, self.detail(instance))
+            body = self._body(req)
+            if route == "instances.update":
+                return self._update(instance, body)
+            if route == "instances.kafka_public_switch":
+                return self._kafka_switch(instance, body)
         raise ApiError(500, {"error_code": "EMU.0500", "error_msg": "unrouted %s" % route})
 
     @staticmethod
@@ -230,23 +201,16 @@ class InstanceBook:
             raise dms_error(400, BAD_BODY, "Invalid request body: expected a JSON object.")
         return body
 
-    def _check_not_busy(self, profile: InstanceProfile) -> None:
-        if profile.busy_changes > 0:
-            profile.busy_changes -= 1
-            raise dms_error(400, *INSTANCE_BUSY)
-        if profile.change is not None or profile.status != "RUNNING":
-            raise dms_error(400, *INSTANCE_BUSY)
-
-    def _update(self, profile: InstanceProfile, body: Dict[str, Any]) -> Reply:
-        engine = profile.engine
+    def _update(self, instance: Instance, body: Dict[str, Any]) -> Reply:
+        engine = instance.engine
         updates = {key: body[key] for key in _UPDATABLE[engine] if key in body}
         if engine == "kafka":
             # Kafka's UpdateInstanceReq has no public fields: enable_publicip/publicip_id are ignored.
-            profile.updates.update(updates)
+            instance.updates.update(updates)
             return empty_reply(204)
         enable = _bool_field(body, "enable_publicip")
         if enable is None:
-            profile.updates.update(updates)
+            instance.updates.update(updates)
             return empty_reply(204)
         ids = _ids_field(body)
         if enable:
@@ -254,18 +218,18 @@ class InstanceBook:
                 raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id is required to enable public access.")
             if engine == "rabbitmq" and len(ids) != 1:
                 raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id takes one EIP id.")
-        # Busy first: while a change runs, the instance's public state is the old one.
-        self._check_not_busy(profile)
-        if enable and profile.enabled:
+        # Busy first: while a change (or a job) runs, the instance's public state is the old one.
+        instance.refuse_if_busy()
+        if enable and instance.enabled:
             raise dms_error(400, BAD_BODY, "Invalid request parameter: public access is already enabled.")
-        if not enable and not profile.enabled:
+        if not enable and not instance.enabled:
             raise dms_error(400, BAD_BODY, "Invalid request parameter: public access is not enabled.")
-        profile.updates.update(updates)
-        self._start_change(profile, enable, ids, BIND_TASK if enable else UNBIND_TASK)
+        instance.updates.update(updates)
+        self._start_change(instance, enable, ids, BIND_TASK if enable else UNBIND_TASK)
         return empty_reply(204)
 
-    def _kafka_switch(self, profile: InstanceProfile, body: Dict[str, Any]) -> Reply:
-        if profile.engine != "kafka":
+    def _kafka_switch(self, instance: Instance, body: Dict[str, Any]) -> Reply:
+        if instance.engine != "kafka":
             # INVENTED: the v1 public-boundwidth API is Kafka's; another engine's instance is not found there.
             raise dms_error(404, *INSTANCE_NOT_FOUND)
         ids = _ids_field(body)
@@ -276,115 +240,118 @@ class InstanceBook:
         if eip is not None and not isinstance(eip, str):
             raise dms_error(400, BAD_BODY, "Invalid request parameter: eip_address must be a string.")
         given = bool(ids) or bool(bandwidth) or bool(eip)
-        self._check_not_busy(profile)
-        if profile.enabled:
+        instance.refuse_if_busy()
+        if instance.enabled:
             if given:
                 # INVENTED answer: TF documents that only an empty switch turns public access off.
                 raise dms_error(400, BAD_BODY, "Invalid request parameter: public access is already enabled;"
                                 " send no publicip_id, public_boundwidth or eip_address to disable it.")
-            self._start_change(profile, False, [], KAFKA_SWITCH_TASK)
+            self._start_change(instance, False, [], KAFKA_SWITCH_TASK)
             return empty_reply(204)
         if not ids:
             raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id is required to enable public access.")
-        if len(ids) != profile.broker_num:
+        # broker_num is the instance's current count: a scale-out that succeeded needs the EIPs of its brokers too.
+        if len(ids) != instance.broker_num:
             raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id needs %d EIP ids (one per broker), got %d."
-                            % (profile.broker_num, len(ids)))
-        self._start_change(profile, True, ids, KAFKA_SWITCH_TASK, bandwidth or None)
+                            % (instance.broker_num, len(ids)))
+        self._start_change(instance, True, ids, KAFKA_SWITCH_TASK, bandwidth or None)
         return empty_reply(204)
 
-    def _start_change(self, profile: InstanceProfile, enable: bool, ids: List[str], name: str,
+    def _start_change(self, instance: Instance, enable: bool, ids: List[str], name: str,
                       bandwidth: Optional[int] = None) -> None:
         if enable:
             params: Dict[str, Any] = {"public_ip_id": ",".join(ids),
                                       "public_ip_address": ",".join(eip_address(i) for i in ids), "enable_public_ip": True}
         else:
-            params = {"public_ip_id": ",".join(profile.ids), "enable_public_ip": False}
-        timeline = profile.bind_timeline if enable else profile.unbind_timeline
-        task = self.store.create_task({"project_id": profile.project_id, "instance_id": profile.instance_id, "name": name,
-                                       "params": params, "timeline": [_phase_json(p) for p in timeline]}, self.now())
-        profile.change = PendingChange(task, enable, list(ids), bandwidth)
-
-    def _settle(self, profile: InstanceProfile) -> None:
-        """Apply the running change once its task has SUCCEEDED; drop it when the task ended otherwise."""
-        change = profile.change
-        if change is None:
-            return
-        status = self.store.peek(change.task, self.now())["status"]
-        if status not in TERMINAL:
-            return
-        profile.change = None
-        if status != "SUCCESS":
-            return
-        profile.enabled = change.enable
-        profile.ids = list(change.ids) if change.enable else []
-        if change.enable:
-            profile.ever_enabled = True
-            profile.public_bandwidth = change.bandwidth or 100 * profile.broker_num
-        else:
-            profile.public_bandwidth = 0
+            params = {"public_ip_id": ",".join(instance.ids), "enable_public_ip": False}
+        timeline = instance.bind_timeline if enable else instance.unbind_timeline
+        spec = {"name": name, "params": params, "timeline": [_phase_json(p) for p in timeline]}
+        self.store.start_change(instance, "public.bind" if enable else "public.unbind", spec, self.now(),
+                                _public_effect(enable, ids, bandwidth), params)
 
     # --- rendering ---------------------------------------------------------------------------------
-    def detail(self, profile: InstanceProfile) -> Dict[str, Any]:
-        """The ShowInstanceResponse of the profile's engine (names and types of SDK 3.1.219)."""
+    def detail(self, instance: Instance) -> Dict[str, Any]:
+        """The ShowInstanceResponse of the instance's engine (names and types of SDK 3.1.219)."""
         common: Dict[str, Any] = {
-            "name": profile.name, "engine": profile.engine_field, "status": profile.status,
-            "instance_id": profile.instance_id, "description": "", "type": "cluster" if profile.broker_num > 1 else "single",
+            "name": instance.name, "engine": instance.engine_field, "status": instance.status,
+            "instance_id": instance.id, "description": "", "type": "cluster" if instance.broker_num > 1 else "single",
             "charging_mode": 1, "vpc_id": "a0f2f55f-1c2c-4c5b-9e52-7cd4f1a0e001", "vpc_name": "vpc-emulator",
             "subnet_id": "c0a8f001-0b8d-4bcb-9d9a-3d1f1a0e0002", "security_group_id": "5b2f0f66-3e0e-4a7d-8a1a-1f0c1a0e0003",
             "security_group_name": "sg-emulator", "available_zones": ["9f1c5806706d4c1fb0eb72f0a9b18c77"],
             "available_zone_names": ["AZ1"], "user_id": "3df5acbc24a54fadb62a043c9000a307", "user_name": "emulator-user",
-            "created_at": str(profile.created_ms), "maintain_begin": "02:00:00", "maintain_end": "06:00:00",
-            "storage_space": 100 * profile.broker_num, "total_storage_space": 100 * profile.broker_num,
-            "used_storage_space": 0, "enable_publicip": profile.enabled, "ssl_enable": False,
-            "broker_num": profile.broker_num, "enterprise_project_id": "0", "tags": [],
+            "created_at": str(instance.created_ms), "maintain_begin": "02:00:00", "maintain_end": "06:00:00",
+            # INVENTED: the emulator does not reserve any of the storage, so available and total are the same.
+            "storage_space": instance.storage_space, "total_storage_space": instance.storage_space,
+            "used_storage_space": 0, "enable_publicip": instance.enabled, "ssl_enable": False,
+            "broker_num": instance.broker_num, "product_id": instance.product_id,
+            "specification": instance.product_id, "enterprise_project_id": "0", "tags": [],
         }
-        render = {"kafka": self._kafka, "rabbitmq": self._rabbitmq, "rocketmq": self._rocketmq}[profile.engine]
-        detail = render(profile, common)
-        detail.update({k: v for k, v in profile.updates.items() if k in detail or k in _UPDATABLE[profile.engine]})
+        render = {"kafka": self._kafka, "rabbitmq": self._rabbitmq, "rocketmq": self._rocketmq}[instance.engine]
+        detail = render(instance, common)
+        detail.update({k: v for k, v in instance.updates.items() if k in detail or k in _UPDATABLE[instance.engine]})
         return detail
 
     @staticmethod
     def _private(n: int, port: int) -> str:
         return "192.168.0.%d:%d" % (10 + n, port)
 
-    def _kafka(self, profile: InstanceProfile, detail: Dict[str, Any]) -> Dict[str, Any]:
-        brokers = range(profile.broker_num)
-        state = "true" if profile.enabled else ("closed" if profile.ever_enabled else "false")
+    def _kafka(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
+        brokers = range(instance.broker_num)
+        state = "true" if instance.enabled else ("closed" if instance.ever_enabled else "false")
+        protocols = {name: bool(instance.port_protocols.get(name)) for name in KAFKA_PROTOCOLS}
         detail.update({
-            "engine_version": "2.7", "specification": "c6.2u4g.cluster", "partition_num": "250",
+            "engine_version": "2.7", "partition_num": "250",
             "connect_address": ",".join("192.168.0.%d" % (10 + n) for n in brokers), "port": 9092,
             "kafka_public_status": state, "public_access_enabled": state,
-            "public_bandwidth": profile.public_bandwidth, "public_boundwidth": profile.public_bandwidth,
-            "node_num": profile.broker_num, "enable_auto_topic": False, "retention_policy": "time_base",
+            "public_bandwidth": instance.public_bandwidth, "public_boundwidth": instance.public_bandwidth,
+            "node_num": instance.broker_num, "enable_auto_topic": False, "retention_policy": "time_base",
             "storage_spec_code": "dms.physical.storage.ultra.v2",
+            # The listener switches of UpdateKafkaPortProtocol (PortProtocolsEntity); INVENTED: ssl_enable is
+            # true while a SASL listener is on (the SDK only says "whether security authentication is enabled").
+            "port_protocols": protocols,
+            "ssl_enable": protocols["private_sasl_ssl_enable"] or protocols["public_sasl_ssl_enable"]
+            or protocols["private_sasl_plaintext_enable"] or protocols["public_sasl_plaintext_enable"],
         })
-        if profile.enabled:
+        if instance.enabled:
             # Only present while public access is on (SDK field doc).
-            detail["public_connect_address"] = ",".join("%s:9094" % eip_address(i) for i in profile.ids)
+            detail["public_connect_address"] = ",".join("%s:9094" % eip_address(i) for i in instance.ids)
         return detail
 
-    def _rabbitmq(self, profile: InstanceProfile, detail: Dict[str, Any]) -> Dict[str, Any]:
-        detail.update({"engine_version": "3.8.35", "specification": "c6.2u4g.single", "access_user": "admin",
+    def _rabbitmq(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
+        detail.update({"engine_version": "3.8.35", "access_user": "admin",
                        "connect_address": self._private(0, 5672), "port": 5672,
                        "management_connect_address": "http://%s" % self._private(0, 15672)})
-        if profile.enabled:
-            address = eip_address(profile.ids[0])
-            detail.update({"publicip_id": profile.ids[0], "publicip_address": address,
+        if instance.enabled:
+            address = eip_address(instance.ids[0])
+            detail.update({"publicip_id": instance.ids[0], "publicip_address": address,
                            "public_connect_address": "%s:5672" % address,
                            "public_management_connect_address": "http://%s:15672" % address})
         return detail
 
-    def _rocketmq(self, profile: InstanceProfile, detail: Dict[str, Any]) -> Dict[str, Any]:
-        detail.update({"engine_version": "4.8.0", "specification": "c6.4u8g.cluster",
-                       "namesrv_address": ";".join(self._private(n, 8100) for n in range(profile.broker_num)),
-                       "broker_address": ";".join(self._private(n, 10100) for n in range(profile.broker_num)),
-                       "node_num": profile.broker_num})
-        if profile.enabled:
-            addresses = [eip_address(i) for i in profile.ids]
-            detail.update({"publicip_id": ",".join(profile.ids), "publicip_address": ",".join(addresses),
+    def _rocketmq(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
+        detail.update({"engine_version": "4.8.0",
+                       "namesrv_address": ";".join(self._private(n, 8100) for n in range(instance.broker_num)),
+                       "broker_address": ";".join(self._private(n, 10100) for n in range(instance.broker_num)),
+                       "node_num": instance.broker_num})
+        if instance.enabled:
+            addresses = [eip_address(i) for i in instance.ids]
+            detail.update({"publicip_id": ",".join(instance.ids), "publicip_address": ",".join(addresses),
                            "public_namesrv_address": ";".join("%s:8200" % a for a in addresses),
                            "public_broker_address": ";".join("%s:10101" % a for a in addresses)})
         return detail
+
+
+def _public_effect(enable: bool, ids: List[str], bandwidth: Optional[int]) -> Callable[[Instance], None]:
+    """What a public-IP change does to the instance once its task has SUCCEEDED."""
+    def apply(instance: Instance) -> None:
+        instance.enabled = enable
+        instance.ids = list(ids) if enable else []
+        if enable:
+            instance.ever_enabled = True
+            instance.public_bandwidth = bandwidth or 100 * instance.broker_num
+        else:
+            instance.public_bandwidth = 0
+    return apply
 
 
 def _phase_json(phase: Phase) -> Dict[str, Any]:

@@ -1,28 +1,25 @@
-"""Instances and their background tasks, with the visibility and status rules of the timelines."""
+"""Instances and their background tasks, with the visibility and status rules of the timelines.
+
+The store keeps the one `Instance` model (instance_model.py) that the task, instance and job routes share, and
+settles each instance's running change against its task (`settle`).
+"""
 from __future__ import annotations
 
 import json
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import DEFAULT_PROJECT_ID
+from .instance_model import ENGINES, Change, Instance
 from .timefmt import iso_ms, parse_iso
 from .timeline import TimelineCursor, parse_timeline
 
-ENGINES = ("kafka", "rabbitmq", "rocketmq")
 PROGRESS_ENGINES = ("kafka", "rocketmq")    # RabbitMQ has no progress API (dms-api.md §1.1)
 DEFAULT_USER_ID = "3df5acbc24a54fadb62a043c9000a307"
 
 InstanceKey = Tuple[str, str]
-
-
-@dataclass
-class Instance:
-    project_id: str
-    id: str
-    engine: str = "kafka"
 
 
 @dataclass
@@ -96,24 +93,56 @@ class TaskStore:
             self.tasks: Dict[InstanceKey, Dict[str, Task]] = {}
             self._seq = 0
 
+    @property
+    def lock(self) -> Any:
+        """Held by the change routes from their busy check to the change's start, so two changes cannot both start."""
+        return self._lock
+
     # --- instances -----------------------------------------------------------------------------
-    def ensure_instance(self, project_id: str, instance_id: str, engine: Optional[str] = None) -> Instance:
+    def ensure_instance(self, project_id: str, instance_id: str, engine: Optional[str] = None,
+                        now: float = 0.0) -> Instance:
+        """The known instance, or a new one with its engine's defaults; naming another engine re-creates it."""
         if engine is not None and engine not in ENGINES:
             raise ValueError("engine must be one of %s" % ", ".join(ENGINES))
         with self._lock:
-            key = (project_id, instance_id)
-            instance = self.instances.get(key)
-            if instance is None:
-                instance = Instance(project_id, instance_id, engine or "kafka")
-                self.instances[key] = instance
-                self.tasks[key] = {}
-            elif engine is not None:
-                instance.engine = engine
+            instance = self.instances.get((project_id, instance_id))
+            if instance is None or (engine is not None and engine != instance.engine):
+                instance = self.put_instance(Instance(project_id, instance_id, engine or "kafka",
+                                                      created_ms=int(now * 1000)))
+            return instance
+
+    def put_instance(self, instance: Instance) -> Instance:
+        """Add or replace an instance (its change, if any, is dropped with the old model); its tasks are kept."""
+        with self._lock:
+            key = (instance.project_id, instance.id)
+            self.instances[key] = instance
+            self.tasks.setdefault(key, {})
             return instance
 
     def instance(self, project_id: str, instance_id: str) -> Optional[Instance]:
         with self._lock:
             return self.instances.get((project_id, instance_id))
+
+    def all_instances(self) -> List[Instance]:
+        with self._lock:
+            return list(self.instances.values())
+
+    # --- changes -------------------------------------------------------------------------------
+    def start_change(self, instance: Instance, kind: str, task_spec: Dict[str, Any], now: float,
+                     apply: Callable[[Instance], None], body: Any = None) -> Change:
+        """Record the change's task and make it the instance's running change (the caller checked it is not busy)."""
+        with self._lock:
+            spec = dict(task_spec, project_id=instance.project_id, instance_id=instance.id)
+            change = Change(kind, self.create_task(spec, now), apply, body)
+            instance.change = change
+            return change
+
+    def settle(self, now: float, instance: Optional[Instance] = None) -> None:
+        """Apply every running change whose task has turned SUCCESS, drop those that ended otherwise."""
+        with self._lock:
+            for each in [instance] if instance is not None else list(self.instances.values()):
+                if each.change is not None:
+                    each.settle(each.change.task.cursor.observe(now, count_poll=False))
 
     # --- tasks ---------------------------------------------------------------------------------
     def create_task(self, spec: Dict[str, Any], now: float) -> Task:
@@ -149,7 +178,7 @@ class TaskStore:
             raise ValueError("progress must be an object")
         task_id = spec.get("id") or uuid.uuid4().hex
         with self._lock:
-            instance = self.ensure_instance(project_id, instance_id, spec.get("engine"))
+            instance = self.ensure_instance(project_id, instance_id, spec.get("engine"), now)
             self._seq += 1
             task = Task(
                 project_id=project_id, instance_id=instance.id, id=str(task_id),

@@ -39,16 +39,21 @@ def _client(engine, emu):
         .with_endpoints([emu.url]).build()
 
 
-def _assert_sdk_shape(engine, detail):
-    """Each key is a ShowInstanceResponse field of that engine, with the SDK's type."""
+def _assert_sdk_shape(engine, detail, model_name="ShowInstanceResponse"):
+    """Each key is a field of that engine's ShowInstanceResponse (or nested model), with the SDK's type."""
     models = ENGINES[engine][1]
-    types = models.ShowInstanceResponse.openapi_types
-    wire_to_attr = {wire: attr for attr, wire in models.ShowInstanceResponse.attribute_map.items()}
+    model = getattr(models, model_name)
+    types = model.openapi_types
+    wire_to_attr = {wire: attr for attr, wire in model.attribute_map.items()}
     unknown = sorted(set(detail) - set(wire_to_attr))
     assert unknown == [], "fields the %s SDK does not know: %s" % (engine, unknown)
     for key, value in detail.items():
         declared = types[wire_to_attr[key]]
-        if declared in _PY_TYPES:
+        if hasattr(getattr(models, declared, None), "openapi_types"):
+            # A nested model (Kafka's port_protocols is a PortProtocolsEntity): an object of that model's fields.
+            assert isinstance(value, dict), (key, declared, value)
+            _assert_sdk_shape(engine, value, declared)
+        elif declared in _PY_TYPES:
             # bool is an int to isinstance(); the SDK's int fields must not carry true/false.
             assert isinstance(value, _PY_TYPES[declared]) and (declared == "bool" or not isinstance(value, bool)), \
                 (key, declared, value)

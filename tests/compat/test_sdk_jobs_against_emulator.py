@@ -5,6 +5,8 @@ body hash and answers in the shape the SDK's response models parse (job_id where
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytest.importorskip("huaweicloudsdkcore")
@@ -140,3 +142,32 @@ def test_sdk_sees_apigw_0101_for_an_unknown_api(emulator):
         client.resize_engine_instance(rabbitmq.ResizeEngineInstanceRequest(
             engine="rabbitmq", instance_id=INSTANCE, body=rabbitmq.ResizeEngineInstanceReq(new_spec_code="x")))
     assert raised.value.status_code == 404 and raised.value.error_code == "APIGW.0101"
+
+
+def test_sdk_scale_out_then_show_instance_has_the_new_broker_num(emulator):
+    # The job and the instance detail are one instance model: what the job applied is what ShowInstance reads.
+    emulator.admin.create_instance(INSTANCE, engine="kafka", broker_num=3)
+    # Time-based: a poll-based phase would end at the very next look, the instance read included.
+    emulator.admin.configure_jobs(instance_id=INSTANCE, timeline=[{"status": "EXECUTING", "seconds": 1.5}, "SUCCESS"])
+    client = _client(KafkaClient, emulator)
+    before = client.show_instance(kafka.ShowInstanceRequest(instance_id=INSTANCE))
+    assert (before.broker_num, before.storage_space) == (3, 300)
+    body = kafka.ResizeEngineInstanceReq(oper_type="horizontal", new_broker_num=5, new_storage_space=500,
+                                         publicip_id="eip-4,eip-5")
+    answer = client.resize_kafka_instance(kafka.ResizeKafkaInstanceRequest(instance_id=INSTANCE, body=body))
+    executing = client.show_background_task(kafka.ShowBackgroundTaskRequest(instance_id=INSTANCE, task_id=answer.job_id))
+    assert executing.tasks[0].status == "EXECUTING"
+    assert client.show_instance(kafka.ShowInstanceRequest(instance_id=INSTANCE)).broker_num == 3
+    # A public-access switch while the scale-out runs is refused as the real service refuses it.
+    with pytest.raises(ClientRequestException) as raised:
+        client.modify_kafka_public_ip_access_switch(kafka.ModifyKafkaPublicIpAccessSwitchRequest(
+            instance_id=INSTANCE, body=kafka.ModifyKafkaPublicIPAccessSwitchReq(publicip_id="eip-1,eip-2,eip-3")))
+    assert raised.value.status_code == 400 and raised.value.error_code == "DMS.00400026"
+    end = time.monotonic() + 10
+    while client.show_background_task(kafka.ShowBackgroundTaskRequest(
+            instance_id=INSTANCE, task_id=answer.job_id)).tasks[0].status != "SUCCESS":
+        assert time.monotonic() < end, "the scale-out job did not succeed"
+        time.sleep(0.1)
+    after = client.show_instance(kafka.ShowInstanceRequest(instance_id=INSTANCE))
+    assert (after.broker_num, after.node_num, after.storage_space, after.total_storage_space) == (5, 5, 500, 500)
+    _no_signature_failures(emulator)

@@ -140,7 +140,7 @@ def test_extend_on_unknown_instance_and_wrong_engine(harness):
 def test_vertical_and_storage_effects(harness):
     _instance(harness)
     dummy, body = _post(harness, EXTEND, {"oper_type": "vertical", "new_product_id": "c6.4u8g.cluster"})
-    for _ in range(3):
+    for dummy in range(3):
         _task(harness, body["job_id"])
     assert _state(harness)["product_id"] == "c6.4u8g.cluster"
 
@@ -194,11 +194,11 @@ def test_rocketmq_topic_and_group(harness):
     _instance(harness, engine="rocketmq")
     reply, body = _post(harness, TOPICS, {"name": "orders", "queue_num": 8})
     assert reply.status == 200 and body["id"] == "orders" and body["job_id"]
-    for _ in range(3):
+    for dummy in range(3):
         _task(harness, body["job_id"])
     reply, body = _post(harness, GROUPS, {"name": "billing", "retry_max_time": 16})
     assert reply.status == 200 and body["name"] == "billing" and body["job_id"]
-    for _ in range(3):
+    for dummy in range(3):
         _task(harness, body["job_id"])
     state = _state(harness)
     assert state["topics"] == ["orders"] and state["groups"] == ["billing"]
