@@ -44,6 +44,8 @@ class PlaybookRun:
 class PlaybookRunner:
     """Runs a playbook from PLAYBOOKS with the emulator's connection settings in the environment."""
 
+    managed_python = MANAGED_PYTHON
+
     def __init__(self, handle: Any, tmp_path: Path) -> None:
         self.handle = handle
         self.tmp_path = tmp_path

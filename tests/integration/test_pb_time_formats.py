@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 
-from conftest import MANAGED_PYTHON
-
 # All of these are 2024-01-15T08:30:00Z (the fraction is cut to whole seconds).
 ACCEPTED = ["20240115083000", "2024-01-15T08:30:00Z", "2024-01-15t08:30:00z", "2024-01-15T16:30:00+0800",
             "2024-01-15T16:30:00+08:00", "2024-01-15T08:30:00.5Z", "2024-01-15T08:30:00.123456789Z",
@@ -48,12 +46,13 @@ def test_time_formats_alike_on_the_managed_python(emulator, playbook, instance_i
     assert run.returncode == 0, run
     saved = run.results["time_formats"]
 
+    managed_python = playbook.managed_python
     # The modules ran on the interpreter this run was given, not on the controller's by accident.
-    expected_version = subprocess.run([MANAGED_PYTHON, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+    expected_version = subprocess.run([managed_python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
                                       capture_output=True, text=True, check=True).stdout.strip()
     python = saved["python"]
     assert "%d.%d.%d" % tuple(python["version_info"][:3]) == expected_version, python
-    assert os.path.realpath(python["executable"]) == os.path.realpath(MANAGED_PYTHON), python
+    assert os.path.realpath(python["executable"]) == os.path.realpath(managed_python), python
 
     for form, result in zip(ACCEPTED, saved["accepted"]):
         assert result.get("failed") is not True, (form, result.get("msg"))
