@@ -13,27 +13,33 @@ of ``timeout``, never a whole poll interval late.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ._errors import DmsApiError, DmsError, DmsTransportError, TaskNotFoundError
+from ._errors import DmsError, TaskNotFoundError, is_transient
 from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
 
 # A task may be listed a moment after the call that starts it returns; this long, a 404 is not final.
 NOT_FOUND_GRACE = 30.0
-TRANSIENT_API_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+
+# The options of every module that waits on a task (each module documents them in its DOCUMENTATION).
+WAIT_ARGUMENT_SPEC: dict[str, Any] = dict(
+    wait_timeout=dict(type="int", default=600),
+    wait_sleep=dict(type="float", default=5.0),
+)
 
 Tasks = list[dict[str, Any]]
 
 
+@dataclass
 class WaitOutcome:
-    """What a wait saw; travels with success and with every failure."""
+    """What a wait saw; travels with success and with every failure (filled in as the wait goes)."""
 
-    def __init__(self) -> None:
-        self.tasks: Tasks = []
-        self.attempts = 0
-        self.elapsed = 0.0
-        self.transient_errors = 0
-        self.last_error: Optional[DmsError] = None
+    tasks: Tasks = field(default_factory=list)
+    attempts: int = 0
+    elapsed: float = 0.0
+    transient_errors: int = 0
+    last_error: Optional[DmsError] = None
 
     def pending_statuses(self) -> list[str]:
         return [str(task.get("status")) for task in self.tasks if task.get("status") not in TERMINAL_STATUSES]
@@ -52,12 +58,6 @@ class WaitAborted(DmsError):
         self.cause = cause
         self.outcome = outcome
         super().__init__(str(cause))
-
-
-def is_transient(error: DmsError) -> bool:
-    if isinstance(error, DmsApiError):
-        return error.status in TRANSIENT_API_STATUSES
-    return isinstance(error, DmsTransportError)
 
 
 def all_terminal(tasks: Tasks) -> bool:
