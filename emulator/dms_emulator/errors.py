@@ -29,7 +29,7 @@ def gateway_error(status: int, code: str, msg: str, request_id: str) -> ApiError
 
 
 # Faithful (dms-api.md §2.2).
-INSTANCE_NOT_FOUND = ("DMS.00404022", "This instance does not exist.")
+INSTANCE_NOT_FOUND = ("DMS.00404022", "This DMS instance does not exist.")
 # INVENTED: the real code for an unknown task id is unverified.
 TASK_NOT_FOUND = ("DMS.00404023", "The background task does not exist.")
 # INVENTED: DMS.00400002 "Invalid request parameter" style for bad query values.

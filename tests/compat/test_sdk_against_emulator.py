@@ -86,7 +86,7 @@ def _exercise(engine, emu, tls=False):
     with pytest.raises(ClientRequestException) as err:
         client.show_background_task(models.ShowBackgroundTaskRequest(instance_id="no-such-instance", task_id="x"))
     assert err.value.status_code == 404 and err.value.error_code == "DMS.00404022"
-    assert err.value.error_msg == "This instance does not exist."
+    assert err.value.error_msg == "This DMS instance does not exist."
 
     stats = admin.stats()
     assert stats["signature_failures"] == 0

@@ -18,7 +18,7 @@ def _seed_tasks(harness, clock, count=25):
 def test_unknown_instance_is_dms_00404022(harness):
     reply, body = harness.call("GET", harness.task_path("x", instance="nope"))
     assert reply.status == 404
-    assert body == {"error_code": "DMS.00404022", "error_msg": "This instance does not exist."}
+    assert body == {"error_code": "DMS.00404022", "error_msg": "This DMS instance does not exist."}
     reply, body = harness.call("GET", harness.task_path(instance="nope"))
     assert reply.status == 404 and body["error_code"] == "DMS.00404022"
 
