@@ -164,17 +164,17 @@ class ConnectionSettings:
     password: Optional[PasswordCredentials] = None
     iam_url: Optional[str] = None
     region: Optional[str] = None
-    # Where base_url and iam_url came from, for messages: "endpoint (from HW_DMS_ENDPOINT)", "endpoint (set in the task)",
-    # "the DMS endpoint of region 'cn-north-4' (region from HW_REGION_NAME)".
+    # Where base_url and iam_url came from, for messages: "'endpoint' (from HW_DMS_ENDPOINT)", "'endpoint' (set in the
+    # task)", "the DMS endpoint of region 'cn-north-4' ('region' from HW_REGION_NAME)".
     endpoint_origin: Optional[str] = None
     iam_origin: Optional[str] = None
 
 
 def _origin(option: str, service: str, params: Mapping[str, Any], sources: Mapping[str, str]) -> str:
     if params.get(option):
-        return "%s (%s)" % (option, "from %s" % sources[option] if option in sources else "set in the task")
+        return "'%s' (%s)" % (option, "from %s" % sources[option] if option in sources else "set in the task")
     region = "from %s" % sources["region"] if "region" in sources else "set in the task"
-    return "the %s endpoint of region %r (region %s)" % (service, params.get("region"), region)
+    return "the %s endpoint of region %r ('region' %s)" % (service, params.get("region"), region)
 
 
 def _given(value: Any) -> bool:

@@ -50,41 +50,41 @@ def test_refused_connection_names_the_endpoint_and_the_variable_it_came_from():
     url = "http://127.0.0.1:%d" % free_port()
     settings = settings_from_task({}, {"HW_DMS_ENDPOINT": url, "HW_PROJECT_ID": PROJECT, "HW_ACCESS_KEY": AK,
                                        "HW_SECRET_KEY": SK})
-    assert settings.endpoint_origin == "endpoint (from HW_DMS_ENDPOINT)"
+    assert settings.endpoint_origin == "'endpoint' (from HW_DMS_ENDPOINT)"
     made, _pauses = client(settings.base_url, retries=0, origin=settings.endpoint_origin)
     with pytest.raises(DmsTransportError) as info:
         made.get_json("/v2/x")
     message = str(info.value)
     assert message.startswith("Could not reach the DMS API"), message
-    assert "endpoint (from HW_DMS_ENDPOINT)" in message and url in message
+    assert "'endpoint' (from HW_DMS_ENDPOINT)" in message and url in message
 
 
 def test_origins_of_task_options_and_of_region_defaults():
     settings = settings_from_task({"endpoint": "https://dms.example.test", "access_key": AK, "secret_key": SK,
                                    "region": "cn-north-4"}, {"HW_REGION_NAME": "ignored"})
-    assert settings.endpoint_origin == "endpoint (set in the task)"
-    assert settings.iam_origin == "the IAM endpoint of region 'cn-north-4' (region set in the task)"
+    assert settings.endpoint_origin == "'endpoint' (set in the task)"
+    assert settings.iam_origin == "the IAM endpoint of region 'cn-north-4' ('region' set in the task)"
     settings = settings_from_task({"access_key": AK, "secret_key": SK}, {"HW_REGION_NAME": "cn-north-4",
                                                                        "HW_AUTH_URL": "https://iam.example.test"})
-    assert settings.endpoint_origin == "the DMS endpoint of region 'cn-north-4' (region from HW_REGION_NAME)"
-    assert settings.iam_origin == "iam_endpoint (from HW_AUTH_URL)"
+    assert settings.endpoint_origin == "the DMS endpoint of region 'cn-north-4' ('region' from HW_REGION_NAME)"
+    assert settings.iam_origin == "'iam_endpoint' (from HW_AUTH_URL)"
 
 
 def test_an_unreachable_iam_is_called_iam_and_the_fix_names_iam_endpoint_and_project_id():
     url = "http://127.0.0.1:%d" % free_port()
-    made, _pauses = client(url, retries=0, service="IAM", origin="iam_endpoint (from HW_AUTH_URL)")
+    made, _pauses = client(url, retries=0, service="IAM", origin="'iam_endpoint' (from HW_AUTH_URL)")
     with pytest.raises(DmsTransportError) as info:
         made.request("GET", "/v3/projects", [("name", "cn-north-4")])
     message = str(info.value)
     assert message.startswith("Could not reach the IAM API"), message
     assert "DMS API" not in message
-    assert "iam_endpoint (from HW_AUTH_URL)" in message and "project_id" in message and "HW_PROJECT_ID" in message
+    assert "'iam_endpoint' (from HW_AUTH_URL)" in message and "project_id" in message and "HW_PROJECT_ID" in message
 
 
 def test_derived_iam_client_reports_as_iam():
     made, _pauses = client("http://127.0.0.1:1")
-    iam = made.derive(base_url="http://127.0.0.1:2", service="IAM", origin="iam_endpoint (set in the task)")
-    assert (iam.service, iam.origin) == ("IAM", "iam_endpoint (set in the task)")
+    iam = made.derive(base_url="http://127.0.0.1:2", service="IAM", origin="'iam_endpoint' (set in the task)")
+    assert (iam.service, iam.origin) == ("IAM", "'iam_endpoint' (set in the task)")
     assert (made.service, made.origin) == ("DMS", None)
 
 
@@ -94,13 +94,13 @@ def test_iam_http_errors_say_iam():
 
 
 def test_dns_failures_are_not_retried_and_say_the_name_does_not_resolve():
-    made, pauses = client("http://no-such-host.invalid", retries=3, origin="endpoint (from HW_DMS_ENDPOINT)")
+    made, pauses = client("http://no-such-host.invalid", retries=3, origin="'endpoint' (from HW_DMS_ENDPOINT)")
     with pytest.raises(DmsTransportError) as info:
         made.get_json("/v2/x")
     message = str(info.value)
     assert pauses == [] and made.requests_sent == 1
     assert "no-such-host.invalid" in message and "does not resolve" in message, message
-    assert "endpoint (from HW_DMS_ENDPOINT)" in message
+    assert "'endpoint' (from HW_DMS_ENDPOINT)" in message
 
 
 def test_a_proxy_that_refuses_is_named_as_the_proxy(monkeypatch):
