@@ -24,7 +24,7 @@ SEEDS = ("2024-01-15T08:30:00Z", "20240115083000", "2024-01-15T16:30:00+08:00", 
 def main() -> int:
     rng = random.Random(16)   # the same inputs on every run and every Python
     digest = hashlib.sha256()
-    for _ in range(60000):
+    for _input in range(60000):
         chars = list(rng.choice(SEEDS))
         for _edit in range(rng.randint(0, 3)):
             operation, position = rng.randint(0, 2), rng.randint(0, len(chars))

@@ -23,6 +23,8 @@ def has_progress(engine: str, name: str, explicit: bool) -> bool:
     if engine == "rocketmq" or explicit:
         return engine in PROGRESS_ENGINES
     return engine == "kafka" and any(word in name.lower() for word in KAFKA_PROGRESS_WORDS)
+
+
 DEFAULT_USER_ID = "3df5acbc24a54fadb62a043c9000a307"
 
 InstanceKey = Tuple[str, str]

@@ -56,8 +56,8 @@ class DmsApiError(DmsError):
                 or self.hint or _HINTS.get(self.status, ""))
         # The gateway's canonical-request echo comes last and short: the advice must not drown under it.
         tail = " The gateway's echo of what it signed (compare with -vvv): %s" % dump if dump else ""
-        return "%s API %s %s failed with HTTP %d: %s%s%s%s" % (self.service, self.method, self.path, self.status, detail,
-                                                             request_id, hint, tail)
+        return "%s API %s %s failed with HTTP %d: %s%s%s%s" % (
+            self.service, self.method, self.path, self.status, detail, request_id, hint, tail)
 
     @property
     def transient(self) -> bool:

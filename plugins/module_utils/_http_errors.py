@@ -110,8 +110,8 @@ def describe_transport_error(method: str, url: str, err: BaseException, service:
                              origin: Optional[str] = None) -> str:
     """A one-line message for an exchange that got no answer, naming the service and the option (and its source)."""
     if isinstance(err, requests.exceptions.ProxyError):
-        return ("Could not reach the %s API through the proxy %s, which failed for %s %s: %s. Check HTTPS_PROXY/HTTP_PROXY"
-                " (and NO_PROXY for hosts that must bypass it) in the environment the module runs in."
+        return ("Could not reach the %s API through the proxy %s, which failed for %s %s. Check HTTPS_PROXY/HTTP_PROXY"
+                " (and NO_PROXY for hosts that must bypass it) in the environment the module runs in. Cause: %s."
                 % (service, _proxy_for(url), method, url, _short(err)))
     if isinstance(err, requests.exceptions.SSLError):
         if "CERTIFICATE_VERIFY_FAILED" not in str(err) and "certificate" not in str(err).lower():
@@ -126,9 +126,10 @@ def describe_transport_error(method: str, url: str, err: BaseException, service:
     if isinstance(err, requests.exceptions.ConnectionError):
         if is_name_resolution_error(err):
             host = urlsplit(url).hostname or url
-            return ("Could not reach the %s API: host %s does not resolve (DNS), for %s %s; not retried. %s."
-                    % (service, host, method, url, _fix(service, origin)))
-        return "Could not reach the %s API for %s %s: %s. %s." % (service, method, url, _short(err), _fix(service, origin))
+            return ("Could not reach the %s API: host %s does not resolve (DNS), for %s %s; not retried. %s. Cause: %s."
+                    % (service, host, method, url, _fix(service, origin), _short(err)))
+        # The fix before the cause: urllib3's cause is a nested repr that can run to hundreds of characters.
+        return "Could not reach the %s API for %s %s. %s. Cause: %s." % (service, method, url, _fix(service, origin), _short(err))
     return "%s API %s %s failed: %s" % (service, method, url, _short(err))
 
 

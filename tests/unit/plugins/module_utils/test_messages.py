@@ -64,8 +64,8 @@ def test_origins_of_task_options_and_of_region_defaults():
                                    "region": "cn-north-4"}, {"HW_REGION_NAME": "ignored"})
     assert settings.endpoint_origin == "'endpoint' (set in the task)"
     assert settings.iam_origin == "the IAM endpoint of region 'cn-north-4' ('region' set in the task)"
-    settings = settings_from_task({"access_key": AK, "secret_key": SK}, {"HW_REGION_NAME": "cn-north-4",
-                                                                       "HW_AUTH_URL": "https://iam.example.test"})
+    environ = {"HW_REGION_NAME": "cn-north-4", "HW_AUTH_URL": "https://iam.example.test"}
+    settings = settings_from_task({"access_key": AK, "secret_key": SK}, environ)
     assert settings.endpoint_origin == "the DMS endpoint of region 'cn-north-4' ('region' from HW_REGION_NAME)"
     assert settings.iam_origin == "'iam_endpoint' (from HW_AUTH_URL)"
 
@@ -150,7 +150,6 @@ def test_an_instance_that_does_not_exist_is_not_reported_as_a_missing_task():
     assert "instance_id" in message and "Task %s" % TASK not in message
 
 
-
 def test_a_wait_ends_at_once_on_an_unknown_instance(clock):
     error = DmsApiError("GET", "/v2/x", 404, "DMS.00404022", "This DMS instance does not exist.", "r-7")
     api = DmsTaskApi(Raising(error), PROJECT, INSTANCE)
@@ -193,3 +192,12 @@ def test_task_id_keeps_a_task_style_example():
 
 def test_http_response_is_still_importable_for_fakes():
     assert HttpResponse(200, {}, None).status == 200
+
+
+def test_the_fix_comes_before_urllib3s_long_cause():
+    url = "http://127.0.0.1:%d" % free_port()
+    made, _pauses = client(url, retries=0, origin="'endpoint' (from HW_DMS_ENDPOINT)")
+    with pytest.raises(DmsTransportError) as info:
+        made.get_json("/v2/x")
+    message = str(info.value)
+    assert message.index("Check 'endpoint' (from HW_DMS_ENDPOINT)") < message.index("Cause:") < message.lower().index("refused")
