@@ -65,7 +65,7 @@ PY
 (cd "$dest" && ./build.sh)
 html="$dest/build/html"
 # What the site must not show again: the theme's ansible.com top bar, the str.title() name, a Changelog link to nowhere.
-if grep -lE 'ansible\.com/blog|forum\.ansible\.com|Hwcloud\.Dms' "$html"/*.html; then
+if grep -lE 'ansible\.com/blog|forum\.ansible\.com|(<title>|<h1>|breadcrumb-item active">)Hwcloud\.Dms' "$html"/*.html; then
   echo "docs: the pages above show ansible.com top-bar links or 'Hwcloud.Dms'" >&2; exit 1
 fi
 if [ ! -s "$html/changelog.html" ] || ! grep -q 'href="changelog.html"' "$html/index.html"; then
