@@ -9,9 +9,18 @@ STAMP := $(call venv_stamp,$(VENV),requirements/test.txt)
 COMPAT_VENV := .venv-ansible-2.16
 COMPAT_STAMP := $(call venv_stamp,$(COMPAT_VENV),requirements/compat-ansible-2.16.txt)
 
-# $(call install_venv,DIR,REQUIREMENTS) as a stamp's recipe: create DIR if needed, install, leave only this stamp.
+# Managed-side interpreters for make test: venvs of pyenv's Pythons (build/venv-pythonX.Y). 3.9 is the oldest the
+# modules support and the playbooks' managed interpreter; all of them run the time parser's table. A version that is
+# not installed is skipped here, and tools/test.sh says so loudly in its summary.
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+MANAGED_VERSIONS := 3.9 3.10 3.11 3.12 3.13
+managed_python = $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin/python)))
+MANAGED_FOUND := $(foreach v,$(MANAGED_VERSIONS),$(if $(call managed_python,$(v)),$(v)))
+managed_stamp = $(call venv_stamp,build/venv-python$(1),requirements/managed-python.txt)
+
+# $(call install_venv,DIR,REQUIREMENTS[,PYTHON]) as a stamp's recipe: create DIR if needed, install, leave only this stamp.
 define install_venv
-	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	@test -x $(1)/bin/python || $(or $(3),$(PYTHON)) -m venv $(1)
 	$(1)/bin/python -m pip install --quiet --disable-pip-version-check -r $(2)
 	@rm -f $(1)/.installed-* && touch $@
 endef
@@ -20,7 +29,7 @@ endef
 # Remove this line in the commit that runs `make format` on the whole tree.
 export HWCLOUD_FORMAT_PENDING := 1
 
-.PHONY: test venv demo bench lint format docs clean
+.PHONY: test venv managed-venvs demo bench lint format docs clean
 
 venv: $(STAMP)
 
@@ -30,7 +39,15 @@ $(STAMP): requirements/test.txt
 $(COMPAT_STAMP): requirements/compat-ansible-2.16.txt
 	$(call install_venv,$(COMPAT_VENV),$<)
 
-test: venv $(COMPAT_STAMP)
+define managed_venv_rule
+$(call managed_stamp,$(1)): requirements/managed-python.txt
+	$$(call install_venv,build/venv-python$(1),$$<,$(call managed_python,$(1)))
+endef
+$(foreach v,$(MANAGED_FOUND),$(eval $(call managed_venv_rule,$(v))))
+
+managed-venvs: $(foreach v,$(MANAGED_FOUND),$(call managed_stamp,$(v)))
+
+test: venv $(COMPAT_STAMP) managed-venvs
 	@./tools/test.sh
 
 # The README's first command: emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance; examples/wait_bind_public_ip.yml binds, reruns, unbinds.

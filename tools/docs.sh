@@ -14,12 +14,19 @@ if [ -z "${ANSIBLE_CONFIG:-}" ]; then
   export ANSIBLE_CONFIG="$root/build/ansible.cfg"
 fi
 [ -d "$coll/docs/docsite" ] || { echo "no collection at $coll" >&2; exit 1; }
+# The site describes the galaxy.yml version as it will be released: its Changelog page (docs/docsite/config.yml) is
+# rendered from a copy whose fragments are released (tools/stage_release.sh), as the artifact's CHANGELOG.rst is.
+release_top="$root/build/docs-release"
+"$root/tools/stage_release.sh" "$coll" "$release_top" >/dev/null
+export ANSIBLE_COLLECTIONS_PATH="$release_top"
 
 dest="$root/docs/build"
 rm -rf "$dest"
 mkdir -p "$dest" && chmod 700 "$dest"   # antsibull-docs insists the directory is writable by its owner only
+# The theme's logo links to documentation_home_url ("/" by default, the web server's root): the repository instead.
 antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error --dest-dir "$dest" \
-  --project hwcloud.dms --title hwcloud.dms --copyright "hwcloud.dms contributors" hwcloud.dms >/dev/null
+  --project hwcloud.dms --title hwcloud.dms --copyright "hwcloud.dms contributors" \
+  --extra-html-theme-options documentation_home_url=https://github.com/hwcloud-ansible/hwcloud.dms hwcloud.dms >/dev/null
 
 python - "$dest" <<'PY'
 import sys
@@ -39,7 +46,29 @@ body = "".join("%s std:label -1 %s %s\n" % label for label in labels).encode()
 with (dest / "conf.py").open("a", encoding="utf-8") as conf:
     conf.write("\n# Offline build (tools/docs.sh): a local inventory for Ansible's docs, nothing downloaded.\n")
     conf.write("intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', '../ansible_devel.inv')}\n")
+    # sphinx_ansible_theme fills an unset topbar_links with Blog, forum and Documentation links to ansible.com;
+    # this site's top bar links the project instead.
+    conf.write("html_theme_options['topbar_links'] = {\n"
+               "    'Repository': 'https://github.com/hwcloud-ansible/hwcloud.dms',\n"
+               "    'Issues': 'https://github.com/hwcloud-ansible/hwcloud.dms/issues',\n"
+               "    'Huawei Cloud DMS API': 'https://support.huaweicloud.com/intl/en-us/api-kafka/ShowBackgroundTask.html',\n"
+               "}\n")
+# antsibull-docs titles the collection page and its changelog with str.title() ("Hwcloud.Dms"); Galaxy, the FQCNs and
+# every other page spell the collection hwcloud.dms. Rename after the RST is generated, before Sphinx reads it.
+build_sh = dest / "build.sh"
+script = build_sh.read_text(encoding="utf-8")
+fix = "sed -i 's/^Hwcloud\\.Dms\\( Release Notes\\)\\?$/hwcloud.dms\\1/' rst/*.rst\n"
+assert "\nsphinx-build " in script, "antsibull-docs changed build.sh; update tools/docs.sh"
+build_sh.write_text(script.replace("\nsphinx-build ", "\n" + fix + "sphinx-build ", 1), encoding="utf-8")
 PY
 
 (cd "$dest" && ./build.sh)
+html="$dest/build/html"
+# What the site must not show again: the theme's ansible.com top bar, the str.title() name, a Changelog link to nowhere.
+if grep -lE 'ansible\.com/blog|forum\.ansible\.com|(<title>|<h1>|breadcrumb-item active">)Hwcloud\.Dms' "$html"/*.html; then
+  echo "docs: the pages above show ansible.com top-bar links or 'Hwcloud.Dms'" >&2; exit 1
+fi
+if [ ! -s "$html/changelog.html" ] || ! grep -q 'href="changelog.html"' "$html/index.html"; then
+  echo "docs: no changelog.html, or the index page does not link it" >&2; exit 1
+fi
 echo "docs: $dest/build/html/index.html"

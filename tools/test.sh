@@ -73,6 +73,69 @@ echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
 compat_rc=${PIPESTATUS[0]}
 record "compat (ansible-core 2.16)" "$compat_rc"
 
+# --- managed Python: the modules on the oldest Python they support, the time parser on every one found -------------
+# The controller is this venv's Python; the modules run on the managed host's, which may be 3.9 (RHEL 9). make builds
+# build/venv-pythonX.Y from requirements/managed-python.txt for each pyenv Python 3.9 to 3.13 it finds.
+# Playbook subset on 3.9 (MANAGED_PLAYBOOK_TESTS overrides; "tests/integration" runs all): the files whose playbooks
+# exercise the module's own code paths on the managed side (time formats, every list filter, wait outcomes,
+# connection settings and 404s, TLS, tokens, progress) at about 2 minutes. Left out: test_reliability_cases (80 s;
+# its HTTP fault handling runs on 3.9 in the module_utils units, test_http_reliability.py) and the tests that do not
+# use the managed interpreter setting (test_artifact, test_pb_demo) or repeat the above (secrets, project lookup).
+managed_tests=${MANAGED_PLAYBOOK_TESTS:-"tests/integration/test_pb_time_formats.py tests/integration/test_pb_query.py \
+tests/integration/test_pb_wait_outcomes.py tests/integration/test_pb_connection.py tests/integration/test_wait.py \
+tests/integration/test_pb_check_mode_tls.py::test_tls_ca_path_default_verification_and_validate_certs_false \
+tests/integration/test_auth_tokens.py tests/integration/test_auth_progress.py"}
+py39="$root/build/venv-python3.9/bin/python"
+if [ -x "$py39" ]; then
+  # module_utils import ansible.module_utils.*, which Ansible ships to a managed host with each module: give the 3.9
+  # units the controller's ansible package alone (not its site-packages, whose compiled modules are for 3.11).
+  ansible_lib="$root/build/managed-ansible-lib"
+  rm -rf "$ansible_lib" && mkdir -p "$ansible_lib"
+  ln -s "$(python -c 'import ansible, os; print(os.path.dirname(ansible.__file__))')" "$ansible_lib/ansible"
+  echo "== managed Python 3.9: module_utils units ($("$py39" -V))"
+  (cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator:$ansible_lib" "$py39" -m pytest -p no:cacheprovider \
+     --junitxml="$results/managed-python3.9-units.xml" -o junit_suite_name=managed-python3.9-units -q tests/unit/plugins) \
+     2>&1 | tee "$results/managed-python3.9-units.log" | tail -n 3
+  record "managed Python 3.9 (module_utils units)" "${PIPESTATUS[0]}"
+  echo "== managed Python 3.9: playbooks (ansible_python_interpreter=$py39)"
+  # shellcheck disable=SC2086  # the list of test files is meant to split
+  (cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py39" PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest \
+     -p no:cacheprovider --junitxml="$results/managed-python3.9-playbooks.xml" \
+     -o junit_suite_name=managed-python3.9-playbooks -q $managed_tests) \
+     2>&1 | tee "$results/managed-python3.9-playbooks.log" | tail -n 3
+  record "managed Python 3.9 (playbooks, subset)" "${PIPESTATUS[0]}"
+else
+  echo "NO PYTHON 3.9: looked for $py39 (make builds it from pyenv's 3.9; pyenv install 3.9 and run make test again)." \
+    | tee -a "$results/warnings.txt"
+  # MANAGED_PYTHON_REQUIRED=1 (e.g. in CI) makes the missing interpreter a failure instead of a warning.
+  record "managed Python 3.9" "$([ "${MANAGED_PYTHON_REQUIRED:-0}" = 1 ] && echo 1 || echo not-run)"
+fi
+# The time parser's table under each Python, and one digest of 60 000 generated inputs that must be equal on all.
+fingerprints="$results/timeparse-fingerprints.txt"
+: >"$fingerprints"
+parser_rc=0 parser_pythons=""
+for version in 3.9 3.10 3.11 3.12 3.13; do
+  venv="$root/build/venv-python$version"
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "The time parser was not checked on Python $version: no $venv (make builds it from pyenv's $version)." \
+      >>"$results/warnings.txt"
+    continue
+  fi
+  (cd "$coll" && PYTHONPATH="$root/build/collections" "$venv/bin/python" -m pytest -p no:cacheprovider -q \
+     --junitxml="$results/timeparse-python$version.xml" -o junit_suite_name="timeparse-python$version" \
+     tests/unit/plugins/module_utils/test_timeparse.py) >"$results/timeparse-python$version.log" 2>&1 || parser_rc=1
+  digest=$(PYTHONPATH="$root/build/collections" "$venv/bin/python" "$root/tools/timeparse_fingerprint.py" 2>&1)
+  [[ "$digest" =~ ^[0-9a-f]{64}$ ]] || { echo "timeparse_fingerprint.py failed on Python $version: $digest"; parser_rc=1; }
+  echo "$version $digest" >>"$fingerprints"
+  parser_pythons="$parser_pythons $version"
+done
+if [ -s "$fingerprints" ] && [ "$(awk '{print $2}' "$fingerprints" | sort -u | wc -l)" -ne 1 ]; then
+  echo "The time parser answers differently on these Pythons:" && cat "$fingerprints"
+  parser_rc=1
+fi
+echo "== time parser on Python${parser_pythons:- (none found)}: $([ "$parser_rc" -eq 0 ] && echo same answers || echo DIFFERENT)"
+record "time parser alike on${parser_pythons:- no Python}" "$parser_rc"
+
 # --- lint: changelog, docs lint, ansible-lint, artifact + galaxy-importer, docs build (make lint) -------------
 "$root/tools/lint.sh" "$coll" "$results"
 record "lint" $?

@@ -73,8 +73,9 @@ class AdminApi:
         task = self.emu.store.create_task(_json_body(req), self.emu.clock.now())
         view = self.emu.store.peek(task, self.emu.clock.now())
         instance = self.emu.store.instance(task.project_id, task.instance_id)
+        # The task as the API shows it, plus where it lives; not the store's own bookkeeping (visible_at).
         view.update({"project_id": task.project_id, "instance_id": task.instance_id,
-                     "engine": instance.engine if instance else None, "visible_at": task.visible_at})
+                     "engine": instance.engine if instance else None})
         return json_reply(201, view)
 
     def _create_instance(self, req: Received) -> Reply:

@@ -7,6 +7,7 @@ routes must too, never `time.time()`, or they would stop following `--clock-skew
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from email.utils import formatdate
@@ -49,7 +50,7 @@ def parse_skew(value: Any, what: str = "clock skew") -> float:
         seconds = float(value)
     except (TypeError, ValueError):
         raise ValueError("%s must be a number of seconds, got %r" % (what, value)) from None
-    if seconds != seconds or abs(seconds) > 10 * 365 * 86400:
+    if not math.isfinite(seconds) or abs(seconds) > 10 * 365 * 86400:
         raise ValueError("%s must be a finite number of seconds within 10 years, got %r" % (what, value))
     return seconds
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional, Tuple
 
-from .errors import (BAD_PARAMETER, INSTANCE_NOT_FOUND, PROGRESS_NOT_SUPPORTED, TASK_NOT_FOUND, ApiError, dms_error,
-                     gateway_error)
+from .errors import (BAD_PARAMETER, INSTANCE_NOT_FOUND, PROGRESS_NOT_FOR_TASK, PROGRESS_NOT_SUPPORTED, TASK_NOT_FOUND,
+                     ApiError, dms_error, gateway_error)
 from .gateway import Principal
 from .reply import Reply, empty_reply, json_reply
 from .request import Received
@@ -94,6 +94,8 @@ class DmsApi:
             progress = self.store.progress(project_id, instance_id, task_id, now)
             if progress is None:
                 raise dms_error(404, *TASK_NOT_FOUND)
+            if not progress:
+                raise dms_error(400, *PROGRESS_NOT_FOR_TASK)
             return json_reply(200, progress)
         raise ApiError(500, {"error_code": "EMU.0500", "error_msg": "unrouted %s" % route})
 

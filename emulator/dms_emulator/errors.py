@@ -29,13 +29,16 @@ def gateway_error(status: int, code: str, msg: str, request_id: str) -> ApiError
 
 
 # Faithful (dms-api.md §2.2).
-INSTANCE_NOT_FOUND = ("DMS.00404022", "This instance does not exist.")
+INSTANCE_NOT_FOUND = ("DMS.00404022", "This DMS instance does not exist.")
 # INVENTED: the real code for an unknown task id is unverified.
 TASK_NOT_FOUND = ("DMS.00404023", "The background task does not exist.")
 # INVENTED: DMS.00400002 "Invalid request parameter" style for bad query values.
 BAD_PARAMETER = "DMS.00400002"
-# INVENTED: progress on an engine that has no progress API (RabbitMQ).
+# INVENTED: progress on an engine that has no progress API (RabbitMQ): the gateway's unknown-API answer.
 PROGRESS_NOT_SUPPORTED = ("APIGW.0101", "The API does not exist or has not been published in the environment")
+# INVENTED (code and text): progress of a Kafka task that is not a capacity expansion, the only Kafka task Huawei
+# documents progress for. What the real service answers there is not documented (shared/dms-api.md, open item 8).
+PROGRESS_NOT_FOR_TASK = ("DMS.00400999", "Progress query is not supported for this background task.")
 # Faithful gateway codes (dms-api.md §2.2).
 AUTH_FAILED = "APIGW.0301"
 SIGNATURE_EXPIRED = "APIGW.0303"

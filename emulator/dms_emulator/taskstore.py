@@ -17,6 +17,18 @@ from .timefmt import iso_ms, parse_iso
 from .timeline import TimelineCursor, parse_timeline
 
 PROGRESS_ENGINES = ("kafka", "rocketmq")    # RabbitMQ has no progress API (dms-api.md §1.1)
+# Kafka documents progress only for capacity expansion (scale-out), whose task name is not documented: INVENTED rule,
+# a Kafka task has progress when its name says so (or the task was created with explicit `progress` data).
+KAFKA_PROGRESS_WORDS = ("scale", "extend", "expand", "resize")
+
+
+def has_progress(engine: str, name: str, explicit: bool) -> bool:
+    """Whether the progress call answers 200 for this task (RocketMQ: every task; Kafka: capacity expansion)."""
+    if engine == "rocketmq" or explicit:
+        return engine in PROGRESS_ENGINES
+    return engine == "kafka" and any(word in name.lower() for word in KAFKA_PROGRESS_WORDS)
+
+
 DEFAULT_USER_ID = "3df5acbc24a54fadb62a043c9000a307"
 
 InstanceKey = Tuple[str, str]
@@ -67,8 +79,12 @@ def _params_string(raw: Any) -> str:
     return json.dumps(raw, separators=(",", ":"))
 
 
-def default_progress(status: Any, engine: str) -> Dict[str, Any]:
-    """Progress derived from the status when the task has no explicit `progress` data."""
+def default_progress(status: Any, engine: str, started: float = 0.0) -> Dict[str, Any]:
+    """Progress derived from the status when the task has no explicit `progress` data.
+
+    Steps carry start_time/end_time as epoch milliseconds (int), as the SDK's StepDetail types them: a step that has
+    started has a start_time, a finished one also an end_time (one invented second per step).
+    """
     if status == "SUCCESS":
         percentage, remain, states = 100, 0, ["COMPLETED", "COMPLETED", "COMPLETED"]
     elif status == "FAILED":
@@ -78,8 +94,15 @@ def default_progress(status: Any, engine: str) -> Dict[str, Any]:
     else:
         percentage, remain, states = 0, 300, ["WAITING", "WAITING", "WAITING"]
     names = ["prepare", "scale_out_brokers", "rebalance"] if engine == "kafka" else ["prepare", "scale_out", "verify"]
-    return {"progress_percentage": percentage, "remain_time": remain,
-            "step_list": [{"name": name, "statue": state} for name, state in zip(names, states)]}
+    steps = []
+    for number, (name, state) in enumerate(zip(names, states)):
+        step: Dict[str, Any] = {"name": name, "statue": state}
+        if state != "WAITING":
+            step["start_time"] = int(started * 1000) + 1000 * number
+        if state in ("COMPLETED", "FAILED"):
+            step["end_time"] = int(started * 1000) + 1000 * (number + 1)
+        steps.append(step)
+    return {"progress_percentage": percentage, "remain_time": remain, "step_list": steps}
 
 
 class TaskStore:
@@ -230,10 +253,13 @@ class TaskStore:
             return True
 
     def progress(self, project_id: str, instance_id: str, task_id: str, now: float) -> Optional[Dict[str, Any]]:
+        """The task's progress; None if there is no such task; {} if the task has no progress (see has_progress)."""
         with self._lock:
             task = self.tasks.get((project_id, instance_id), {}).get(task_id)
             if task is None or not task.visible(now):
                 return None
+            if not has_progress(self.instances[(project_id, instance_id)].engine, task.name, task.progress is not None):
+                return {}
             status = task.cursor.observe(now, count_poll=False)
             engine = self.instances[(project_id, instance_id)].engine
             data = task.progress
@@ -242,7 +268,7 @@ class TaskStore:
                 return dict(data[status])
             if data and ("step_list" in data or "progress_percentage" in data):
                 return dict(data)
-            return default_progress(status, engine)
+            return default_progress(status, engine, task.visible_at)
 
     def all_tasks(self, now: float) -> List[Dict[str, Any]]:
         with self._lock:

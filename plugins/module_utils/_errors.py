@@ -37,7 +37,8 @@ class DmsApiError(DmsError):
     """
 
     def __init__(self, method: str, path: str, status: int, error_code: Optional[str], error_msg: Optional[str],
-                 request_id: Optional[str], hint: str = "") -> None:
+                 request_id: Optional[str], hint: str = "", service: str = "DMS") -> None:
+        self.service = service
         self.method = method
         self.path = path
         self.status = status
@@ -48,10 +49,15 @@ class DmsApiError(DmsError):
         super().__init__(method, path, status, error_code, error_msg, request_id)
 
     def __str__(self) -> str:
-        detail = " ".join(part for part in (self.error_code, self.error_msg) if part) or "no error details in the body"
+        summary, dump = _split_dump(self.error_msg)
+        detail = " ".join(part for part in (self.error_code, summary) if part) or "no error details in the body"
         request_id = " (X-Request-Id: %s)" % self.request_id if self.request_id else ""
-        hint = token_hint(self.status, self.error_code, self.error_msg) or self.hint or _HINTS.get(self.status, "")
-        return "DMS API %s %s failed with HTTP %d: %s%s%s" % (self.method, self.path, self.status, detail, request_id, hint)
+        hint = (lockout_hint(self.status, self.error_msg) or token_hint(self.status, self.error_code, self.error_msg)
+                or self.hint or _HINTS.get(self.status, ""))
+        # The gateway's canonical-request echo comes last and short: the advice must not drown under it.
+        tail = " The gateway's echo of what it signed (compare with -vvv): %s" % dump if dump else ""
+        return "%s API %s %s failed with HTTP %d: %s%s%s%s" % (
+            self.service, self.method, self.path, self.status, detail, request_id, hint, tail)
 
     @property
     def transient(self) -> bool:
@@ -70,6 +76,34 @@ _HINTS = {
          " locks an access key for 5 minutes after 5 bad signatures in a row.",
     429: ". The API gateway is throttling this account; raise 'retries' or 'wait_sleep'.",
 }
+
+
+# The gateway's answer once an access key has failed signature checks 5 times in a row (shared/dms-api.md §2.2).
+_LOCKOUT_TEXT = "ak access failed to reach the limit"
+# Where the gateway starts echoing its canonical request in a signature-mismatch message, and how much of it to show.
+_DUMP_MARKER = "canonicalrequest"
+DUMP_SHOWN = 160
+
+
+def lockout_hint(status: int, error_msg: Optional[str]) -> str:
+    """The fix for a locked access key; empty for any other error."""
+    if status not in (401, 403) or _LOCKOUT_TEXT not in (error_msg or "").lower():
+        return ""
+    return (". The API gateway has locked this access key for 5 minutes after 5 failed signature checks in a row"
+            " ('AK access failed to reach the limit'). Wait 5 minutes, then run once: the key may be right now (a"
+            " corrected secret_key is refused too while the lock lasts), and every failed run restarts the lock.")
+
+
+def _split_dump(error_msg: Optional[str]) -> tuple[Optional[str], str]:
+    """The message up to the gateway's canonical-request echo, and that echo cut to DUMP_SHOWN characters."""
+    if not error_msg:
+        return error_msg, ""
+    at = error_msg.lower().find(_DUMP_MARKER)
+    if at < 0:
+        return error_msg, ""
+    summary = error_msg[:at].rstrip(" ,;:")
+    dump = error_msg[at:]
+    return summary, dump if len(dump) <= DUMP_SHOWN else dump[:DUMP_SHOWN] + "... (cut)"
 
 
 # What the gateway says about a bad token (shared/dms-api.md §2.2): APIGW.0301 texts and DMS's 102401xx codes.
@@ -109,4 +143,18 @@ def is_transient(error: DmsError) -> bool:
 
 
 class TaskNotFoundError(DmsError):
-    """The task (or instance) does not exist."""
+    """The task does not exist (yet: a wait keeps reading it for a short grace period)."""
+
+
+class InstanceNotFoundError(TaskNotFoundError):
+    """The instance does not exist in the project. A TaskNotFoundError for callers that only care that nothing was
+    found, but a wait ends on it at once: unlike a task that is about to appear, an unknown instance stays unknown."""
+
+
+# DMS's answer for an instance id it does not know (shared/dms-api.md §2.2), told apart from a missing task.
+INSTANCE_NOT_FOUND_CODES = ("DMS.00404022",)
+
+
+def is_instance_not_found(error: DmsApiError) -> bool:
+    text = (error.error_msg or "").lower()
+    return error.status == 404 and (error.error_code in INSTANCE_NOT_FOUND_CODES or "instance does not exist" in text)

@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional, Union
 
 from ._body import read_body
 from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsResponseError, DmsTransportError
-from ._http_errors import Redactor, api_error, describe_transport_error
+from ._http_errors import Redactor, api_error, describe_transport_error, is_name_resolution_error
 from ._server_clock import ServerClock, signature_expired_hint
 from ._signer import QueryPairs, canonical_query
 
@@ -104,7 +104,12 @@ class DmsHttpClient:
         redact: Optional[Redactor] = None,
         wall: Callable[[], float] = time.time,
         server_clocks: Optional[dict[str, ServerClock]] = None,
+        service: str = "DMS",
+        origin: Optional[str] = None,
     ) -> None:
+        # Messages name the service ("DMS", "IAM") and where base_url came from, e.g. "endpoint (from HW_DMS_ENDPOINT)".
+        self.service = service
+        self.origin = origin
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.project_id = project_id
@@ -128,12 +133,19 @@ class DmsHttpClient:
         self.wall = wall
         self.server_clocks: dict[str, ServerClock] = server_clocks if server_clocks is not None else {}
 
-    def derive(self, base_url: Optional[str] = None, auth: Any = None, project_id: Optional[str] = None) -> "DmsHttpClient":
-        """A client with this one's session, timeouts, retries, TLS settings and redaction, but its own base URL, auth and project id."""
+    def derive(self, base_url: Optional[str] = None, auth: Any = None, project_id: Optional[str] = None,
+               service: Optional[str] = None, origin: Optional[str] = None) -> "DmsHttpClient":
+        """A client with this one's session, timeouts, retries, TLS settings and redaction, but its own base URL, auth and project id.
+
+        service/origin default to this client's only when the base URL is kept.
+        """
+        same_url = base_url is None or base_url == self.base_url
         return DmsHttpClient(base_url or self.base_url, auth if auth is not None else self.auth, project_id,
                              request_timeout=self.request_timeout, retries=self.retries, verify=self.verify,
                              clock=self.clock, sleep=self.sleep, session=self.session, redact=self.redact,
-                             wall=self.wall, server_clocks=self.server_clocks)
+                             wall=self.wall, server_clocks=self.server_clocks,
+                             service=service or self.service,
+                             origin=origin if origin is not None or not same_url else self.origin)
 
     @property
     def server_clock(self) -> ServerClock:
@@ -202,7 +214,7 @@ class DmsHttpClient:
             if remaining is not None and pause >= remaining:
                 # Sleeping would cross the deadline: report the failure we have now instead.
                 if attempt.error is not None:
-                    raise DeadlineExceeded(describe_transport_error(method, url, attempt.error))
+                    raise DeadlineExceeded(self._describe(method, url, attempt.error))
                 raise self._failure(method, url, attempt, base_url=base_url)
             self.retries_done += 1
             if pause > 0:
@@ -212,17 +224,21 @@ class DmsHttpClient:
                  base_url: Optional[str] = None) -> Exception:
         """The error to raise for a final failed attempt: a DmsTransportError without an answer, else a DmsApiError."""
         if attempt.error is not None:
-            message = describe_transport_error(method, url, attempt.error)
+            message = self._describe(method, url, attempt.error)
             return DmsTransportError("%s (after %d retries)" % (message, self.retries_done) if retries_note else message)
         path = url[len(self.base_url):] if url.startswith(self.base_url) else url
         return self._api_error(method, path, attempt, self.server_clock_of(base_url or self.base_url))
 
     def _api_error(self, method: str, path: str, attempt: Attempt, clock: Optional[ServerClock] = None) -> DmsApiError:
-        error = api_error(method, path, attempt.status, attempt.response.headers, attempt.content, self.redact)
+        error = api_error(method, path, attempt.status, attempt.response.headers, attempt.content, self.redact,
+                          service=self.service)
         if error.status == 401:
             # "signature expired" is the gateway's clock check: say it is this host's clock, with both times.
             error.hint = signature_expired_hint(error.error_code, error.error_msg, clock) or error.hint
         return error
+
+    def _describe(self, method: str, url: str, err: BaseException) -> str:
+        return describe_transport_error(method, url, err, service=self.service, origin=self.origin)
 
     def _attempt(self, method: str, url: str, full_url: str, query: QueryPairs, payload: bytes, deadline: Optional[float],
                  base_url: Optional[str] = None) -> Attempt:
@@ -250,11 +266,14 @@ class DmsHttpClient:
             self.server_clock_of(base_url or self.base_url).observe(response.headers.get("Date"), sent_at, received_at)
             content = read_body(response, method, url, started + budget)
         except requests.exceptions.SSLError as err:
-            raise DmsTransportError(describe_transport_error(method, url, err)) from None
+            raise DmsTransportError(self._describe(method, url, err)) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as err:
+            if isinstance(err, requests.exceptions.ConnectionError) and is_name_resolution_error(err):
+                # A name that does not resolve now will not in the seconds retries take: fail at once (issue 16).
+                raise DmsTransportError(self._describe(method, url, err)) from None
             return Attempt(error=err)
         except requests.exceptions.RequestException as err:
-            raise DmsTransportError(describe_transport_error(method, url, err)) from None
+            raise DmsTransportError(self._describe(method, url, err)) from None
         return Attempt(response=response, content=content, sent_at=sent_at, received_at=received_at)
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from typing import Any, Iterable, Mapping, Optional
+from urllib.parse import urlsplit
 
 from ._errors import DmsApiError
 
@@ -75,25 +77,73 @@ def error_fields(content: bytes) -> tuple[Optional[str], Optional[str]]:
     return _first_fields([data] + nested)
 
 
-def api_error(method: str, path: str, status: int, headers: Mapping[str, str], content: bytes, redact: Redactor) -> DmsApiError:
+def api_error(method: str, path: str, status: int, headers: Mapping[str, str], content: bytes, redact: Redactor,
+              service: str = "DMS") -> DmsApiError:
     """The DmsApiError for an HTTP error answer, its message redacted."""
     code, message = error_fields(content)
-    return DmsApiError(method, path, status, code, redact(message), headers.get("X-Request-Id"))
+    return DmsApiError(method, path, status, code, redact(message), headers.get("X-Request-Id"), service=service)
 
 
-def describe_transport_error(method: str, url: str, err: BaseException) -> str:
-    """A one-line message for an exchange that got no answer, naming the option that fixes it."""
+def is_name_resolution_error(err: BaseException) -> bool:
+    """Whether the host name did not resolve: retrying in seconds will not fix a misspelt host (issue 16)."""
+    seen = 0
+    reason: Any = err
+    while isinstance(reason, BaseException) and seen < 10:
+        if isinstance(reason, socket.gaierror) or type(reason).__name__ == "NameResolutionError":
+            return True
+        inner = reason.args[0] if reason.args and isinstance(reason.args[0], BaseException) else getattr(reason, "reason", None)
+        reason = inner if inner is not reason else None
+        seen += 1
+    return "Name or service not known" in str(err) or "Failed to resolve" in str(err)
+
+
+def _fix(service: str, origin: Optional[str]) -> str:
+    """What to check for an unreachable service, naming where its URL came from."""
+    if service == "IAM":
+        where = origin or "'iam_endpoint'/'region'"
+        return ("Check %s; or set 'project_id' (HW_PROJECT_ID) so no IAM project lookup is needed (user_name/password"
+                " always need IAM)" % where)
+    return "Check %s and proxy settings" % (origin or "'endpoint'/'region'")
+
+
+def describe_transport_error(method: str, url: str, err: BaseException, service: str = "DMS",
+                             origin: Optional[str] = None) -> str:
+    """A one-line message for an exchange that got no answer, naming the service and the option (and its source)."""
+    if isinstance(err, requests.exceptions.ProxyError):
+        return ("Could not reach the %s API through the proxy %s, which failed for %s %s. Check HTTPS_PROXY/HTTP_PROXY"
+                " (and NO_PROXY for hosts that must bypass it) in the environment the module runs in. Cause: %s."
+                % (service, _proxy_for(url), method, url, _short(err)))
     if isinstance(err, requests.exceptions.SSLError):
         if "CERTIFICATE_VERIFY_FAILED" not in str(err) and "certificate" not in str(err).lower():
-            return ("TLS handshake with the DMS API failed for %s %s: %s. Check that 'endpoint' uses the scheme the server speaks"
-                    " (https:// only for a TLS port) and any proxy in between." % (method, url, _short(err)))
-        return ("TLS verification failed for DMS API %s %s: %s. Set 'ca_path' to the CA bundle that signed the server's"
-                " certificate, or (not recommended) validate_certs: false." % (method, url, _short(err)))
+            return ("TLS handshake with the %s API failed for %s %s: %s. Check that %s uses the scheme the server speaks"
+                    " (https:// only for a TLS port) and any proxy in between."
+                    % (service, method, url, _short(err), origin or "'endpoint'"))
+        return ("TLS verification failed for %s API %s %s: %s. Set 'ca_path' to the CA bundle that signed the server's"
+                " certificate, or (not recommended) validate_certs: false." % (service, method, url, _short(err)))
     if isinstance(err, requests.exceptions.Timeout):
-        return "DMS API %s %s timed out (%s). Raise 'request_timeout' or check the network path." % (method, url, type(err).__name__)
+        return "%s API %s %s timed out (%s). Raise 'request_timeout' or check the network path." % (
+            service, method, url, type(err).__name__)
     if isinstance(err, requests.exceptions.ConnectionError):
-        return "Could not reach the DMS API for %s %s: %s. Check 'endpoint'/'region' and proxy settings." % (method, url, _short(err))
-    return "DMS API %s %s failed: %s" % (method, url, _short(err))
+        if is_name_resolution_error(err):
+            host = urlsplit(url).hostname or url
+            return ("Could not reach the %s API: host %s does not resolve (DNS), for %s %s; not retried. %s. Cause: %s."
+                    % (service, host, method, url, _fix(service, origin), _short(err)))
+        # The fix before the cause: urllib3's cause is a nested repr that can run to hundreds of characters.
+        return "Could not reach the %s API for %s %s. %s. Cause: %s." % (service, method, url, _fix(service, origin), _short(err))
+    return "%s API %s %s failed: %s" % (service, method, url, _short(err))
+
+
+def _proxy_for(url: str) -> str:
+    """The proxy requests chose from the environment for url, without any user:password in it."""
+    try:
+        proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+    except (ValueError, TypeError):  # pragma: no cover - a malformed proxy variable
+        proxy = None
+    if not proxy:
+        return "(from the environment)"
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    host = parts.hostname or "?"
+    return "%s://%s%s" % (parts.scheme, host, ":%d" % parts.port if parts.port else "")
 
 
 def _short(err: BaseException) -> str:

@@ -142,12 +142,15 @@ def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient
     auth = settings.auth
     project_id = settings.project_id
     if settings.password is not None:
-        issued = password_token(client.derive(base_url=settings.iam_url, auth=Unsigned(), project_id=None), settings.password,
+        iam = client.derive(base_url=settings.iam_url, auth=Unsigned(), project_id=None, service="IAM",
+                            origin=settings.iam_origin)
+        issued = password_token(iam, settings.password,
                                 project_id, settings.region, settings.iam_url, deadline)
         auth = TokenAuth(issued.token, source="user_name/password")
         if not project_id and issued.project_id:
             project_id = issued.project_id
     if not project_id:
-        project_id = lookup_project_id(client.derive(base_url=settings.iam_url, auth=auth, project_id=None), settings.region,
+        project_id = lookup_project_id(client.derive(base_url=settings.iam_url, auth=auth, project_id=None, service="IAM",
+                                                     origin=settings.iam_origin), settings.region,
                                        settings.iam_url, deadline)
     return replace(settings, auth=auth, project_id=project_id, password=None)

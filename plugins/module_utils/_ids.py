@@ -19,12 +19,22 @@ def is_id(value: Any) -> bool:
     return isinstance(value, str) and bool(ID_PATTERN.match(value))
 
 
+# What each kind of id looks like, for the message (instance ids are UUIDs; task and project ids 32 hex digits).
+EXAMPLES = {
+    "instance_id": "a DMS instance id such as 6e3a3b1c-1111-4a4a-9b9b-000000000001",
+    "project_id": "a project id such as 0123456789abcdef0123456789abcdef",
+}
+DEFAULT_EXAMPLE = "a DMS id such as 8abfa7b272adc5b40172b73130065ae7"
+
+
 def validate_id(value: Optional[str], option: str) -> Optional[str]:
     """The option's value if it is an id (None passes through); else a ConfigurationError naming the option."""
     if value is None:
         return None
     if not is_id(value):
+        text = str(value)
+        spaces = " (it has a leading or trailing space: remove it)" if text != text.strip() and is_id(text.strip()) else ""
         raise ConfigurationError(
-            "Option '%s' must be 1-128 letters, digits, '-' or '_' (a DMS id such as 8abfa7b272adc5b40172b73130065ae7), got %r."
-            % (option, str(value)[:80]))
+            "Option '%s' must be 1-128 letters, digits, '-' or '_' (%s), got %r%s."
+            % (option, EXAMPLES.get(option, DEFAULT_EXAMPLE), text[:80], spaces))
     return value

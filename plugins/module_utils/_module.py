@@ -75,11 +75,11 @@ class DmsModule:
                 if SHARED_ARGUMENT_SPEC[option].get("no_log") and isinstance(value, str) and value:
                     # Ansible masks the no_log values it filled in itself; these it never saw.
                     self.module.no_log_values.add(value)
-            settings = connection_settings(bound.values, explicit=bound.from_task)
+            settings = connection_settings(bound.values, explicit=bound.from_task, sources=bound.from_environment)
             for warning in settings.warnings:
                 self.warn(warning)
             client = DmsHttpClient(settings.base_url, Unsigned(), None, request_timeout=settings.request_timeout,
-                                   retries=settings.retries, verify=settings.verify)
+                                   retries=settings.retries, verify=settings.verify, origin=settings.endpoint_origin)
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
             context = DmsContext(client=client.derive(auth=settings.auth, project_id=settings.project_id),

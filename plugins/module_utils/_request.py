@@ -322,7 +322,6 @@ class DmsRequest:
         deadline = self.clock() + float(options.wait_params["wait_timeout"] or 600)
         tasks: list[dict[str, Any]] = []
         for job_id, instance_id in jobs:
-            assert instance_id is not None
             remaining = max(int(deadline - self.clock() + 0.999), 1)
             sleep = options.wait_params["wait_sleep"]
             sleep = QueryOptions.wait_sleep if sleep is None else float(sleep)

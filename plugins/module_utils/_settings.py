@@ -164,6 +164,17 @@ class ConnectionSettings:
     password: Optional[PasswordCredentials] = None
     iam_url: Optional[str] = None
     region: Optional[str] = None
+    # Where base_url and iam_url came from, for messages: "'endpoint' (from HW_DMS_ENDPOINT)", "'endpoint' (set in the
+    # task)", "the DMS endpoint of region 'cn-north-4' ('region' from HW_REGION_NAME)".
+    endpoint_origin: Optional[str] = None
+    iam_origin: Optional[str] = None
+
+
+def _origin(option: str, service: str, params: Mapping[str, Any], sources: Mapping[str, str]) -> str:
+    if params.get(option):
+        return "'%s' (%s)" % (option, "from %s" % sources[option] if option in sources else "set in the task")
+    region = "from %s" % sources["region"] if "region" in sources else "set in the task"
+    return "the %s endpoint of region %r ('region' %s)" % (service, params.get("region"), region)
 
 
 def _given(value: Any) -> bool:
@@ -245,8 +256,13 @@ def _verify(params: Mapping[str, Any], base_url: str, warnings: list[str]) -> Un
     return True
 
 
-def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection[str]] = None) -> ConnectionSettings:
-    """Check the shared options (after bind_environment); ``explicit`` names those the task set, None means all given ones."""
+def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection[str]] = None,
+                        sources: Optional[Mapping[str, str]] = None) -> ConnectionSettings:
+    """Check the shared options (after bind_environment); ``explicit`` names those the task set, None means all given ones.
+
+    ``sources`` (BoundOptions.from_environment) names the variable each option came from, for messages.
+    """
+    sources = sources or {}
     warnings: list[str] = []
     method = choose_method(params, explicit, warnings)
     auth: Optional[Union[AkSkAuth, TokenAuth]] = None
@@ -276,10 +292,12 @@ def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection
     request_timeout, retries = _bounded_timeout_and_retries(params)
     verify = _verify(params, base_url, warnings)
     return ConnectionSettings(base_url, project_id, auth, verify, request_timeout, retries, warnings, method=method or AKSK,
-                              password=password, iam_url=iam_url, region=region)
+                              password=password, iam_url=iam_url, region=region,
+                              endpoint_origin=_origin("endpoint", "DMS", params, sources),
+                              iam_origin=_origin("iam_endpoint", "IAM", params, sources))
 
 
 def settings_from_task(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> ConnectionSettings:
     """Bind the environment to what the task left unset, then check: the settings a module runs with."""
     bound = bind_environment(params, environ)
-    return connection_settings(bound.values, explicit=bound.from_task)
+    return connection_settings(bound.values, explicit=bound.from_task, sources=bound.from_environment)

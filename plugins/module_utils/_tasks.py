@@ -10,7 +10,9 @@ import json
 from typing import Any, Iterable, Optional
 from urllib.parse import quote
 
-from ._errors import ConfigurationError, DmsApiError, DmsResponseError, TaskNotFoundError
+from ._errors import (
+    ConfigurationError, DmsApiError, DmsResponseError, InstanceNotFoundError, TaskNotFoundError, is_instance_not_found,
+)
 from ._timeparse import TimeFormatError, UtcTime, option_to_api_time, sort_key
 
 PENDING_STATUSES = frozenset(("CREATED", "EXECUTING"))
@@ -96,11 +98,19 @@ class DmsTaskApi:
                 err.hint = PERMISSION_HINT
             raise
 
+    def _no_instance(self, err: DmsApiError) -> InstanceNotFoundError:
+        return InstanceNotFoundError(
+            "Instance %s was not found: it does not exist in project %s. Check 'instance_id', and that 'project_id' (or"
+            " 'region') is the instance's project and region (the DMS console shows both). %s"
+            % (self.instance_id, self.project_id, err))
+
     def show(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
         path = "%s/%s" % (self.base_path, quote(task_id, safe=""))
         try:
             response = self._get(path, deadline=deadline)
         except DmsApiError as err:
+            if is_instance_not_found(err):
+                raise self._no_instance(err) from None
             if err.not_found:
                 raise TaskNotFoundError("Task %s was not found on instance %s: %s" % (task_id, self.instance_id, err)) from None
             raise
@@ -133,6 +143,8 @@ class DmsTaskApi:
             try:
                 response = self._get(self.base_path, query=query, deadline=deadline)
             except DmsApiError as err:
+                if is_instance_not_found(err):
+                    raise self._no_instance(err) from None
                 if err.not_found:
                     raise TaskNotFoundError("Instance %s was not found: %s" % (self.instance_id, err)) from None
                 raise

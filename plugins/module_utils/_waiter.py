@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ._errors import DmsError, TaskNotFoundError, is_transient
+from ._errors import DmsError, InstanceNotFoundError, TaskNotFoundError, is_transient
 from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
 
 # A task may be listed a moment after the call that starts it returns; this long, a 404 is not final.
@@ -98,6 +98,9 @@ class TaskWaiter:
                 if all_terminal(outcome.tasks):
                     outcome.elapsed = round(self.clock() - started, 3)
                     return outcome
+            except InstanceNotFoundError as err:
+                outcome.elapsed = round(self.clock() - started, 3)
+                raise WaitAborted(err, outcome) from None
             except TaskNotFoundError as err:
                 now = self.clock()
                 first_not_found = now if first_not_found is None else first_not_found

@@ -102,8 +102,10 @@ options:
   include_progress:
     description:
       - Add each returned task's RV(tasks[].progress) from C(GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress).
-      - Only Kafka and RocketMQ instances report progress. Where the API answers not-found (RabbitMQ), the module warns once,
-        stops asking, and returns the tasks without RV(tasks[].progress).
+      - Huawei documents progress only for Kafka (capacity expansion) and RocketMQ instances. When the progress call
+        answers with a 4xx status other than 408 and 429 (RabbitMQ answers 404; what Kafka answers for other tasks is not
+        documented), the module warns once, stops asking for the rest of the run, and returns the tasks without
+        RV(tasks[].progress); a wait goes on.
       - With O(wait_for=true), progress is read after every status read, so the returned progress is the latest, also when
         the wait times out. That is one extra request per poll for each returned task still running (one per poll with
         O(task_id) or O(latest=true)); a finished task's progress is read once.
@@ -240,7 +242,7 @@ tasks:
       description:
         - The task's progress, as the API returns it (keys kept, including the API's C(statue) spelling in the steps).
         - With O(wait_for=true), the progress read after the last status read.
-      returned: when O(include_progress=true) and the instance reports progress (Kafka, RocketMQ)
+      returned: when O(include_progress=true) and the progress call answered (Kafka capacity expansion, RocketMQ)
       type: dict
       contains:
         progress_percentage:
@@ -248,7 +250,7 @@ tasks:
           type: int
           sample: 50
         remain_time:
-          description: Estimated seconds left.
+          description: Estimated time left, an integer (the SDK's C(int); Huawei's docs do not give its unit).
           type: int
           sample: 120
         step_list:
@@ -265,11 +267,13 @@ tasks:
               type: str
               sample: IN_PROGRESS
             start_time:
-              description: When the step started, if the API says.
-              type: str
+              description: When the step started, in milliseconds since the epoch (the SDK's C(StepDetail) C(int)), if the API says.
+              type: int
+              sample: 1705307400000
             end_time:
-              description: When the step ended, if the API says.
-              type: str
+              description: When the step ended, in milliseconds since the epoch (the SDK's C(StepDetail) C(int)), if the API says.
+              type: int
+              sample: 1705307460000
 task:
   description: The single task, the same dictionary as the only element of RV(tasks).
   returned: when O(task_id) is given, or O(latest=true) and a task matched

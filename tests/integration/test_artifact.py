@@ -46,6 +46,22 @@ def test_artifact_ships_the_collection_and_not_the_dev_tree(installed):
     leaked = [name for name in names if name.split("/")[0] in (".venv", "build", ".git", "emulator", "tools", ".ci")
               or "__pycache__" in name or name.startswith("tests/output")]
     assert leaked == []
+    # Issue 16: nothing a user cannot run (the benchmark, make, pip pins, lint config, fragments before a release).
+    dev_only = [name for name in names if name.split("/")[0] in ("benchmarks", "requirements", "extensions")
+                or name in ("Makefile", ".ansible-lint", ".gitignore", "docs/releasing.md", "docs/design.md")
+                or name.startswith(("changelogs/fragments", "tests/integration", "tests/compat", "tests/smoke",
+                                    "tests/unit/emulator", "tests/unit/benchmarks"))]
+    assert dev_only == []
+
+
+def test_artifact_tests_run_without_the_unshipped_emulator(installed):
+    tarball, _target = installed
+    with tarfile.open(tarball) as archive:
+        shipped = {member.name: archive.extractfile(member).read().decode("utf-8")
+                   for member in archive.getmembers() if member.isfile() and member.name.startswith("tests/")}
+    assert "tests/unit/plugins/module_utils/test_timeparse.py" in shipped
+    needs_emulator = sorted(name for name, text in shipped.items() if "dms_emulator" in text or "emulator" in name)
+    assert needs_emulator == []
 
 
 def test_installed_module_runs_against_the_emulator(installed, emulator, instance_id):

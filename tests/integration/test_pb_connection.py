@@ -36,7 +36,8 @@ def test_credentials_from_env_options_and_module_defaults(emulator, playbook, in
                      unknown_task["msg"]), unknown_task["msg"]
     unknown_instance = saved["unknown_instance"]
     assert unknown_instance["failed"] is True
-    assert re.search(r"Instance 9{8}-0{4}-0{4}-0{4}-0{12} was not found: .*HTTP 404: DMS\.00404022 This instance does not exist\."
+    assert re.search(r"Instance 9{8}-0{4}-0{4}-0{4}-0{12} was not found: it does not exist in project .*"
+                     r"HTTP 404: DMS\.00404022 This DMS instance does not exist\."
                      r" \(X-Request-Id: [0-9a-f]{32}\)", unknown_instance["msg"]), unknown_instance["msg"]
 
     stats = emulator.admin.stats()

@@ -23,6 +23,14 @@ def test_create_task_defaults(harness):
     assert task["params"] == "{}"
 
 
+def test_create_task_reply_is_the_task_and_where_it_lives_without_internal_fields(harness):
+    # Issue 16: the README's walk-through printed the store's internal visible_at (an epoch float).
+    dummy, task = harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "name": "bindInstancePublicIp",
+                                                             "appear_after": 5})
+    assert set(task) == {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at",
+                         "project_id", "instance_id", "engine"}
+
+
 def test_string_params_are_kept(harness):
     dummy, task = harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "params": '{"x": 1}'})
     assert task["params"] == '{"x": 1}'

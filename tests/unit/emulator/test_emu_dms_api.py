@@ -18,7 +18,7 @@ def _seed_tasks(harness, clock, count=25):
 def test_unknown_instance_is_dms_00404022(harness):
     reply, body = harness.call("GET", harness.task_path("x", instance="nope"))
     assert reply.status == 404
-    assert body == {"error_code": "DMS.00404022", "error_msg": "This instance does not exist."}
+    assert body == {"error_code": "DMS.00404022", "error_msg": "This DMS instance does not exist."}
     reply, body = harness.call("GET", harness.task_path(instance="nope"))
     assert reply.status == 404 and body["error_code"] == "DMS.00404022"
 
@@ -87,7 +87,8 @@ def test_delete_is_204_then_404(harness):
 
 @pytest.mark.parametrize("engine", ["kafka", "rocketmq"])
 def test_progress_for_kafka_and_rocketmq(harness, clock, engine):
-    harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "g", "engine": engine,
+    # Kafka documents progress for capacity expansion only (issue 16): the Kafka task here is a scale-out.
+    harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "g", "engine": engine, "name": "kafkaScaleOut",
                                                "timeline": [{"status": "EXECUTING", "seconds": 5}, {"status": "SUCCESS"}]})
     reply, body = harness.call("GET", harness.task_path("g") + "/progress")
     assert reply.status == 200
@@ -96,6 +97,23 @@ def test_progress_for_kafka_and_rocketmq(harness, clock, engine):
     clock.advance(5)
     dummy, body = harness.call("GET", harness.task_path("g") + "/progress")
     assert body["progress_percentage"] == 100 and all(s["statue"] == "COMPLETED" for s in body["step_list"])
+
+
+def test_progress_steps_carry_epoch_millisecond_times_as_the_sdk_types_them(harness, clock):
+    harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "s", "engine": "rocketmq",
+                                               "timeline": [{"status": "EXECUTING", "seconds": 5}, {"status": "SUCCESS"}]})
+    dummy, body = harness.call("GET", harness.task_path("s") + "/progress")
+    started = [step for step in body["step_list"] if step["statue"] != "WAITING"]
+    assert started and all(isinstance(step["start_time"], int) and step["start_time"] > 10 ** 12 for step in started)
+    assert all(isinstance(step["end_time"], int) for step in body["step_list"] if step["statue"] == "COMPLETED")
+    assert all("start_time" not in step for step in body["step_list"] if step["statue"] == "WAITING")
+
+
+def test_kafka_progress_of_a_task_that_is_not_a_scale_out_is_an_invented_400(harness):
+    harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "id": "k", "engine": "kafka",
+                                               "name": "bindInstancePublicIp"})
+    reply, body = harness.call("GET", harness.task_path("k") + "/progress")
+    assert reply.status == 400 and body["error_code"] == "DMS.00400999"
 
 
 def test_progress_custom_data_and_rabbitmq_404(harness):

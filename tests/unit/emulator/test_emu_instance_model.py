@@ -11,7 +11,7 @@ from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.instances import eip_address
 
-from emu_harness import INSTANCE
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 BASE = "/v2/%s" % DEFAULT_PROJECT_ID
 DETAIL = BASE + "/instances/%s" % INSTANCE

@@ -104,3 +104,28 @@ def test_without_include_progress_nothing_is_asked(clock):
     api = FakeApi([{"id": "t1", "status": "SUCCESS"}], [progress(1)])
     result = query(api, clock, include_progress=False).run()
     assert "progress" not in result["task"] and api.progress_calls == []
+
+
+# --- issue 16: any non-transient 4xx disables progress, the wait goes on --------------------------------------------
+
+@pytest.mark.parametrize("status, code", [(400, "DMS.00400004"), (403, "DMS.00403001"), (405, None), (409, None), (422, None)])
+def test_any_other_4xx_disables_progress_with_one_warning_and_the_wait_goes_on(clock, status, code):
+    refused = DmsApiError("GET", "/progress", status, code, "Not supported for this task.", "r-1")
+    api = FakeApi([{"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "SUCCESS"}],
+                  [refused])
+    warnings = []
+    params = {"instance_id": INSTANCE, "task_id": "t1", "include_progress": True, "wait_for": True, "wait_sleep": 1}
+    result = TaskQuery(QueryOptions.from_params(params), api, warn=warnings.append, clock=clock, sleep=clock.sleep).run()
+    assert result["task"]["status"] == "SUCCESS" and result["attempts"] == 3
+    assert "progress" not in result["task"]
+    assert len(api.progress_calls) == 1 and len(warnings) == 1
+    assert "HTTP %d" % status in warnings[0] and "without 'progress'" in warnings[0]
+
+
+@pytest.mark.parametrize("status", [408, 429])
+def test_transient_4xx_on_progress_is_not_taken_for_unsupported(status):
+    throttled = DmsApiError("GET", "/progress", status, "APIGW.0308", "The throttling threshold has been reached", None)
+    reader = ProgressReader(FakeApi([], [throttled]), [].append)
+    with pytest.raises(DmsApiError):
+        reader.attach([{"id": "a", "status": "EXECUTING"}])
+    assert reader.supported is True

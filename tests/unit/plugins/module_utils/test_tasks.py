@@ -37,8 +37,8 @@ def make_tasks(count, offset=0):
     return [{"id": "task-%d" % (offset + n), "name": "restart", "status": "SUCCESS"} for n in range(count)]
 
 
-def api_error(status):
-    return DmsApiError("GET", BASE, status, "DMS.00404022", "This instance does not exist.", "req-9")
+def api_error(status, code="DMS.00404022", message="This instance does not exist."):
+    return DmsApiError("GET", BASE, status, code, message, "req-9")
 
 
 # --- to_api_time -----------------------------------------------------------------------------------------------
@@ -163,7 +163,8 @@ def test_show_picks_the_matching_id_when_the_api_returns_several():
 
 
 def test_show_404_raises_task_not_found():
-    client = FakeClient(api_error(404))
+    # DMS's task-not-found answer (an instance-not-found 404 is told apart: test_messages.py).
+    client = FakeClient(api_error(404, "DMS.00404023", "The background task does not exist."))
     with pytest.raises(TaskNotFoundError) as info:
         DmsTaskApi(client, PROJECT, INSTANCE).show("t1")
     assert "t1" in str(info.value) and INSTANCE in str(info.value)

@@ -92,6 +92,7 @@ def test_a_secret_from_the_environment_is_masked_in_the_output(run_module, emula
 
 
 def test_api_error_fails_with_the_empty_result(run_module, emulator, emulator_args):
+    emulator.admin.create_instance("inst-1")   # an unknown instance is its own error (test_messages.py)
     result = run_module(dms_task_info.main, dict(emulator_args, instance_id="inst-1", task_id="no-such-task"))
     assert result["rc"] == 1 and result["failed"] is True
     assert "no-such-task" in result["msg"] and "not found" in result["msg"]
