@@ -17,28 +17,45 @@ class DmsError(Exception):
     """Base class: ``str(error)`` is the user-facing message."""
 
 
+# The HTTP statuses worth asking again, for the client's retries and for a wait's polls alike:
+# 429 is the gateway's throttling; 500, 502, 503 and 504 are transient gateway or backend failures;
+# 408 means the server (or a proxy) gave up waiting for our request before handling it, so sending it
+# again is safe, and it is the same kind of failure as a read timeout, which is retried too.
+# 400, 401, 403 and 404 are never in it: the gateway locks an access key after 5 bad signatures in a row.
+TRANSIENT_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+
+
 class ConfigurationError(DmsError):
     """An option is missing or malformed; the message names it and the fix."""
 
 
 class DmsApiError(DmsError):
-    """The API (DMS or its gateway) answered with an HTTP error status."""
+    """The API (DMS, IAM or their gateway) answered with an HTTP error status.
+
+    ``hint`` is the fix a caller that knows the call adds (for example the permission a DMS task call needs);
+    ``str()`` is built when read, so a caller can add it and re-raise the same error.
+    """
 
     def __init__(self, method: str, path: str, status: int, error_code: Optional[str], error_msg: Optional[str],
-                 request_id: Optional[str]) -> None:
+                 request_id: Optional[str], hint: str = "") -> None:
         self.method = method
         self.path = path
         self.status = status
         self.error_code = error_code
         self.error_msg = error_msg
         self.request_id = request_id
-        super().__init__(self._message())
+        self.hint = hint
+        super().__init__(method, path, status, error_code, error_msg, request_id)
 
-    def _message(self) -> str:
+    def __str__(self) -> str:
         detail = " ".join(part for part in (self.error_code, self.error_msg) if part) or "no error details in the body"
         request_id = " (X-Request-Id: %s)" % self.request_id if self.request_id else ""
-        hint = token_hint(self.status, self.error_code, self.error_msg) or _HINTS.get(self.status, "")
+        hint = token_hint(self.status, self.error_code, self.error_msg) or self.hint or _HINTS.get(self.status, "")
         return "DMS API %s %s failed with HTTP %d: %s%s%s" % (self.method, self.path, self.status, detail, request_id, hint)
+
+    @property
+    def transient(self) -> bool:
+        return self.status in TRANSIENT_STATUSES
 
     @property
     def not_found(self) -> bool:
@@ -51,7 +68,6 @@ class DmsApiError(DmsError):
 _HINTS = {
     401: ". Check access_key/secret_key (or the token) and that this machine's clock is right; the gateway"
          " locks an access key for 5 minutes after 5 bad signatures in a row.",
-    403: ". The credentials lack permission dms:instance:getBackgroundTask on this project.",
     429: ". The API gateway is throttling this account; raise 'retries' or 'wait_sleep'.",
 }
 
@@ -83,6 +99,13 @@ class DmsResponseError(DmsError):
 
 class DmsTransportError(DmsError):
     """No usable answer: connection refused or dropped, timed out, TLS failure, or retries used up."""
+
+
+def is_transient(error: DmsError) -> bool:
+    """Whether asking again later may succeed: a transient HTTP status, or no answer at all."""
+    if isinstance(error, DmsApiError):
+        return error.transient
+    return isinstance(error, DmsTransportError)
 
 
 class TaskNotFoundError(DmsError):

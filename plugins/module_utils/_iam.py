@@ -4,7 +4,7 @@
 
 """The two IAM calls: a project id from a region name, and a token for a user's password.
 
-``open_client`` runs them before the first DMS request, at most once each per module run:
+``resolve_auth_and_project`` runs them before the first DMS request, at most once each per module run:
 
 * user_name/password: ``POST {iam}/v3/auth/tokens`` (shared/dms-api.md §4.4), unsigned, scoped to
   ``project_id`` if known, else to the project named after the region; the token comes back in
@@ -12,18 +12,21 @@
 * no project_id otherwise: ``GET {iam}/v3/projects?name={region}`` (§4.5), signed with the AK/SK
   or sent with the token, without X-Project-Id; exactly one project must match.
 
-Every call goes through DmsHttpClient (timeouts, retries, error decoding); the IAM clients share the
-DMS client's session, so the emulator (and a private cloud with one gateway) keeps one connection.
+Every call goes through DmsHttpClient (timeouts, retries, error decoding); the IAM clients are derived
+from the DMS client and share its session, so the emulator (and a private cloud with one gateway) keeps
+one connection.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Optional
 
 from ._auth import PasswordCredentials, TokenAuth, Unsigned
 from ._errors import DmsApiError, DmsError, DmsResponseError, token_hint
 from ._http import DmsHttpClient
-from ._tasks import ID_PATTERN
+from ._ids import is_id
+from ._settings import ConnectionSettings
 
 PROJECTS_PATH = "/v3/projects"
 TOKENS_PATH = "/v3/auth/tokens"
@@ -79,7 +82,7 @@ def lookup_project_id(iam: Any, region: str, iam_url: str, deadline: Optional[fl
 
 
 def _checked_id(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not is_id(value):
         raise DmsResponseError("IAM %s answered with a project id that is not an id: %r." % (where, str(value)[:80]))
     return value
 
@@ -117,8 +120,9 @@ def password_token(iam: Any, credentials: PasswordCredentials, project_id: Optio
 
 
 def _is_scope_error(err: DmsApiError) -> bool:
-    # IAM.0011 is the emulator's code for an unknown scope project; real IAM words it with "project".
-    return err.error_code == "IAM.0011" or "project" in (err.error_msg or "").lower()
+    # IAM's error codes for a scope it will not grant are not documented (shared/dms-api.md §4.4 gives none), but its
+    # message names the project, which a wrong password's message does not: recognise it by that wording.
+    return "project" in (err.error_msg or "").lower()
 
 
 def _header(headers: dict[str, str], name: str) -> Optional[str]:
@@ -126,28 +130,22 @@ def _header(headers: dict[str, str], name: str) -> Optional[str]:
     return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
-def sibling_client(client: DmsHttpClient, base_url: str, auth: Any) -> DmsHttpClient:
-    """A client for IAM with the DMS client's settings and session, but its own auth and no X-Project-Id."""
-    return DmsHttpClient(base_url, auth, None, request_timeout=client.request_timeout, retries=client.retries, verify=client.verify,
-                         clock=client.clock, sleep=client.sleep, session=client.session)
+def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient,
+                             deadline: Optional[float] = None) -> ConnectionSettings:
+    """New settings with the final auth (a password exchanged for a token) and the project id (given or looked up).
 
-
-def complete_auth(settings: Any, client: DmsHttpClient, deadline: Optional[float] = None) -> DmsHttpClient:
-    """Give ``client`` (built with settings.project_id, maybe None) its final auth and project id.
-
-    At most one POST /v3/auth/tokens and one GET /v3/projects, and never both: a password token's
-    body names its project.
+    ``client`` only lends its session, timeouts and retries to the IAM clients derived from it; it is not changed.
+    At most one POST /v3/auth/tokens and one GET /v3/projects, and never both: a password token's body names its project.
     """
     auth = settings.auth
     project_id = settings.project_id
     if settings.password is not None:
-        issued = password_token(sibling_client(client, settings.iam_url, Unsigned()), settings.password, project_id,
-                                settings.region, settings.iam_url, deadline)
+        issued = password_token(client.derive(base_url=settings.iam_url, auth=Unsigned(), project_id=None), settings.password,
+                                project_id, settings.region, settings.iam_url, deadline)
         auth = TokenAuth(issued.token, source="user_name/password")
         if not project_id and issued.project_id:
             project_id = issued.project_id
     if not project_id:
-        project_id = lookup_project_id(sibling_client(client, settings.iam_url, auth), settings.region, settings.iam_url, deadline)
-    client.auth = auth
-    client.project_id = project_id
-    return client
+        project_id = lookup_project_id(client.derive(base_url=settings.iam_url, auth=auth, project_id=None), settings.region,
+                                       settings.iam_url, deadline)
+    return dataclasses.replace(settings, auth=auth, project_id=project_id, password=None)

@@ -17,8 +17,6 @@ from typing import Any, Callable, Optional
 from ._errors import DmsApiError
 from ._tasks import TERMINAL_STATUSES
 
-PROGRESS_KEYS = ("progress_percentage", "remain_time", "step_list")
-
 
 class ProgressReader:
     def __init__(self, api: Any, warn: Callable[[str], None]) -> None:

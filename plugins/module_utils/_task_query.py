@@ -7,37 +7,70 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional
 
 from ._errors import ConfigurationError, DmsError
+from ._ids import validate_id
 from ._progress import ProgressReader
-from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time, validate_id
-from ._waiter import TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout
+from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time
+from ._waiter import WAIT_ARGUMENT_SPEC, TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout
 
 LIST_ONLY_OPTIONS = ("name", "begin_time", "end_time", "latest")
 
 
-class QueryOptions:
-    def __init__(self, params: dict[str, Any]) -> None:
-        self.instance_id: str = validate_id(params.get("instance_id"), "instance_id") or ""
-        if not self.instance_id:
-            raise ConfigurationError("Option 'instance_id' is required: the ID of the DMS instance whose tasks to read.")
-        self.task_id: Optional[str] = validate_id(params.get("task_id"), "task_id")
-        self.name: Optional[str] = params.get("name")
-        self.begin_time = to_api_time(params.get("begin_time"), "begin_time")
-        self.end_time = to_api_time(params.get("end_time"), "end_time")
-        self.latest = bool(params.get("latest"))
-        self.wait_for = bool(params.get("wait_for"))
-        self.wait_timeout = int(params["wait_timeout"]) if params.get("wait_timeout") is not None else 600
-        self.wait_sleep = float(params["wait_sleep"]) if params.get("wait_sleep") is not None else 5.0
-        self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
-        self.include_progress = bool(params.get("include_progress"))
+def _bool(params: Mapping[str, Any], name: str, default: bool) -> bool:
+    value = params.get(name)
+    return default if value is None else bool(value)
 
-        if self.task_id:
+
+@dataclass(frozen=True)
+class QueryOptions:
+    """dms_task_info's own options, checked; build it with ``from_params``."""
+
+    instance_id: str
+    task_id: Optional[str] = None
+    name: Optional[str] = None
+    begin_time: Optional[str] = None  # UTC YYYYMMDDHHmmss, as the API takes it
+    end_time: Optional[str] = None
+    latest: bool = False
+    wait_for: bool = False
+    wait_timeout: int = WAIT_ARGUMENT_SPEC["wait_timeout"]["default"]
+    wait_sleep: float = WAIT_ARGUMENT_SPEC["wait_sleep"]["default"]
+    fail_on_task_failure: bool = True
+    include_progress: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> "QueryOptions":
+        """The options from the module's parameters (None means the default); a ConfigurationError names a bad one."""
+        instance_id = validate_id(params.get("instance_id"), "instance_id")
+        if not instance_id:
+            raise ConfigurationError("Option 'instance_id' is required: the ID of the DMS instance whose tasks to read.")
+        task_id = validate_id(params.get("task_id"), "task_id")
+        begin_time = to_api_time(params.get("begin_time"), "begin_time")
+        end_time = to_api_time(params.get("end_time"), "end_time")
+        if task_id:
             given = [option for option in LIST_ONLY_OPTIONS if params.get(option)]
             if given:
                 raise ConfigurationError(
                     "Option(s) %s apply only when listing tasks; remove them or remove 'task_id'." % ", ".join(repr(o) for o in given))
+        options = cls(
+            instance_id=instance_id,
+            task_id=task_id,
+            name=params.get("name"),
+            begin_time=begin_time,
+            end_time=end_time,
+            latest=_bool(params, "latest", cls.latest),
+            wait_for=_bool(params, "wait_for", cls.wait_for),
+            wait_timeout=cls.wait_timeout if params.get("wait_timeout") is None else int(params["wait_timeout"]),
+            wait_sleep=cls.wait_sleep if params.get("wait_sleep") is None else float(params["wait_sleep"]),
+            fail_on_task_failure=_bool(params, "fail_on_task_failure", cls.fail_on_task_failure),
+            include_progress=_bool(params, "include_progress", cls.include_progress),
+        )
+        options.check()
+        return options
+
+    def check(self) -> None:
         if self.begin_time and self.end_time and self.begin_time > self.end_time:
             raise ConfigurationError("Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time))
         if self.wait_timeout < 1:

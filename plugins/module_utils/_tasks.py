@@ -19,25 +19,12 @@ TERMINAL_STATUSES = frozenset(("SUCCESS", "FAILED", "DELETED", "CANCELLED"))
 SUCCESS_STATUSES = frozenset(("SUCCESS",))
 KNOWN_STATUSES = PENDING_STATUSES | TERMINAL_STATUSES
 
-TASK_KEYS = ("id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 API_TIME_FORMAT = "%Y%m%d%H%M%S"
 API_TIME_PATTERN = re.compile(r"^\d{14}$")
 # The API caps a page at 100 (Terraform provider kafka/common.go); the bound on pages keeps a
 # misbehaving server that never returns a short page from looping us forever.
 PAGE_LIMIT = 100
 MAX_PAGES = 1000
-
-
-def validate_id(value: Optional[str], option: str) -> Optional[str]:
-    """Ids go into the URL path: only letters, digits, '-' and '_' may, so no input can change the path."""
-    if value is None:
-        return None
-    if not ID_PATTERN.match(value):
-        raise ConfigurationError(
-            "Option '%s' must be 1-128 letters, digits, '-' or '_' (a DMS id such as 8abfa7b272adc5b40172b73130065ae7), got %r."
-            % (option, value[:80]))
-    return value
 
 
 def to_api_time(value: Optional[str], option: str) -> Optional[str]:
@@ -122,6 +109,10 @@ def _tasks_of(data: Any, method_path: str) -> list[dict[str, Any]]:
     return [normalize_task(task) for task in tasks]
 
 
+# The permission every call below needs (the DMS API reference's "ShowBackgroundTask" and its progress read).
+PERMISSION_HINT = ". The credentials lack permission dms:instance:getBackgroundTask on this project."
+
+
 class DmsTaskApi:
     """The background-task endpoints of one instance."""
 
@@ -131,10 +122,18 @@ class DmsTaskApi:
         self.instance_id = instance_id
         self.base_path = "/v2/%s/instances/%s/tasks" % (quote(project_id, safe=""), quote(instance_id, safe=""))
 
+    def _get(self, path: str, query: Any = (), deadline: Optional[float] = None) -> Any:
+        try:
+            return self.client.get_json(path, query=query, deadline=deadline)
+        except DmsApiError as err:
+            if err.status == 403 and not err.hint:
+                err.hint = PERMISSION_HINT
+            raise
+
     def show(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
         path = "%s/%s" % (self.base_path, quote(task_id, safe=""))
         try:
-            response = self.client.get_json(path, deadline=deadline)
+            response = self._get(path, deadline=deadline)
         except DmsApiError as err:
             if err.not_found:
                 raise TaskNotFoundError("Task %s was not found on instance %s: %s" % (task_id, self.instance_id, err)) from None
@@ -149,7 +148,7 @@ class DmsTaskApi:
     def progress(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
         """GET .../tasks/{task_id}/progress (Kafka and RocketMQ; RabbitMQ answers 404): the API's object, keys as sent."""
         path = "%s/%s/progress" % (self.base_path, quote(task_id, safe=""))
-        response = self.client.get_json(path, deadline=deadline)
+        response = self._get(path, deadline=deadline)
         if not isinstance(response.data, dict):
             raise DmsResponseError("DMS API GET %s answered with %s instead of a JSON object." % (path, type(response.data).__name__))
         return response.data
@@ -166,7 +165,7 @@ class DmsTaskApi:
             if end_time:
                 query.append(("end_time", end_time))
             try:
-                response = self.client.get_json(self.base_path, query=query, deadline=deadline)
+                response = self._get(self.base_path, query=query, deadline=deadline)
             except DmsApiError as err:
                 if err.not_found:
                     raise TaskNotFoundError("Instance %s was not found: %s" % (self.instance_id, err)) from None

@@ -15,12 +15,17 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Optional
 
-from ._errors import DmsApiError, DmsError, DmsTransportError, TaskNotFoundError
+from ._errors import DmsError, TaskNotFoundError, is_transient
 from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
 
 # A task may be listed a moment after the call that starts it returns; this long, a 404 is not final.
 NOT_FOUND_GRACE = 30.0
-TRANSIENT_API_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+
+# The options of every module that waits on a task (each module documents them in its DOCUMENTATION).
+WAIT_ARGUMENT_SPEC: dict[str, Any] = dict(
+    wait_timeout=dict(type="int", default=600),
+    wait_sleep=dict(type="float", default=5.0),
+)
 
 Tasks = list[dict[str, Any]]
 
@@ -52,12 +57,6 @@ class WaitAborted(DmsError):
         self.cause = cause
         self.outcome = outcome
         super().__init__(str(cause))
-
-
-def is_transient(error: DmsError) -> bool:
-    if isinstance(error, DmsApiError):
-        return error.status in TRANSIENT_API_STATUSES
-    return isinstance(error, DmsTransportError)
 
 
 def all_terminal(tasks: Tasks) -> bool:

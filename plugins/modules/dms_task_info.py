@@ -93,6 +93,7 @@ options:
     default: false
 extends_documentation_fragment:
   - hwcloud.dms.auth
+  - hwcloud.dms.connection
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
@@ -278,15 +279,10 @@ transient_errors:
   sample: 0
 """
 
-from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
-
-from ansible_collections.hwcloud.dms.plugins.module_utils._auth import Unsigned
-from ansible_collections.hwcloud.dms.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, connection_settings, explicit_options
-from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsError
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
-from ansible_collections.hwcloud.dms.plugins.module_utils._iam import complete_auth
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
+from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import WAIT_ARGUMENT_SPEC
 
 
 def main() -> None:
@@ -298,39 +294,14 @@ def main() -> None:
         end_time=dict(type="str"),
         latest=dict(type="bool", default=False),
         wait_for=dict(type="bool", default=False, aliases=["wait"]),
-        wait_timeout=dict(type="int", default=600),
-        wait_sleep=dict(type="float", default=5.0),
         fail_on_task_failure=dict(type="bool", default=True),
         include_progress=dict(type="bool", default=False),
+        **WAIT_ARGUMENT_SPEC,
     )
-    argument_spec.update(CONNECTION_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    empty = dict(changed=False, tasks=[], task_count=0, elapsed=0.0, attempts=0)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR), **empty)
-
-    try:
-        options = QueryOptions(module.params)
-        # The parameters as the task gave them (before env_fallback): options set there beat environment variables.
-        settings = connection_settings(module.params, explicit_options(_load_params()))
-    except DmsError as err:
-        module.fail_json(msg=str(err), **empty)
-    for warning in settings.warnings:
-        module.warn(warning)
-
-    client = DmsHttpClient(settings.base_url, settings.auth or Unsigned(), settings.project_id, request_timeout=settings.request_timeout,
-                           retries=settings.retries, verify=settings.verify)
-    try:
-        # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
-        complete_auth(settings, client)
-        query = TaskQuery(options, DmsTaskApi(client, client.project_id, options.instance_id), warn=module.warn)
-        result = query.run()
-    except TaskQueryFailed as failure:
-        module.fail_json(msg=str(failure), changed=False, **failure.result)
-    except DmsError as err:
-        module.fail_json(msg=str(err), **empty)
-    finally:
-        client.close()
+    module = DmsModule(argument_spec, failure_result=dict(tasks=[], task_count=0, elapsed=0.0, attempts=0), supports_check_mode=True)
+    options = module.validate(QueryOptions.from_params)
+    result = module.run(lambda context: TaskQuery(options, DmsTaskApi(context.client, context.project_id, options.instance_id),
+                                                  warn=context.warn).run())
     module.exit_json(changed=False, **result)
 
 

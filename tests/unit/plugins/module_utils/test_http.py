@@ -14,10 +14,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+import yaml
 
-from ansible_collections.hwcloud.dms.plugins.module_utils import _http
+from ansible_collections.hwcloud.dms.plugins.module_utils import _body, _http
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError, DmsTransportError
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import TRANSIENT_STATUSES, DmsApiError, DmsResponseError, DmsTransportError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded, DmsHttpClient
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import canonical_query, sign_request
 
@@ -344,7 +345,7 @@ def test_empty_body_decodes_to_none(server, make_client):
 
 
 def test_body_over_the_cap_is_refused(server, make_client, monkeypatch):
-    monkeypatch.setattr(_http, "MAX_RESPONSE_BYTES", 1000)
+    monkeypatch.setattr(_body, "MAX_RESPONSE_BYTES", 1000)
     server.replies(Reply(200, {"tasks": [{"id": "x" * 2000}]}))
     with pytest.raises(DmsResponseError) as info:
         make_client(server.url).get_json(PATH)
@@ -353,7 +354,7 @@ def test_body_over_the_cap_is_refused(server, make_client, monkeypatch):
 
 def test_body_at_the_cap_is_read(server, make_client, monkeypatch):
     body = json.dumps({"tasks": [{"id": "x" * 100}]}).encode("utf-8")
-    monkeypatch.setattr(_http, "MAX_RESPONSE_BYTES", len(body))
+    monkeypatch.setattr(_body, "MAX_RESPONSE_BYTES", len(body))
     server.replies(Reply(200, body))
     assert make_client(server.url).get_json(PATH).data["tasks"][0]["id"] == "x" * 100
 
@@ -406,3 +407,22 @@ def test_keep_alive_survives_an_error_body(server, make_client):
 def test_trailing_slash_of_base_url_is_dropped(server, make_client):
     make_client(server.url + "/").get_json(PATH)
     assert urlsplit(server.received[0]["path"]).path == PATH
+
+
+# --- one version, one transient set -----------------------------------------------------------------------------
+
+def test_user_agent_carries_galaxy_yml_version(server, make_client):
+    galaxy = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "galaxy.yml")
+    with open(galaxy, encoding="utf-8") as handle:
+        version = yaml.safe_load(handle)["version"]
+    assert _http.COLLECTION_VERSION == version
+    server.replies(Reply(200))
+    make_client(server.url).get_json(PATH)
+    assert server.received[0]["headers"]["User-Agent"] == "hwcloud.dms-ansible/%s" % version
+
+
+@pytest.mark.parametrize("status", sorted(TRANSIENT_STATUSES))
+def test_every_transient_status_is_retried_by_the_client(server, make_client, pauses, status):
+    server.replies(Reply(status, {"error_code": "X", "error_msg": "try again"}), Reply(200, {"ok": True}))
+    assert make_client(server.url).get_json(PATH).data == {"ok": True}
+    assert len(server.received) == 2 and len(pauses) == 1

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_iam: project lookup and password tokens against scripted answers, then complete_auth against the real emulator."""
+"""_iam: project lookup and password tokens against scripted answers, then resolve_auth_and_project against the real emulator."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from dms_emulator.pytest_plugin import dms_emulator, emulator  # noqa: F401  pylint: disable=unused-import
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._connection import connection_settings
+from ansible_collections.hwcloud.dms.plugins.module_utils._settings import connection_settings
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
-from ansible_collections.hwcloud.dms.plugins.module_utils._iam import IamError, IssuedToken, complete_auth, lookup_project_id, password_token
+from ansible_collections.hwcloud.dms.plugins.module_utils._iam import IamError, IssuedToken, lookup_project_id, password_token, resolve_auth_and_project
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
@@ -158,7 +158,7 @@ def test_reprs_hide_the_token_and_the_password():
         assert TOKEN not in text and PASSWORD not in text and "<hidden>" in text
 
 
-# --- complete_auth against the emulator ---------------------------------------------------------------------------
+# --- resolve_auth_and_project against the emulator ----------------------------------------------------------------------
 
 def settings_for(handle, **options):
     base = {"endpoint": handle.url, "iam_endpoint": handle.url, "region": handle.region}
@@ -170,10 +170,19 @@ def open_client(settings):
     return DmsHttpClient(settings.base_url, settings.auth, settings.project_id, retries=0)
 
 
+def resolved_client(settings, base):
+    """The DMS client for the settings resolve_auth_and_project returns; ``base`` itself must stay as it was."""
+    before = (base.auth, base.project_id)
+    resolved = resolve_auth_and_project(settings, base)
+    assert (base.auth, base.project_id) == before
+    assert resolved.password is None and settings.project_id in (None, resolved.project_id)
+    return base.derive(auth=resolved.auth, project_id=resolved.project_id)
+
+
 def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
     task = emulator.admin.create_task(instance_id="inst-1")
     settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key)
-    client = complete_auth(settings, open_client(settings))
+    client = resolved_client(settings, open_client(settings))
     try:
         assert client.project_id == emulator.project_id and isinstance(client.auth, AkSkAuth)
         assert DmsTaskApi(client, client.project_id, "inst-1").show(task["id"])["id"] == task["id"]
@@ -187,7 +196,7 @@ def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):  # n
 
 def test_known_project_id_means_no_iam_call(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
     settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key, project_id=emulator.project_id)
-    client = complete_auth(settings, open_client(settings))
+    client = resolved_client(settings, open_client(settings))
     client.close()
     assert client.project_id == emulator.project_id
     assert emulator.admin.stats()["requests_by_route"] == {}
@@ -197,7 +206,7 @@ def test_password_gives_token_and_project_without_a_lookup(emulator):  # noqa: F
     emulator.admin.add_credentials(users=[{"name": "alice", "password": PASSWORD, "domain_name": "acme"}])
     settings = settings_for(emulator, user_name="alice", password=PASSWORD, domain_name="acme")
     assert settings.auth is None and settings.password is not None
-    client = complete_auth(settings, DmsHttpClient(settings.base_url, AkSkAuth("unused", "unused"), None, retries=0))
+    client = resolved_client(settings, DmsHttpClient(settings.base_url, AkSkAuth("unused", "unused"), None, retries=0))
     client.close()
     assert client.project_id == emulator.project_id
     assert isinstance(client.auth, TokenAuth) and client.auth.source == "user_name/password"
@@ -208,7 +217,7 @@ def test_password_gives_token_and_project_without_a_lookup(emulator):  # noqa: F
 def test_token_lookup_is_sent_with_the_token(emulator):  # noqa: F811  pylint: disable=redefined-outer-name
     token = emulator.admin.issue_token()["token"]
     settings = settings_for(emulator, auth_token=token)
-    client = complete_auth(settings, open_client(settings))
+    client = resolved_client(settings, open_client(settings))
     client.close()
     assert client.project_id == emulator.project_id
     assert emulator.admin.stats()["auth_headers_seen"] == {"x-auth-token": 1}

@@ -86,7 +86,7 @@ def test_a_task_without_id_is_skipped():
 def query(api, clock, **values):
     params = {"instance_id": INSTANCE, "task_id": "t1", "include_progress": True}
     params.update(values)
-    return TaskQuery(QueryOptions(params), api, warn=[].append, clock=clock, sleep=clock.sleep)
+    return TaskQuery(QueryOptions.from_params(params), api, warn=[].append, clock=clock, sleep=clock.sleep)
 
 
 def test_wait_returns_the_progress_read_after_the_last_status_read(clock):

@@ -17,7 +17,7 @@ def options(**overrides):
     values = {"instance_id": INSTANCE, "task_id": None, "name": None, "begin_time": None, "end_time": None, "latest": False,
               "wait_for": False, "wait_timeout": 600, "wait_sleep": 5.0, "fail_on_task_failure": True}
     values.update(overrides)
-    return QueryOptions(values)
+    return QueryOptions.from_params(values)
 
 
 def task(status, task_id=TASK_ID, name="bindInstancePublicIp", created_at="2024-01-15T08:30:00.000Z"):
@@ -53,7 +53,7 @@ def run(opts, api, clock, warnings=None):
 # --- QueryOptions ----------------------------------------------------------------------------------------------
 
 def test_defaults():
-    opts = QueryOptions({"instance_id": INSTANCE})
+    opts = QueryOptions.from_params({"instance_id": INSTANCE})
     assert (opts.wait_timeout, opts.wait_sleep, opts.fail_on_task_failure, opts.wait_for, opts.latest) == (600, 5.0, True, False, False)
     assert opts.task_id is None and opts.single is False
     assert options(task_id=TASK_ID).single is True

@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
-    DmsApiError, DmsResponseError, DmsTransportError, TaskNotFoundError,
+    DmsApiError, DmsResponseError, DmsTransportError, TaskNotFoundError, is_transient,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import (
-    TaskWaiter, WaitAborted, WaitTimeout, all_terminal, is_transient,
-)
+from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import TaskWaiter, WaitAborted, WaitTimeout, all_terminal
 
 
 def task(status, task_id="t1"):

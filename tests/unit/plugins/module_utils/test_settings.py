@@ -1,16 +1,19 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""connection_settings: every option check names the option and the fix, and no message or repr carries a secret."""
+"""_settings: late binding of the environment, every option check naming the option and the fix, no secret in any message or repr."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from ansible_collections.hwcloud.dms.plugins.doc_fragments.auth import ModuleDocFragment
+from ansible_collections.hwcloud.dms.plugins.doc_fragments import auth as auth_fragment
+from ansible_collections.hwcloud.dms.plugins.doc_fragments import connection as connection_fragment
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._connection import (CONNECTION_ARGUMENT_SPEC, MAX_RETRIES, connection_settings,
-                                                                              explicit_options)
+from ansible_collections.hwcloud.dms.plugins.module_utils._settings import (AUTH_ARGUMENT_SPEC, CONNECTION_ARGUMENT_SPEC,
+                                                                            DEFAULTS_AFTER_ENVIRONMENT, MAX_RETRIES, OPTION_ENVIRONMENT,
+                                                                            SHARED_ARGUMENT_SPEC, bind_environment, connection_settings,
+                                                                            explicit_options, settings_from_task)
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
 
 AK = "HPUAEXAMPLEAK0000001"
@@ -161,21 +164,34 @@ def test_auth_repr_never_holds_secret_or_token():
 
 
 def test_argument_spec_marks_secrets_no_log():
-    assert CONNECTION_ARGUMENT_SPEC["secret_key"]["no_log"] is True
-    assert CONNECTION_ARGUMENT_SPEC["security_token"]["no_log"] is True
-    assert CONNECTION_ARGUMENT_SPEC["access_key"]["no_log"] is False
+    assert SHARED_ARGUMENT_SPEC["secret_key"]["no_log"] is True
+    assert SHARED_ARGUMENT_SPEC["security_token"]["no_log"] is True
+    assert SHARED_ARGUMENT_SPEC["access_key"]["no_log"] is False
 
 
-def test_argument_spec_matches_the_doc_fragment():
-    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
-    assert set(documented) == set(CONNECTION_ARGUMENT_SPEC)
-    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+@pytest.mark.parametrize("fragment,spec", [(auth_fragment, AUTH_ARGUMENT_SPEC), (connection_fragment, CONNECTION_ARGUMENT_SPEC)],
+                         ids=["hwcloud.dms.auth", "hwcloud.dms.connection"])
+def test_argument_spec_matches_the_doc_fragment(fragment, spec):
+    documented = yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"]
+    assert set(documented) == set(spec)
+    for name, option in spec.items():
         doc = documented[name]
-        assert doc["type"] == spec["type"], name
-        assert doc.get("default") == spec.get("default"), name
-        assert doc.get("aliases", []) == spec.get("aliases", []), name
-        for env in spec.get("fallback", (None, []))[1]:
-            assert "E(%s)" % env in " ".join(doc["description"]), (name, env)
+        description = " ".join(doc["description"])
+        assert doc["type"] == option["type"], name
+        assert doc.get("default") == option.get("default"), name
+        assert doc.get("aliases", []) == option.get("aliases", []), name
+        for env in OPTION_ENVIRONMENT.get(name, ()):
+            assert "E(%s)" % env in description, (name, env)
+        if name in DEFAULTS_AFTER_ENVIRONMENT:
+            assert "the default is V(%s)" % DEFAULTS_AFTER_ENVIRONMENT[name] in description, name
+
+
+def test_every_environment_variable_belongs_to_a_shared_option_and_specs_do_not_overlap():
+    assert set(OPTION_ENVIRONMENT) <= set(SHARED_ARGUMENT_SPEC)
+    assert set(DEFAULTS_AFTER_ENVIRONMENT) <= set(OPTION_ENVIRONMENT)
+    assert not set(AUTH_ARGUMENT_SPEC) & set(CONNECTION_ARGUMENT_SPEC)
+    for name in DEFAULTS_AFTER_ENVIRONMENT:
+        assert "default" not in SHARED_ARGUMENT_SPEC[name], name  # an Ansible default would hide the unset option
 
 
 # --- authentication methods, precedence, IAM endpoint ---------------------------------------------------------------
@@ -295,5 +311,53 @@ def test_password_with_project_id_but_no_region_needs_iam_endpoint():
 
 
 def test_new_secrets_are_no_log():
-    assert CONNECTION_ARGUMENT_SPEC["auth_token"]["no_log"] is True
-    assert CONNECTION_ARGUMENT_SPEC["password"]["no_log"] is True
+    assert SHARED_ARGUMENT_SPEC["auth_token"]["no_log"] is True
+    assert SHARED_ARGUMENT_SPEC["password"]["no_log"] is True
+
+
+# --- late binding of the environment -------------------------------------------------------------------------------
+
+def test_environment_fills_only_options_the_task_left_unset():
+    environ = {"HW_ACCESS_KEY": "env-ak", "HW_SECRET_KEY": "env-sk", "HW_REGION_NAME": "eu-west-101", "HW_AUTH_TOKEN": AUTH_TOKEN}
+    bound = bind_environment({"access_key": AK, "region": None, "retries": None}, environ)
+    assert bound.values["access_key"] == AK and bound.values["secret_key"] == "env-sk" and bound.values["region"] == "eu-west-101"
+    assert bound.from_task == {"access_key"}
+    assert bound.from_environment == {"secret_key": "HW_SECRET_KEY", "region": "HW_REGION_NAME", "auth_token": "HW_AUTH_TOKEN"}
+
+
+def test_the_first_variable_that_exists_wins_even_when_empty():
+    bound = bind_environment({}, {"HW_ACCESS_KEY": "", "HUAWEICLOUD_SDK_AK": "sdk-ak", "HUAWEICLOUD_SDK_SK": "sdk-sk"})
+    assert bound.values["access_key"] == "" and bound.values["secret_key"] == "sdk-sk"
+
+
+def test_an_empty_string_in_the_task_is_set_and_not_replaced_by_the_environment():
+    bound = bind_environment({"project_id": ""}, {"HW_PROJECT_ID": PROJECT})
+    assert bound.values["project_id"] == "" and "project_id" not in bound.from_environment
+
+
+def test_retries_default_applies_after_the_environment():
+    assert bind_environment({}, {}).values["retries"] == DEFAULTS_AFTER_ENVIRONMENT["retries"]
+    assert bind_environment({}, {"HW_MAX_RETRIES": "0"}).values["retries"] == 0
+    assert bind_environment({"retries": 2}, {"HW_MAX_RETRIES": "0"}).values["retries"] == 2
+
+
+def test_a_malformed_environment_value_names_the_variable_and_the_option():
+    with pytest.raises(ConfigurationError) as info:
+        bind_environment({}, {"HW_MAX_RETRIES": "lots"})
+    assert "HW_MAX_RETRIES" in str(info.value) and "'retries'" in str(info.value) and "int" in str(info.value)
+
+
+def test_the_environment_is_read_when_called_not_at_import(monkeypatch):
+    monkeypatch.setenv("HW_CLOUD", "example.cloud")
+    assert bind_environment({}).values["cloud"] == "example.cloud"
+    monkeypatch.delenv("HW_CLOUD")
+    assert bind_environment({}).values["cloud"] is None
+
+
+def test_settings_from_task_lets_a_task_method_beat_the_environment_silently():
+    environ = {"HW_ACCESS_KEY": AK, "HW_SECRET_KEY": SK, "HW_PROJECT_ID": PROJECT, "HW_REGION_NAME": "cn-north-4"}
+    settings = settings_from_task({"auth_token": AUTH_TOKEN}, environ)
+    assert settings.method == "auth_token" and settings.warnings == [] and settings.project_id == PROJECT
+    with pytest.raises(ConfigurationError) as info:
+        settings_from_task({"auth_token": AUTH_TOKEN, "sk": SK}, environ)
+    assert "Options secret_key and auth_token choose different authentication methods" in str(info.value)
