@@ -26,7 +26,7 @@ from ._auth import PasswordCredentials, TokenAuth, Unsigned
 from ._errors import DmsApiError, DmsError, DmsResponseError, token_hint
 from ._http import DmsHttpClient
 from ._ids import is_id
-from ._settings import ConnectionSettings
+from ._settings import ConnectionSettings, check_credential
 
 PROJECTS_PATH = "/v3/projects"
 TOKENS_PATH = "/v3/auth/tokens"
@@ -94,7 +94,7 @@ def password_token(iam: Any, credentials: PasswordCredentials, project_id: Optio
     try:
         response = iam.request("POST", TOKENS_PATH, body=credentials.token_request(project_id, region), deadline=deadline)
     except DmsApiError as err:
-        detail = credentials.scrub(_api_detail(err))
+        detail = getattr(iam, "redact", str)(credentials.scrub(_api_detail(err)))
         if err.status == 401 and _is_scope_error(err):
             raise IamError("IAM would not issue a token for %s (POST %s%s, %s). Check 'region' (HW_REGION_NAME) or 'project_id'"
                            " (HW_PROJECT_ID), and that user %r may access that project."
@@ -140,12 +140,16 @@ def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient
     auth = settings.auth
     project_id = settings.project_id
     if settings.password is not None:
-        issued = password_token(client.derive(base_url=settings.iam_url, auth=Unsigned(), project_id=None), settings.password,
-                                project_id, settings.region, settings.iam_url, deadline)
+        issued = password_token(client.derive(base_url=settings.iam_url, auth=Unsigned(), project_id=None, service="IAM"),
+                                settings.password, project_id, settings.region, settings.iam_url, deadline)
+        # The issued token is a secret of the run from now on, in every message and result (it is no option, so no_log
+        # does not know it); and a token with a control character would be refused with its value quoted.
+        client.redact.add(issued.token)
+        check_credential(issued.token, "the token IAM issued (X-Subject-Token)")
         auth = TokenAuth(issued.token, source="user_name/password")
         if not project_id and issued.project_id:
             project_id = issued.project_id
     if not project_id:
-        project_id = lookup_project_id(client.derive(base_url=settings.iam_url, auth=auth, project_id=None), settings.region,
+        project_id = lookup_project_id(client.derive(base_url=settings.iam_url, auth=auth, project_id=None, service="IAM"), settings.region,
                                        settings.iam_url, deadline)
     return dataclasses.replace(settings, auth=auth, project_id=project_id, password=None)

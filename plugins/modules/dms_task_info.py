@@ -301,7 +301,8 @@ def main() -> None:
     module = DmsModule(argument_spec, failure_result=dict(tasks=[], task_count=0, elapsed=0.0, attempts=0), supports_check_mode=True)
     options = module.validate(QueryOptions.from_params)
     result = module.run(lambda context: TaskQuery(options, DmsTaskApi(context.client, context.project_id, options.instance_id),
-                                                  warn=context.warn).run())
+                                                  warn=context.warn, started=context.started).run(),
+                        timeout=options.wait_timeout if options.wait_for else None)
     module.exit_json(changed=False, **result)
 
 

@@ -73,6 +73,16 @@ def assert_no_secret(run: "ModuleRun", secrets: Iterable[str]) -> None:
                 assert form not in text, "a form of a secret (%r...) leaked in %s: %s" % (form[:5], where, text[-2000:])
 
 
+def warning_texts(result: dict) -> list[str]:
+    """The warnings' texts: plain strings before ansible-core 2.19, {'event': {'msg': ...}} summaries from it."""
+    texts = []
+    for warning in result.get("warnings", []):
+        if isinstance(warning, dict):
+            warning = (warning.get("event") or {}).get("msg", json.dumps(warning))
+        texts.append(str(warning))
+    return texts
+
+
 def assert_clean_failure(run: "ModuleRun") -> dict:
     """failed, one clear message, no traceback, and the partial result keys every failure carries."""
     result = run.result
@@ -614,7 +624,7 @@ def test_a_tiny_wait_sleep_is_raised_to_the_floor_with_one_warning(server_factor
     server = server_factory(send(answer(200, tasks_body(task(status="EXECUTING")))))
     run = run_module(aksk(server, wait_for=True, wait_timeout=2, wait_sleep=0.01), tmp_path)
     result = assert_clean_failure(run)
-    warnings = [warning for warning in result.get("warnings", []) if "wait_sleep" in warning]
+    warnings = [warning for warning in warning_texts(result) if "wait_sleep" in warning]
     assert len(warnings) == 1, result.get("warnings")
     assert len(server.requests) <= 2 / 0.5 + 2, "%d requests in a 2 s wait" % len(server.requests)
 
@@ -623,7 +633,7 @@ def test_wait_sleep_of_one_second_stays_valid_without_a_warning(server_factory, 
     server = server_factory(send(answer(200, tasks_body(task()))))
     run = run_module(aksk(server, wait_for=True, wait_timeout=5, wait_sleep=1), tmp_path)
     assert not run.result.get("failed"), run
-    assert not [warning for warning in run.result.get("warnings", []) if "wait_sleep" in warning]
+    assert not [warning for warning in warning_texts(run.result) if "wait_sleep" in warning]
 
 
 def test_a_server_supplied_task_id_is_validated_before_it_goes_into_a_url(server_factory, tmp_path):
@@ -653,7 +663,7 @@ def test_http_endpoint_off_loopback_warns_once_that_credentials_go_in_clear(serv
                      env={"HTTP_PROXY": proxy.url, "http_proxy": proxy.url})
     assert not run.result.get("failed"), run
     assert proxy.requests and proxy.requests[0].path.startswith("http://dms.hostile.example.com/")
-    warnings = [warning for warning in run.result.get("warnings", []) if "http://" in warning]
+    warnings = [warning for warning in warning_texts(run.result) if "http://" in warning]
     assert len(warnings) == 1, run.result.get("warnings")
 
 
@@ -661,7 +671,7 @@ def test_http_endpoint_on_loopback_does_not_warn(server_factory, tmp_path):
     server = server_factory(send(answer(200, tasks_body(task()))))
     run = run_module(aksk(server), tmp_path)
     assert not run.result.get("failed"), run
-    assert not [warning for warning in run.result.get("warnings", []) if "http://" in warning], run.result.get("warnings")
+    assert not [warning for warning in warning_texts(run.result) if "http://" in warning], run.result.get("warnings")
 
 
 def test_a_407_says_it_came_from_the_proxy(server_factory, tmp_path):
