@@ -157,7 +157,8 @@ def _watched_class(cls: type) -> type:
             def request(self, *args: Any, **kwargs: Any) -> Any:  # a kept-alive connection is reused without _new_conn
                 _register(getattr(self, "sock", None))
                 return super().request(*args, **kwargs)
-        Watched.__name__ = "Watched" + cls.__name__
+        # The same name in messages ("HTTPConnection(host=...): Failed to establish a new connection").
+        Watched.__name__, Watched.__qualname__ = cls.__name__, cls.__qualname__
         _WATCHED_CLASSES[cls] = Watched
     return _WATCHED_CLASSES[cls]
 

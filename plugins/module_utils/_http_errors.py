@@ -88,9 +88,6 @@ def describe_transport_error(method: str, url: str, err: BaseException, service:
                     " (https:// only for a TLS port) and any proxy in between." % (service, method, url, _short(err), option))
         return ("TLS verification failed for %s %s %s: %s. Set 'ca_path' to the CA bundle that signed the server's"
                 " certificate, or (not recommended) validate_certs: false." % (service, method, url, _short(err)))
-    if isinstance(err, requests.exceptions.ProxyError):
-        return ("The HTTP proxy refused or failed %s %s %s: %s. Check HTTPS_PROXY/HTTP_PROXY (and any user:password in them),"
-                " or bypass the proxy for this host with NO_PROXY." % (service, method, url, _short(err)))
     if isinstance(err, requests.exceptions.Timeout):
         return "%s %s %s timed out (%s). Raise 'request_timeout' or check the network path." % (service, method, url, type(err).__name__)
     if isinstance(err, requests.exceptions.ConnectionError):
