@@ -37,8 +37,8 @@ pytest_rc=${PIPESTATUS[0]}
 record "pytest" "$pytest_rc"
 
 # --- compatibility: the same playbook and module_utils suites on the oldest accepted ansible-core ---------
-# requires_ansible >=2.16.0 is a promise; the module also reads AnsibleModule's raw parameters (_load_params) to tell
-# task options from environment variables, so the oldest release is run for real, not assumed.
+# requires_ansible >=2.16.0 is a promise; the module base (plugins/module_utils/_module.py) builds on AnsibleModule's
+# argument handling and no_log masking, so the oldest release is run for real, not assumed.
 compat_venv="$root/.venv-ansible-2.16"
 echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
 (cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" "$compat_venv/bin/python" -m pytest -p no:cacheprovider \

@@ -66,7 +66,7 @@ options:
     default: 30
   retries:
     description:
-      - How many times a request is retried after HTTP 429, 500, 502, 503, 504, a dropped connection or a timeout,
+      - How many times a request is retried after HTTP 408, 429, 500, 502, 503, 504, a dropped connection or a timeout,
         with exponential backoff and jitter, never sooner than 0.5 seconds; a C(Retry-After) header is honoured up to
         60 seconds, and up to 60 seconds in total for the whole run, never past the deadline.
       - HTTP 400, 401, 403 and 404 are never retried, so a bad signature cannot walk the access key into the gateway's lockout.

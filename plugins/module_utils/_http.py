@@ -56,13 +56,13 @@ class DeadlineExceeded(DmsTransportError):
     """The caller's deadline passed before an answer came."""
 
 
+@dataclass(frozen=True)
 class HttpResponse:
     """What the client hands back: status, headers, decoded JSON (or None for an empty body)."""
 
-    def __init__(self, status: int, headers: dict[str, str], data: Any) -> None:
-        self.status = status
-        self.headers = headers
-        self.data = data
+    status: int
+    headers: dict[str, str]
+    data: Any
 
 
 @dataclass(frozen=True)

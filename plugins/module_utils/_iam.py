@@ -19,7 +19,7 @@ one connection.
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from ._auth import PasswordCredentials, TokenAuth, Unsigned
@@ -37,13 +37,13 @@ class IamError(DmsError):
     """IAM refused or could not answer: wrong password, no such project, several projects."""
 
 
+@dataclass(frozen=True, repr=False)
 class IssuedToken:
     """A token from POST /v3/auth/tokens and the project it is scoped to; repr hides the token."""
 
-    def __init__(self, token: str, project_id: Optional[str], expires_at: Optional[str]) -> None:
-        self.token = token
-        self.project_id = project_id
-        self.expires_at = expires_at
+    token: str
+    project_id: Optional[str]
+    expires_at: Optional[str]
 
     def __repr__(self) -> str:
         return "IssuedToken(token=<hidden>, project_id=%r, expires_at=%r)" % (self.project_id, self.expires_at)
@@ -152,4 +152,4 @@ def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient
     if not project_id:
         project_id = lookup_project_id(client.derive(base_url=settings.iam_url, auth=auth, project_id=None, service="IAM"), settings.region,
                                        settings.iam_url, deadline)
-    return dataclasses.replace(settings, auth=auth, project_id=project_id, password=None)
+    return replace(settings, auth=auth, project_id=project_id, password=None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ._errors import ConfigurationError, DmsError, TaskNotFoundError, is_transient
@@ -51,15 +52,15 @@ def check_wait_options(wait_timeout: Any, wait_sleep: Any) -> None:
             % (wait_sleep, wait_timeout))
 
 
+@dataclass
 class WaitOutcome:
-    """What a wait saw; travels with success and with every failure."""
+    """What a wait saw; travels with success and with every failure (filled in as the wait goes)."""
 
-    def __init__(self) -> None:
-        self.tasks: Tasks = []
-        self.attempts = 0
-        self.elapsed = 0.0
-        self.transient_errors = 0
-        self.last_error: Optional[DmsError] = None
+    tasks: Tasks = field(default_factory=list)
+    attempts: int = 0
+    elapsed: float = 0.0
+    transient_errors: int = 0
+    last_error: Optional[DmsError] = None
 
     def pending_statuses(self) -> list[str]:
         return [str(task.get("status")) for task in self.tasks if task.get("status") not in TERMINAL_STATUSES]

@@ -84,7 +84,7 @@ def test_secrets_never_appear_in_output_results_or_emulator_logs(logged_emulator
     for case in cases:
         case["args"].setdefault("instance_id", instance)
     runner = _harness().PlaybookRunner(emulator, tmp_path)
-    # The secrets come from the controller's environment (env_fallback) where a case does not set them as options.
+    # The secrets come from the controller's environment (bound late by the module) where a case does not set them as options.
     # Not from the play's `environment:` keyword: Ansible itself prints that in the -vvv EXEC line (docs/reliability.md).
     env = runner.env(HW_ACCESS_KEY=AK, HW_SECRET_KEY=SK, HW_SECURITY_TOKEN=TOKEN)
     run = runner("reliability_cases.yml", {"cases": cases}, env=env, args=["-vvv"])

@@ -426,3 +426,13 @@ def test_every_transient_status_is_retried_by_the_client(server, make_client, pa
     server.replies(Reply(status, {"error_code": "X", "error_msg": "try again"}), Reply(200, {"ok": True}))
     assert make_client(server.url).get_json(PATH).data == {"ok": True}
     assert len(server.received) == 2 and len(pauses) == 1
+
+
+def test_a_derived_client_shares_session_and_redaction_but_not_auth_or_project(make_client):
+    client = make_client("http://127.0.0.1:1")
+    client.redact.remember({"X-Auth-Token": "MIIE-secret-token"})
+    iam = client.derive(base_url="http://127.0.0.1:2/", auth=None, project_id=None)
+    assert iam.session is client.session and iam.redact is client.redact and iam.auth is client.auth
+    assert (iam.base_url, iam.project_id, iam.retries, iam.request_timeout) == ("http://127.0.0.1:2", None, client.retries,
+                                                                                client.request_timeout)
+    assert iam.redact("echo MIIE-secret-token and x-auth-token:abc|") == "echo <hidden> and x-auth-token:<hidden>|"
