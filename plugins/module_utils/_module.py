@@ -69,6 +69,8 @@ class DmsModule:
             return parse(self.params)
         except DmsError as err:
             self._fail(err)
+        except Exception as err:  # pylint: disable=broad-exception-caught
+            self._unexpected(err)
 
     def run(self, action: Callable[[DmsContext], dict[str, Any]], timeout: Optional[float] = None) -> dict[str, Any]:
         """Settings, client, IAM, then ``action(context)``; the client is always closed; a DmsError fails the module.
@@ -110,12 +112,15 @@ class DmsModule:
         except DmsError as err:
             self._fail(err)
         except Exception as err:  # pylint: disable=broad-exception-caught
-            # A bug, or an answer no check foresaw: still one clear line (redacted), never a traceback that could quote a secret.
-            self.fail_json(msg="Unexpected %s in hwcloud.dms (please report it): %s" % (type(err).__name__, " ".join(str(err).split())[:300]),
-                           **self._elapsed())
+            self._unexpected(err)
         finally:
             if client is not None:
                 client.close()
+
+    def _unexpected(self, err: Exception) -> NoReturn:
+        # A bug, or an answer no check foresaw: still one clear line (redacted), never a traceback that could quote a secret.
+        self.fail_json(msg="Unexpected %s in hwcloud.dms (please report it): %s" % (type(err).__name__, " ".join(str(err).split())[:300]),
+                       **self._elapsed())
 
     def _elapsed(self) -> dict[str, Any]:
         """For a failure before the action had a result: the time spent so far, when this run had a wait's deadline."""
