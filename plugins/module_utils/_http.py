@@ -130,6 +130,10 @@ class DmsHttpClient:
         self.session.auth = _no_netrc
         # Every attempt, status line and headers included, ends by its time (see _body.AttemptWatch).
         watch_session(self.session)
+        if isinstance(self.session, requests.Session):
+            # Uncompressed answers only: the 4 MiB cap counts decoded bytes, and a small gzip body can expand a thousandfold.
+            # Added by requests after signing, like its default "gzip, deflate" was, so the signature is unchanged.
+            self.session.headers["Accept-Encoding"] = "identity"
         if verify is False:
             # The module warns once about validate_certs=false; urllib3's per-request warning would only add noise.
             import urllib3

@@ -106,6 +106,10 @@ def password_token(iam: Any, credentials: PasswordCredentials, project_id: Optio
         raise IamError("Getting an IAM token for user %r failed (POST %s%s, %s)."
                        % (credentials.user_name, iam_url, TOKENS_PATH, detail)) from None
     token = _header(response.headers, "X-Subject-Token")
+    if token and hasattr(iam, "redact"):
+        # A secret of the run from now on, in every message and result (it is no option, so no_log does not know it),
+        # before anything below can quote the answer.
+        iam.redact.add(token)
     if not token:
         raise DmsResponseError("IAM POST %s%s answered HTTP %d without an X-Subject-Token header, so there is no token to use."
                                % (iam_url, TOKENS_PATH, response.status))
@@ -142,9 +146,7 @@ def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient
     if settings.password is not None:
         issued = password_token(client.derive(base_url=settings.iam_url, auth=Unsigned(), project_id=None, service="IAM"),
                                 settings.password, project_id, settings.region, settings.iam_url, deadline)
-        # The issued token is a secret of the run from now on, in every message and result (it is no option, so no_log
-        # does not know it); and a token with a control character would be refused with its value quoted.
-        client.redact.add(issued.token)
+        # A token with a control character would be refused by requests with its value quoted.
         check_credential(issued.token, "the token IAM issued (X-Subject-Token)")
         auth = TokenAuth(issued.token, source="user_name/password")
         if not project_id and issued.project_id:

@@ -12,6 +12,7 @@ gateway quotes back as ``name:value``. No Ansible import: DmsModule and the HTTP
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any, Iterable, Mapping, Optional
@@ -24,6 +25,10 @@ SECRET_HEADERS = frozenset(("x-security-token", "x-auth-token"))
 _ECHOED_SECRET = re.compile(r"(x-security-token|x-auth-token|x-subject-token|authorization):[^|\n]*", re.IGNORECASE)
 # Shorter values are not hidden: replacing every "ab" in a message would garble it and protect nothing.
 MIN_SECRET_LENGTH = 3
+# A message cut short (an excerpt, an id quoted up to 80 characters) can keep the start or the end of a long secret:
+# a run of at least this many of its characters at its start or end is hidden too (for secrets of 16 characters and
+# more: the start of a shorter one would be too common a string to hide everywhere).
+FRAGMENT = 12
 # Nesting a result may have before the gate stops walking it (decoded answers are limited far below this).
 _MAX_DEPTH = 200
 
@@ -31,17 +36,44 @@ _MAX_DEPTH = 200
 def spellings(secret: str) -> set[str]:
     """The forms a secret takes in text that quoted it: raw, stripped, JSON, repr and percent-encoded (either case)."""
     forms: set[str] = set()
-    for value in {secret, secret.strip()}:
+    for value in sorted({secret, secret.strip()}):
         if len(value) < MIN_SECRET_LENGTH:
             continue
         escaped = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1],
-                   value.encode("unicode_escape").decode("ascii"), quote(value, safe=""), quote(value), quote_plus(value)}
+                   value.encode("unicode_escape").decode("ascii"), repr(value.encode("utf-8"))[2:-1],
+                   quote(value, safe=""), quote(value), quote_plus(value), html.escape(value), html.escape(value, quote=False)}
         for form in list(escaped):
-            # A JSON text quoted inside another JSON string is escaped twice.
+            # A JSON text quoted inside another JSON string is escaped twice; some encoders escape '/' as '\/'.
             escaped.add(json.dumps(form)[1:-1])
+            escaped.add(form.replace("/", "\\/"))
             escaped.add(re.sub(r"%[0-9A-F]{2}", lambda match: match.group(0).lower(), form))
         forms.update(form for form in escaped if len(form) >= MIN_SECRET_LENGTH)
     return forms
+
+
+def _hide_fragments(text: str, form: str) -> str:
+    """Hide a cut-off start (``form[:n]``) or end (``form[-n:]``) of ``form`` in ``text``, for n >= the fragment size."""
+    size = FRAGMENT
+    if len(form) < FRAGMENT + 4:
+        return text
+    head, tail = form[:size], form[-size:]
+    index = text.find(head)
+    while index != -1:
+        end = index + size
+        while end < len(text) and end - index < len(form) and text[end] == form[end - index]:
+            end += 1
+        text = text[:index] + HIDDEN + text[end:]
+        index = text.find(head, index + len(HIDDEN))
+    index = text.find(tail)
+    while index != -1:
+        start = index
+        offset = len(form) - size
+        while start > 0 and offset > 0 and text[start - 1] == form[offset - 1]:
+            start -= 1
+            offset -= 1
+        text = text[:start] + HIDDEN + text[index + size:]
+        index = text.find(tail, start + len(HIDDEN))
+    return text
 
 
 class Redactor:
@@ -73,6 +105,8 @@ class Redactor:
         for form in self._forms:
             if form in text:
                 text = text.replace(form, HIDDEN)
+        for form in self._forms:
+            text = _hide_fragments(text, form)
         return text
 
     def data(self, value: Any) -> Any:

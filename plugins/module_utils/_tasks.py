@@ -82,8 +82,8 @@ def normalize_task(raw: Any) -> dict[str, Any]:
         value = task.get(field)
         if value is not None and not isinstance(value, str):
             raise DmsResponseError("DMS API returned task %s with a '%s' of type %s (%s), expected a string; the answer is"
-                                   " malformed (a proxy or server fault)." % (_shown_id(task.get("id")), field,
-                                                                               type(value).__name__, json.dumps(value)[:60]))
+                                   " malformed (a proxy or server fault)."
+                                   % (_shown_id(task.get("id")), field, type(value).__name__, json.dumps(value)[:60]))
     if "params" in task:
         task["params"] = decode_params(task["params"])
     return task

@@ -41,7 +41,7 @@ SLOW_MODULE_START = 2.0  # a module start on this loaded 2-core machine, with ro
 
 def secret_forms(secret: str) -> set[str]:
     forms = set()
-    for value in {secret, secret.strip()}:
+    for value in sorted({secret, secret.strip()}):
         if not value:
             continue
         forms.update({value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1],
@@ -108,8 +108,8 @@ class ModuleRun:
             self.result = {}
 
     def __repr__(self) -> str:
-        return "ModuleRun(rc=%s, wall=%.2f)\n--- stdout\n%s\n--- stderr\n%s" % (self.returncode, self.wall, self.stdout[-4000:],
-                                                                           self.stderr[-3000:])
+        return "ModuleRun(rc=%s, wall=%.2f)\n--- stdout\n%s\n--- stderr\n%s" % (
+            self.returncode, self.wall, self.stdout[-4000:], self.stderr[-3000:])
 
 
 # Runs the module in this interpreter and reports its peak RSS on the last stderr line (after exit_json's SystemExit).
@@ -132,7 +132,7 @@ def run_module(args: dict[str, Any], tmp_path: Path, env: Optional[dict[str, str
     done = subprocess.run([sys.executable, "-c", _RUNNER, MODULE, str(args_file)], env=environment, capture_output=True,
                           text=True, timeout=timeout, check=False)
     wall = time.monotonic() - started
-    stderr, _, rss = done.stderr.rpartition("PEAK_RSS_KIB=")
+    stderr, _marker, rss = done.stderr.rpartition("PEAK_RSS_KIB=")
     peak = int(rss.strip()) if rss.strip().isdigit() else None
     return ModuleRun(done.returncode, done.stdout, stderr if peak is not None else done.stderr, wall, peak)
 
@@ -192,7 +192,7 @@ class HostileServer:
                 method, path = lines[0].split(" ")[:2]
                 headers = {}
                 for line in lines[1:]:
-                    name, _, value = line.partition(":")
+                    name, _colon, value = line.partition(":")
                     headers[name.strip().lower()] = value.strip()
                 length = int(headers.get("content-length", "0") or 0)
                 while len(body) < length:
@@ -415,7 +415,7 @@ def drip_status_line(request: Request, conn: socket.socket, stopping: threading.
 
 
 def continue_flood(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
-    for _ in range(400):
+    for _flood in range(400):
         if stopping.wait(0.3):
             return
         conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")

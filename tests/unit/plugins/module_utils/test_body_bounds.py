@@ -49,7 +49,7 @@ class Server:
     def _serve(self):
         while not self.stop.is_set():
             try:
-                conn, _ = self.sock.accept()
+                conn, _address = self.sock.accept()
             except OSError:
                 continue
             threading.Thread(target=self._one, args=(conn,), daemon=True).start()
@@ -93,7 +93,7 @@ def drip(data, every):
 @pytest.mark.parametrize("behave", [
     drip(b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 1000 + b"\r\n\r\n{}", 0.02),
     drip(b"HTTP/1.1 200 " + b"O" * 1000 + b"\r\n\r\n", 0.02),
-    lambda conn, stop: [conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n") for _ in range(100) if not stop.wait(0.1)],
+    lambda conn, stop: [conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n") for _flood in range(100) if not stop.wait(0.1)],
 ], ids=["drip_headers", "drip_status_line", "continue_flood"])
 def test_status_line_and_headers_are_inside_the_attempt_budget(serve, behave):
     server = serve(behave)
