@@ -48,7 +48,12 @@ class JsonTooComplex(ValueError):
 def _bounded_number(text: str) -> Union[int, float]:
     if len(text) > MAX_JSON_NUMBER_DIGITS:
         raise JsonTooComplex("a number of %d digits" % len(text))
-    return float(text) if any(char in text for char in ".eE") else int(text)
+    if not any(char in text for char in ".eE"):
+        return int(text)
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise JsonTooComplex("a number out of range (%s)" % text[:20])
+    return number
 
 
 def _no_constant(name: str) -> Any:

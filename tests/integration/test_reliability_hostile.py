@@ -475,6 +475,8 @@ CRASHERS = {
     "task_count_is_a_list": lambda: answer(200, tasks_body(task(), count=[1])),
     "huge_number": lambda: answer(200, ('{"task_count":"1","tasks":[{"id":"t1","status":"SUCCESS","n":1' + "0" * 5000 + "}]}").encode()),
     "nan_literal": lambda: answer(200, b'{"task_count":"1","tasks":[{"id":"t1","status":"SUCCESS","n":NaN}]}'),
+    "task_count_infinite": lambda: answer(200, b'{"task_count":1e999,"tasks":[{"id":"t1","status":"SUCCESS"}]}'),
+    "status_is_a_number": lambda: answer(200, tasks_body(task(status=7))),
 }
 
 

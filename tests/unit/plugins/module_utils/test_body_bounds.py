@@ -17,7 +17,8 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpCl
 
 
 @pytest.mark.parametrize("text", ["[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), "[" * 100000 + "]" * 100000,
-                                  "[" + "{}," * MAX_JSON_OBJECTS + "{}]", '{"n": NaN}', '{"n": Infinity}', "1" * 101])
+                                  "[" + "{}," * MAX_JSON_OBJECTS + "{}]", '{"n": NaN}', '{"n": Infinity}', "1" * 101,
+                                  '{"task_count": 1e999}'])
 def test_json_no_dms_answer_has_is_refused(text):
     with pytest.raises(JsonTooComplex):
         loads_bounded(text)
