@@ -27,6 +27,10 @@ MODULE = "ansible_collections.hwcloud.dms.plugins.modules.dms_task_info"
 FQCN = "hwcloud.dms.dms_task_info"
 PR_SET_CHILD_SUBREAPER = 36
 
+# Polls of the per-poll CPU wait (at the 0.5 s wait_sleep floor of issue 15: 20 s a run).
+PER_POLL_POLLS = 40
+PER_POLL_SLEEP = 0.5
+
 TARGETS = {
     "overhead_ratio": (10.0, ">="),  # B/A overhead of the wait (task duration - K x sleep)
     "cpu_ratio": (10.0, ">="),  # B/A CPU of the wait (process tree CPU - no-wait baseline)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .measure import (
-    FLOOR_IMPORTS, FQCN, MODULE, TARGETS, concurrency_limit, fmt, markdown_table, ratio, target_limit_text, target_verdict,
+    FLOOR_IMPORTS, FQCN, MODULE, PER_POLL_POLLS, PER_POLL_SLEEP, TARGETS, concurrency_limit, fmt, markdown_table, ratio, target_limit_text, target_verdict,
     wait_overhead)
 
 TEMPLATE = Path(__file__).resolve().with_name("report_template.md")
@@ -148,7 +148,7 @@ class Report:
     def _start(self, start: dict[str, Any], verdicts: list) -> list[str]:
         verdicts.append(("module import + argument parsing (to first connect)", target_limit_text("start", " ms", 1000),
                          fmt(start["to_connect"] * 1000, " ms", 0), target_verdict("start", start["to_connect"])))
-        verdicts.append(("TCP connections for a 200-poll wait (module run directly)", "%g" % TARGETS["connections"][0],
+        verdicts.append(("TCP connections for a %d-poll wait (module run directly)" % PER_POLL_POLLS, "%g" % TARGETS["connections"][0],
                          fmt(start["per_poll_connections"]), target_verdict("connections", start["per_poll_connections"])))
         rows = [
             ["bare `python -c pass` (interpreter start)", fmt(start["bare_python"] * 1000, digits=0)],
@@ -159,8 +159,9 @@ class Report:
             ["probe: `main()` done (1 read, `exit_json` written)", fmt(start["main_done"] * 1000, digits=0)],
             ["whole direct module run, 1 read, to process exit (wall / CPU)",
              "%s / %s" % (fmt(start["probe_wall"] * 1000, digits=0), fmt(start["probe_cpu"] * 1000, digits=0))],
-            ["per poll inside the module, CPU (200-poll wait - 0-poll read) / 200", fmt(start["per_poll_cpu"] * 1000, digits=1)],
-            ["per poll inside the module, wall beyond the sleep", fmt((start["per_poll_wall"] - 0.001) * 1000, digits=1)],
+            ["per poll inside the module, CPU (%d-poll wait - 0-poll read) / %d" % (PER_POLL_POLLS, PER_POLL_POLLS),
+             fmt(start["per_poll_cpu"] * 1000, digits=1)],
+            ["per poll inside the module, wall beyond the sleep", fmt((start["per_poll_wall"] - PER_POLL_SLEEP) * 1000, digits=1)],
             ["`ansible localhost -m %s` (wall / CPU)" % FQCN,
              "%s / %s" % (fmt(start["adhoc_wall"] * 1000, digits=0), fmt(start["adhoc_cpu"] * 1000, digits=0))],
         ]

@@ -58,15 +58,17 @@ options:
     type: path
   request_timeout:
     description:
-      - Timeout in seconds for each HTTP request attempt as a whole (connect, response headers and body together).
-        A body still arriving when the time is up is cut off and the attempt counts as a read timeout.
-      - While waiting, every request timeout is also cut to the time left before O(wait_timeout).
+      - Timeout in seconds for each HTTP request attempt as a whole (connect, status line, response headers and body
+        together). An answer still arriving when the time is up is cut off and the attempt counts as a read timeout.
+      - One deadline bounds the whole run, IAM calls included. While waiting it is O(wait_timeout) after the module's start;
+        without a wait it is O(request_timeout) x (O(retries) + 1) + 60 seconds. Every attempt is cut to the time left.
     type: float
     default: 30
   retries:
     description:
       - How many times a request is retried after HTTP 408, 429, 500, 502, 503, 504, a dropped connection or a timeout,
-        with exponential backoff and jitter; a C(Retry-After) header is honoured up to 60 seconds and never past the wait deadline.
+        with exponential backoff and jitter, never sooner than 0.5 seconds; a C(Retry-After) header is honoured up to
+        60 seconds, and up to 60 seconds in total for the whole run, never past the deadline.
       - HTTP 400, 401, 403 and 404 are never retried, so a bad signature cannot walk the access key into the gateway's lockout.
       - Only requests that are safe to repeat (V(GET), V(PUT), V(DELETE)) are retried after a 5xx, a dropped connection or a
         timeout. V(POST) and V(PATCH) requests are retried only after HTTP 429 or a connection that could not be made, because a

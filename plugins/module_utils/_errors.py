@@ -74,6 +74,8 @@ class DmsApiError(DmsError):
 _HINTS = {
     401: ". Check access_key/secret_key (or the token) and that this machine's clock is right; the gateway"
          " locks an access key for 5 minutes after 5 bad signatures in a row.",
+    407: ". HTTP 407 comes from the HTTP proxy (HTTPS_PROXY/HTTP_PROXY), not from the API: the proxy wants credentials"
+         " (user:password in the proxy URL) or must allow this host; or bypass it for this host with NO_PROXY.",
     429: ". The API gateway is throttling this account; raise 'retries' or 'wait_sleep'.",
 }
 

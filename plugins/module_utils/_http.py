@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
-from ._body import read_body
+from ._body import AttemptWatch, JsonTooComplex, loads_bounded, read_body, watch_session
 from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsResponseError, DmsTransportError
 from ._http_errors import Redactor, api_error, describe_transport_error, is_name_resolution_error
 from ._server_clock import ServerClock, signature_expired_hint
@@ -48,6 +48,10 @@ BACKOFF_MAX = 20.0
 BACKOFF_JITTER = 0.5
 # A Retry-After larger than this is not waited for in full (the deadline may clip it further).
 RETRY_AFTER_MAX = 60.0
+# ...and all the Retry-After pauses of one module run together wait at most this long (not 60 s per retry).
+RETRY_AFTER_BUDGET = 60.0
+# No retry follows sooner than this, whatever Retry-After says (``Retry-After: 0`` made 21 requests in 0.64 s).
+MIN_RETRY_PAUSE = 0.5
 # A socket timeout below this is pointless and makes requests raise ValueError at 0.
 MIN_SOCKET_TIMEOUT = 0.05
 
@@ -84,6 +88,25 @@ class Attempt:
         return self.response.status_code if self.response is not None else 0
 
 
+class RunLimits:
+    """What all the clients of one module run share: its one deadline and what is left of the Retry-After budget."""
+
+    def __init__(self, deadline: Optional[float] = None, retry_after_budget: float = RETRY_AFTER_BUDGET) -> None:
+        self.deadline = deadline  # time.monotonic() value, or None for no deadline
+        self.retry_after_left = retry_after_budget
+
+
+class RetryAfterBudgetSpent(DmsApiError):
+    """The server kept asking to wait (Retry-After) after the run's Retry-After budget was spent."""
+
+    def __str__(self) -> str:
+        detail = " ".join(part for part in (self.error_code, self.error_msg) if part) or "no error details in the body"
+        request_id = " (X-Request-Id: %s)" % self.request_id if self.request_id else ""
+        return ("%s API %s %s failed with HTTP %d: %s%s. The server kept asking to wait (Retry-After) after this run had"
+                " waited %d s in total for it, the most one run waits for Retry-After; try again later, when the API is less"
+                " busy." % (self.service, self.method, self.path, self.status, detail, request_id, RETRY_AFTER_BUDGET))
+
+
 def _no_netrc(request: Any) -> Any:
     # A session auth hook stops requests from reading ~/.netrc, which would replace our Authorization header.
     return request
@@ -106,6 +129,7 @@ class DmsHttpClient:
         server_clocks: Optional[dict[str, ServerClock]] = None,
         service: str = "DMS",
         origin: Optional[str] = None,
+        limits: Optional[RunLimits] = None,
     ) -> None:
         # Messages name the service ("DMS", "IAM") and where base_url came from, e.g. "endpoint (from HW_DMS_ENDPOINT)".
         self.service = service
@@ -120,6 +144,12 @@ class DmsHttpClient:
         self.sleep = sleep
         self.session = session if session is not None else requests.Session()
         self.session.auth = _no_netrc
+        # Every attempt, status line and headers included, ends by its time (see _body.AttemptWatch).
+        watch_session(self.session)
+        if isinstance(self.session, requests.Session):
+            # Uncompressed answers only: the 4 MiB cap counts decoded bytes, and a small gzip body can expand a thousandfold.
+            # Added by requests after signing, like its default "gzip, deflate" was, so the signature is unchanged.
+            self.session.headers["Accept-Encoding"] = "identity"
         if verify is False:
             # The module warns once about validate_certs=false; urllib3's per-request warning would only add noise.
             import urllib3
@@ -132,10 +162,13 @@ class DmsHttpClient:
         # shared with derived clients so that every call of the run adds to one estimate.
         self.wall = wall
         self.server_clocks: dict[str, ServerClock] = server_clocks if server_clocks is not None else {}
+        # Shared with derived clients: IAM calls count against the same deadline and Retry-After budget.
+        self.limits = limits if limits is not None else RunLimits()
 
     def derive(self, base_url: Optional[str] = None, auth: Any = None, project_id: Optional[str] = None,
                service: Optional[str] = None, origin: Optional[str] = None) -> "DmsHttpClient":
-        """A client with this one's session, timeouts, retries, TLS settings and redaction, but its own base URL, auth and project id.
+        """A client with this one's session, timeouts, retries, TLS settings, redaction and run limits, but its own
+        base URL, auth and project id.
 
         service/origin default to this client's only when the base URL is kept.
         """
@@ -143,7 +176,7 @@ class DmsHttpClient:
         return DmsHttpClient(base_url or self.base_url, auth if auth is not None else self.auth, project_id,
                              request_timeout=self.request_timeout, retries=self.retries, verify=self.verify,
                              clock=self.clock, sleep=self.sleep, session=self.session, redact=self.redact,
-                             wall=self.wall, server_clocks=self.server_clocks,
+                             wall=self.wall, server_clocks=self.server_clocks, limits=self.limits,
                              service=service or self.service,
                              origin=origin if origin is not None or not same_url else self.origin)
 
@@ -178,10 +211,13 @@ class DmsHttpClient:
         """Send a signed request, retrying transient failures; raise a DmsError subclass on failure.
 
         ``idempotent`` (default: whether the method is) says whether a 5xx or a connection lost mid-request may be
-        retried; when false only a 429 or a connection that was never made is.
+        retried; when false only a 429 or a connection that was never made is. ``deadline`` (time.monotonic) is
+        clipped to the run's deadline (``limits.deadline``), if any.
         """
         if idempotent is None:
             idempotent = method.upper() in IDEMPOTENT_METHODS
+        if self.limits.deadline is not None:
+            deadline = self.limits.deadline if deadline is None else min(deadline, self.limits.deadline)
         url = (base_url or self.base_url) + path
         query_string = canonical_query(query)
         full_url = url + ("?" + query_string if query_string else "")
@@ -189,9 +225,11 @@ class DmsHttpClient:
         policy = self._policy()
         while True:
             attempt = self._attempt(method, url, full_url, query, payload, deadline, base_url or self.base_url)
+            if attempt.error is None and 300 <= attempt.status < 400:
+                raise self._redirect_error(method, url, attempt)
             if attempt.error is None and attempt.status < 400:
                 return HttpResponse(attempt.status, dict(attempt.response.headers),
-                                    _decode_json(attempt.content, method, url, attempt.status),
+                                    _decode_json(attempt.content, method, url, attempt.status, self.service, self.redact),
                                     sent_at=attempt.sent_at, received_at=attempt.received_at)
             retryable = attempt.error is not None or attempt.status in TRANSIENT_STATUSES
             if not retryable or self.retries <= 0:
@@ -208,8 +246,14 @@ class DmsHttpClient:
                     policy = policy.increment(method, full_url, response=attempt.response.raw)
             except MaxRetryError:
                 raise self._failure(method, url, attempt, retries_note=True, base_url=base_url) from None
-            pause = retry_after if retry_after is not None else max(policy.get_backoff_time(), BACKOFF_FACTOR)
-            pause = min(pause, RETRY_AFTER_MAX)
+            if retry_after is not None:
+                if self.limits.retry_after_left <= 0:
+                    raise self._failure(method, url, attempt, budget_spent=True, base_url=base_url) from None
+                pause = min(retry_after, RETRY_AFTER_MAX, self.limits.retry_after_left)
+                self.limits.retry_after_left -= pause
+            else:
+                pause = policy.get_backoff_time()
+            pause = max(pause, MIN_RETRY_PAUSE)
             remaining = self._remaining(deadline)
             if remaining is not None and pause >= remaining:
                 # Sleeping would cross the deadline: report the failure we have now instead.
@@ -220,14 +264,18 @@ class DmsHttpClient:
             if pause > 0:
                 self.sleep(pause)
 
-    def _failure(self, method: str, url: str, attempt: Attempt, retries_note: bool = False,
+    def _failure(self, method: str, url: str, attempt: Attempt, retries_note: bool = False, budget_spent: bool = False,
                  base_url: Optional[str] = None) -> Exception:
         """The error to raise for a final failed attempt: a DmsTransportError without an answer, else a DmsApiError."""
         if attempt.error is not None:
             message = self._describe(method, url, attempt.error)
             return DmsTransportError("%s (after %d retries)" % (message, self.retries_done) if retries_note else message)
         path = url[len(self.base_url):] if url.startswith(self.base_url) else url
-        return self._api_error(method, path, attempt, self.server_clock_of(base_url or self.base_url))
+        error = self._api_error(method, path, attempt, self.server_clock_of(base_url or self.base_url))
+        if budget_spent:
+            return RetryAfterBudgetSpent(method, path, error.status, error.error_code, error.error_msg, error.request_id,
+                                         service=error.service)
+        return error
 
     def _api_error(self, method: str, path: str, attempt: Attempt, clock: Optional[ServerClock] = None) -> DmsApiError:
         error = api_error(method, path, attempt.status, attempt.response.headers, attempt.content, self.redact,
@@ -238,14 +286,22 @@ class DmsHttpClient:
         return error
 
     def _describe(self, method: str, url: str, err: BaseException) -> str:
-        return describe_transport_error(method, url, err, service=self.service, origin=self.origin)
+        return describe_transport_error(method, url, err, service=self.service, origin=self.origin, redact=self.redact)
+
+    def _redirect_error(self, method: str, url: str, attempt: Attempt) -> DmsResponseError:
+        """3xx is never followed (it would carry a signed request, or a token, to another host): an error naming the target."""
+        location = attempt.response.headers.get("Location")
+        target = " to %s" % " ".join(str(location).split())[:300] if location else " without a Location"
+        return DmsResponseError("%s API %s %s answered HTTP %d, a redirect%s; redirects are never followed (they could send"
+                                " the signed request or the token elsewhere). Set 'endpoint' (or 'iam_endpoint') to the URL"
+                                " that answers directly." % (self.service, method, url, attempt.status, self.redact(target)))
 
     def _attempt(self, method: str, url: str, full_url: str, query: QueryPairs, payload: bytes, deadline: Optional[float],
                  base_url: Optional[str] = None) -> Attempt:
         """One signed try. Errors no retry can cure (TLS, a malformed request, the deadline) are raised here."""
         remaining = self._remaining(deadline)
         if remaining is not None and remaining <= 0:
-            raise DeadlineExceeded("DMS API %s %s: the deadline passed before the request could be sent" % (method, url))
+            raise DeadlineExceeded("%s %s %s: the deadline passed before the request could be sent" % (self.service, method, url))
         # One budget for the whole attempt: connect, headers and body together (urllib3's ``total``),
         # so neither a slow connect followed by a slow answer nor a dripping body can stretch it.
         budget = self.request_timeout if remaining is None else max(min(self.request_timeout, remaining), MIN_SOCKET_TIMEOUT)
@@ -257,22 +313,31 @@ class DmsHttpClient:
         headers = self.auth.headers(method, url, query, headers, payload)
         self.redact.remember(headers)
         self.requests_sent += 1
+        watch = AttemptWatch(budget - (time.monotonic() - started))
         try:
-            sent_at = self.wall()
-            response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
-                                            verify=self.verify, allow_redirects=False, stream=True)
-            # The headers are in: the server dated them between sent_at and now (error answers count too).
-            received_at = self.wall()
-            self.server_clock_of(base_url or self.base_url).observe(response.headers.get("Date"), sent_at, received_at)
-            content = read_body(response, method, url, started + budget)
-        except requests.exceptions.SSLError as err:
-            raise DmsTransportError(self._describe(method, url, err)) from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as err:
+            with watch:
+                sent_at = self.wall()
+                response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
+                                                verify=self.verify, allow_redirects=False, stream=True)
+                # The headers are in: the server dated them between sent_at and now (error answers count too).
+                received_at = self.wall()
+                self.server_clock_of(base_url or self.base_url).observe(response.headers.get("Date"), sent_at, received_at)
+                content = read_body(response, method, url, started + budget)
+        except (requests.exceptions.RequestException, OSError) as err:
+            if watch.fired.is_set():
+                # The watchdog cut the socket: a timeout of the whole attempt, whatever error the cut produced.
+                return Attempt(error=requests.exceptions.ReadTimeout("the answer was still arriving when the request's time was up"))
+            if isinstance(err, requests.exceptions.SSLError):
+                raise DmsTransportError(self._describe(method, url, err)) from None
             if isinstance(err, requests.exceptions.ConnectionError) and is_name_resolution_error(err):
                 # A name that does not resolve now will not in the seconds retries take: fail at once (issue 16).
                 raise DmsTransportError(self._describe(method, url, err)) from None
-            return Attempt(error=err)
-        except requests.exceptions.RequestException as err:
+            if isinstance(err, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                                requests.exceptions.ChunkedEncodingError, OSError)):
+                return Attempt(error=err)
+            raise DmsTransportError(self._describe(method, url, err)) from None
+        except (ValueError, UnicodeError) as err:
+            # A header value or URL that http.client refuses (the options are checked first, so this is a server's doing).
             raise DmsTransportError(self._describe(method, url, err)) from None
         return Attempt(response=response, content=content, sent_at=sent_at, received_at=received_at)
 
@@ -301,11 +366,16 @@ def _retry_after(policy: "Retry", response: Any) -> Optional[float]:
     return None if seconds is None else max(float(seconds), 0.0)
 
 
-def _decode_json(content: bytes, method: str, url: str, status: int) -> Any:
+def _decode_json(content: bytes, method: str, url: str, status: int, service: str = "DMS", redact: Any = str) -> Any:
     if not content.strip():
         return None
     try:
-        return json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        snippet = content[:120].decode("utf-8", "replace").replace("\n", " ")
-        raise DmsResponseError("DMS API %s %s answered HTTP %d with a body that is not JSON (starts with %r)." % (method, url, status, snippet)) from None
+        return loads_bounded(content)
+    except JsonTooComplex as err:
+        raise DmsResponseError("%s API %s %s answered HTTP %d with JSON that no DMS answer has (%s); refusing it (a proxy or"
+                               " server fault)." % (service, method, url, status, err)) from None
+    except ValueError:
+        # Redacted before the cut, so the excerpt cannot end inside a secret and keep half of it.
+        snippet = (redact(content[:8192].decode("utf-8", "replace")) or "")[:120].replace("\n", " ")
+        raise DmsResponseError("%s API %s %s answered HTTP %d with a body that is not JSON (starts with %r)."
+                               % (service, method, url, status, snippet)) from None

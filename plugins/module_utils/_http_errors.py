@@ -16,38 +16,20 @@ import socket
 from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import urlsplit
 
+from ._body import loads_bounded
 from ._errors import DmsApiError
+from ._redact import SECRET_HEADERS, Redactor  # noqa: F401  pylint: disable=unused-import  # re-exported
 
 try:
     import requests
 except ImportError:  # pragma: no cover - _http reports the missing library with missing_required_lib
     requests = None  # type: ignore[assignment]
 
-# Headers whose values are credentials: never echoed, even when a server quotes them back in an error.
-SECRET_HEADERS = frozenset(("x-security-token", "x-auth-token"))
-# The gateway's signature-mismatch message echoes its canonical request, signed header values included.
-_ECHOED_SECRET = re.compile(r"(x-security-token|x-auth-token):[^|\n]*", re.IGNORECASE)
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 # The (code, message) key spellings Huawei's SDK accepts, in its order.
 _ERROR_KEYS = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
-
-
-class Redactor:
-    """Hides the credential header values sent in this run, and any quoted back as ``name:value``, in a server's text."""
-
-    def __init__(self) -> None:
-        self._secrets: set[str] = set()
-
-    def remember(self, headers: Mapping[str, str]) -> None:
-        self._secrets.update(value for name, value in headers.items() if name.lower() in SECRET_HEADERS and value)
-
-    def __call__(self, text: Optional[str]) -> Optional[str]:
-        if not text:
-            return text
-        text = _ECHOED_SECRET.sub(lambda match: match.group(1) + ":<hidden>", text)
-        for secret in self._secrets:
-            text = text.replace(secret, "<hidden>")
-        return text
+# What an error field may contribute to a message: a server can put anything there.
+_MAX_FIELD = 300
 
 
 def _first_fields(candidates: Iterable[Any]) -> tuple[Optional[str], Optional[str]]:
@@ -57,16 +39,26 @@ def _first_fields(candidates: Iterable[Any]) -> tuple[Optional[str], Optional[st
         for code_key, msg_key in _ERROR_KEYS:
             if code_key in item or msg_key in item:
                 code, message = item.get(code_key), item.get(msg_key)
-                return (str(code) if code is not None else None), (str(message) if message is not None else None)
+                return _field(code), _field(message)
     return None, None
 
 
-def error_fields(content: bytes) -> tuple[Optional[str], Optional[str]]:
+def _field(value: Any) -> Optional[str]:
+    """A server's error field as one short line of text (it may be any JSON type, of any size)."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value)[:_MAX_FIELD * 2]
+    return " ".join(text.split())[:_MAX_FIELD]
+
+
+def error_fields(content: bytes, redact: Any = None) -> tuple[Optional[str], Optional[str]]:
     """Error code and message, in the key spellings Huawei's SDK accepts; HTML or junk gives a short excerpt."""
     try:
-        data = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        text = content[:2000].decode("utf-8", "replace")
+        data = loads_bounded(content)
+    except ValueError:
+        text = content[:8192].decode("utf-8", "replace")
+        # Redacted before any cut: an excerpt must not end in the middle of a secret and so keep half of it.
+        text = redact(text) if redact is not None else text
         title = _HTML_TITLE.search(text)
         if title and title.group(1).strip():
             # A proxy's HTML error page: its title says it all ("502 Bad Gateway"), the markup says nothing.
@@ -80,8 +72,9 @@ def error_fields(content: bytes) -> tuple[Optional[str], Optional[str]]:
 def api_error(method: str, path: str, status: int, headers: Mapping[str, str], content: bytes, redact: Redactor,
               service: str = "DMS") -> DmsApiError:
     """The DmsApiError for an HTTP error answer, its message redacted."""
-    code, message = error_fields(content)
-    return DmsApiError(method, path, status, code, redact(message), headers.get("X-Request-Id"), service=service)
+    code, message = error_fields(content, redact)
+    request_id = _field(headers.get("X-Request-Id"))
+    return DmsApiError(method, path, status, redact(code), redact(message), redact(request_id), service=service)
 
 
 def is_name_resolution_error(err: BaseException) -> bool:
@@ -107,8 +100,13 @@ def _fix(service: str, origin: Optional[str]) -> str:
 
 
 def describe_transport_error(method: str, url: str, err: BaseException, service: str = "DMS",
-                             origin: Optional[str] = None) -> str:
-    """A one-line message for an exchange that got no answer, naming the service and the option (and its source)."""
+                             origin: Optional[str] = None, redact: Any = None) -> str:
+    """A one-line message for an exchange that got no answer, naming the service and the option (and its source).
+
+    ``redact`` runs over the error's text before it is cut short (a bad status line or chunk size can quote a token).
+    """
+    def _short(error: BaseException) -> str:
+        return _shorten(error, redact)
     if isinstance(err, requests.exceptions.ProxyError):
         return ("Could not reach the %s API through the proxy %s, which failed for %s %s. Check HTTPS_PROXY/HTTP_PROXY"
                 " (and NO_PROXY for hosts that must bypass it) in the environment the module runs in. Cause: %s."
@@ -146,7 +144,7 @@ def _proxy_for(url: str) -> str:
     return "%s://%s%s" % (parts.scheme, host, ":%d" % parts.port if parts.port else "")
 
 
-def _short(err: BaseException) -> str:
+def _shorten(err: BaseException, redact: Any = None) -> str:
     # The innermost reason is what a user can act on; urllib3 wraps it several levels deep.
     reason = err
     while True:
@@ -154,4 +152,5 @@ def _short(err: BaseException) -> str:
         if not isinstance(inner, BaseException) or inner is reason:
             break
         reason = inner
-    return " ".join(str(reason).split())[:300]
+    text = " ".join(str(reason).split())
+    return (redact(text) if redact is not None else text)[:300]

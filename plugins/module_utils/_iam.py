@@ -26,7 +26,7 @@ from ._auth import PasswordCredentials, TokenAuth, Unsigned
 from ._errors import DmsApiError, DmsError, DmsResponseError, token_hint
 from ._http import DmsHttpClient
 from ._ids import is_id
-from ._settings import ConnectionSettings
+from ._settings import ConnectionSettings, check_credential
 
 PROJECTS_PATH = "/v3/projects"
 TOKENS_PATH = "/v3/auth/tokens"
@@ -96,7 +96,7 @@ def password_token(iam: Any, credentials: PasswordCredentials, project_id: Optio
         response = iam.request("POST", TOKENS_PATH, body=credentials.token_request(project_id, region), deadline=deadline,
                                idempotent=True)
     except DmsApiError as err:
-        detail = credentials.scrub(_api_detail(err))
+        detail = getattr(iam, "redact", str)(credentials.scrub(_api_detail(err)))
         if err.status == 401 and _is_scope_error(err):
             raise IamError("IAM would not issue a token for %s (POST %s%s, %s). Check 'region' (HW_REGION_NAME) or 'project_id'"
                            " (HW_PROJECT_ID), and that user %r may access that project."
@@ -108,6 +108,10 @@ def password_token(iam: Any, credentials: PasswordCredentials, project_id: Optio
         raise IamError("Getting an IAM token for user %r failed (POST %s%s, %s)."
                        % (credentials.user_name, iam_url, TOKENS_PATH, detail)) from None
     token = _header(response.headers, "X-Subject-Token")
+    if token and hasattr(iam, "redact"):
+        # A secret of the run from now on, in every message and result (it is no option, so no_log does not know it),
+        # before anything below can quote the answer.
+        iam.redact.add(token)
     if not token:
         raise DmsResponseError("IAM POST %s%s answered HTTP %d without an X-Subject-Token header, so there is no token to use."
                                % (iam_url, TOKENS_PATH, response.status))
@@ -146,6 +150,8 @@ def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient
                             origin=settings.iam_origin)
         issued = password_token(iam, settings.password,
                                 project_id, settings.region, settings.iam_url, deadline)
+        # A token with a control character would be refused by requests with its value quoted.
+        check_credential(issued.token, "the token IAM issued (X-Subject-Token)")
         auth = TokenAuth(issued.token, source="user_name/password")
         if not project_id and issued.project_id:
             project_id = issued.project_id

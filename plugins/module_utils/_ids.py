@@ -12,11 +12,11 @@ from typing import Any, Optional
 from ._errors import ConfigurationError
 
 # Letters, digits, '-' and '_' only: no input can add a path segment, a query or a header line.
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")  # used with fullmatch: "$" would let a trailing newline through
 
 
 def is_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(ID_PATTERN.match(value))
+    return isinstance(value, str) and bool(ID_PATTERN.fullmatch(value))
 
 
 # What each kind of id looks like, for the message (instance ids are UUIDs; task and project ids 32 hex digits).

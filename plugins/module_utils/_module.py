@@ -20,10 +20,12 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ._auth import Unsigned
 from ._context import DmsContext
+from ._endpoints import URL_OPTIONS, may_hold_user_info
 from ._errors import DmsError
-from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
+from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RETRY_AFTER_BUDGET, DmsHttpClient, RunLimits
 from ._iam import resolve_auth_and_project
-from ._settings import SHARED_ARGUMENT_SPEC, bind_environment, connection_settings
+from ._redact import Redactor
+from ._settings import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC, bind_environment, connection_settings
 
 T = TypeVar("T")
 
@@ -39,6 +41,9 @@ class DmsModule:
             raise ValueError("argument_spec redefines the shared options %s" % ", ".join(sorted(overlap)))
         spec.update(SHARED_ARGUMENT_SPEC)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        # The one redaction gate: everything this module prints passes through it (see _redact.py).
+        self.redact = Redactor(self.params.get(name) for name in SECRET_OPTIONS)
+        self._deadline_given = False
         self.failure_result: dict[str, Any] = dict(changed=False, **(failure_result or {}))
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
@@ -56,7 +61,7 @@ class DmsModule:
         return bool(self.module._diff)  # pylint: disable=protected-access  # AnsibleModule's only spelling of --diff
 
     def warn(self, message: str) -> None:
-        self.module.warn(message)
+        self.module.warn(self.redact(message) or "")
 
     def validate(self, parse: Callable[[dict[str, Any]], T]) -> T:
         """``parse(params)``, failing the module on a DmsError: checks a module's own options before any request."""
@@ -64,9 +69,15 @@ class DmsModule:
             return parse(self.params)
         except DmsError as err:
             self._fail(err)
+        except Exception as err:  # pylint: disable=broad-exception-caught
+            self._unexpected(err)
 
-    def run(self, action: Callable[[DmsContext], dict[str, Any]]) -> dict[str, Any]:
-        """Settings, client, IAM, then ``action(context)``; the client is always closed; a DmsError fails the module."""
+    def run(self, action: Callable[[DmsContext], dict[str, Any]], timeout: Optional[float] = None) -> dict[str, Any]:
+        """Settings, client, IAM, then ``action(context)``; the client is always closed; a DmsError fails the module.
+
+        One deadline covers it all, IAM included, counted from the module's start: ``timeout`` seconds (a wait's
+        wait_timeout), else request_timeout x (retries + 1) + the Retry-After budget (docs/reliability.md).
+        """
         client: Optional[DmsHttpClient] = None
         try:
             bound = bind_environment(self.params)
@@ -75,11 +86,23 @@ class DmsModule:
                 if SHARED_ARGUMENT_SPEC[option].get("no_log") and isinstance(value, str) and value:
                     # Ansible masks the no_log values it filled in itself; these it never saw.
                     self.module.no_log_values.add(value)
+                    self.redact.add(value)
+            for option in URL_OPTIONS:
+                value = bound.values.get(option)
+                if isinstance(value, str) and may_hold_user_info(value):
+                    # Refused below, but Ansible would still print it in the invocation (-v): mask it like a no_log value.
+                    self.module.no_log_values.add(value)
+                    self.redact.add(value)
             settings = connection_settings(bound.values, explicit=bound.from_task, sources=bound.from_environment)
             for warning in settings.warnings:
                 self.warn(warning)
+            if timeout is None:
+                timeout = settings.request_timeout * (settings.retries + 1) + RETRY_AFTER_BUDGET
+            else:
+                self._deadline_given = True
             client = DmsHttpClient(settings.base_url, Unsigned(), None, request_timeout=settings.request_timeout,
-                                   retries=settings.retries, verify=settings.verify, origin=settings.endpoint_origin)
+                                   retries=settings.retries, verify=settings.verify, origin=settings.endpoint_origin,
+                                   redact=self.redact, limits=RunLimits(deadline=self.started + timeout))
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
             context = DmsContext(client=client.derive(auth=settings.auth, project_id=settings.project_id),
@@ -91,6 +114,8 @@ class DmsModule:
         except DmsError as err:
             self._warn_clock(client)
             self._fail(err)
+        except Exception as err:  # pylint: disable=broad-exception-caught
+            self._unexpected(err)
         finally:
             if client is not None:
                 client.close()
@@ -103,15 +128,27 @@ class DmsModule:
         if warning:
             self.warn(warning)
 
+    def _unexpected(self, err: Exception) -> NoReturn:
+        # A bug, or an answer no check foresaw: still one clear line (redacted), never a traceback that could quote a secret.
+        self.fail_json(msg="Unexpected %s in hwcloud.dms (please report it): %s" % (type(err).__name__, " ".join(str(err).split())[:300]),
+                       **self._elapsed())
+
+    def _elapsed(self) -> dict[str, Any]:
+        """For a failure before the action had a result: the time spent so far, when this run had a wait's deadline."""
+        if self._deadline_given and "elapsed" in self.failure_result:
+            return {"elapsed": round(time.monotonic() - self.started, 3)}
+        return {}
+
     def _fail(self, err: DmsError) -> NoReturn:
         result = dict(self.failure_result)
-        result.update(getattr(err, "result", None) or {})
+        carried = getattr(err, "result", None)
+        result.update(carried if carried else self._elapsed())
         self.fail_json(msg=str(err), **result)
 
     def exit_json(self, **result: Any) -> NoReturn:
-        self.module.exit_json(**result)
+        self.module.exit_json(**self.redact.data(result))
 
     def fail_json(self, msg: str, **result: Any) -> NoReturn:
         merged = dict(self.failure_result)
         merged.update(result)
-        self.module.fail_json(msg=msg, **merged)
+        self.module.fail_json(msg=self.redact(msg) or "", **self.redact.data(merged))

@@ -196,6 +196,14 @@ class RequestOptions:
             raise ConfigurationError("Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance.")
 
     @property
+    def wait_timeout(self) -> Optional[float]:
+        """The run's deadline in seconds when waiting (DmsModule.run's ``timeout``); None: the module's bound without a wait."""
+        if not self.wait_for:
+            return None
+        timeout = self.wait_params["wait_timeout"]
+        return float(QueryOptions.wait_timeout if timeout is None else timeout)
+
+    @property
     def idempotent(self) -> bool:
         return self.method in IDEMPOTENT_METHODS
 

@@ -16,7 +16,9 @@ private Ansible API. Nothing here imports Ansible, so all of it is tested with p
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Collection, Mapping, Optional, Union
 
@@ -86,6 +88,31 @@ METHOD_SELECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 METHOD_MEMBERS = {AKSK: ("access_key", "secret_key", "security_token"), TOKEN: ("auth_token",),
                   PASSWORD: ("user_name", "password", "domain_name")}
+
+
+# Tokens and keys go into HTTP headers (or the signature): printable ASCII without spaces, nothing else.
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
+CREDENTIAL_OPTIONS = ("access_key", "secret_key", "security_token", "auth_token")
+# The no_log options: DmsModule hides their values, in every spelling, in everything the module prints.
+SECRET_OPTIONS = tuple(name for name, spec in SHARED_ARGUMENT_SPEC.items() if spec.get("no_log"))
+
+
+def _what_is_wrong(value: str) -> str:
+    if value != value.strip():
+        return "leading or trailing whitespace or a newline (as `echo` or a YAML '|' block adds)"
+    if any(ord(char) < 0x20 or ord(char) == 0x7f for char in value):
+        return "a control character"
+    if " " in value:
+        return "a space"
+    return "a character outside printable ASCII"
+
+
+def check_credential(value: Any, what: str) -> None:
+    """Refuse a token or key that is not printable ASCII, naming ``what`` but never the value."""
+    if isinstance(value, str) and not _PRINTABLE_ASCII.fullmatch(value):
+        raise ConfigurationError("%s must be printable ASCII without spaces, but it contains %s; its value is not shown."
+                                 " Strip it (e.g. ansible-vault encrypt_string without the trailing newline, or YAML '|-')."
+                                 % (what, _what_is_wrong(value)))
 
 
 def _env(option: str) -> str:
@@ -256,6 +283,20 @@ def _verify(params: Mapping[str, Any], base_url: str, warnings: list[str]) -> Un
     return True
 
 
+def _cleartext_off_loopback(url: str) -> bool:
+    """An http:// URL whose host is not this machine (localhost, 127.0.0.0/8, ::1)."""
+    if not url.lower().startswith("http://"):
+        return False
+    host = url[len("http://"):].split("/", 1)[0].rsplit(":", 1)[0] if "]" not in url else url.split("[", 1)[1].split("]", 1)[0]
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
 def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection[str]] = None,
                         sources: Optional[Mapping[str, str]] = None) -> ConnectionSettings:
     """Check the shared options (after bind_environment); ``explicit`` names those the task set, None means all given ones.
@@ -265,6 +306,9 @@ def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection
     sources = sources or {}
     warnings: list[str] = []
     method = choose_method(params, explicit, warnings)
+    for option in CREDENTIAL_OPTIONS:
+        if _given(params.get(option)):
+            check_credential(params[option], "Option '%s' (or %s)" % (option, " / ".join(OPTION_ENVIRONMENT[option])))
     auth: Optional[Union[AkSkAuth, TokenAuth]] = None
     password: Optional[PasswordCredentials] = None
     if method is None or method == AKSK:
@@ -291,6 +335,11 @@ def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection
         iam_url = iam_endpoint(region, params.get("cloud"), params.get("iam_endpoint"))
     request_timeout, retries = _bounded_timeout_and_retries(params)
     verify = _verify(params, base_url, warnings)
+    cleartext = [url for url in (base_url, iam_url) if url and _cleartext_off_loopback(url)]
+    if cleartext:
+        warnings.append("%s %s http://, not https://: the signature, the token or the password cross the network in clear text"
+                        " and can be read or replayed on the way. Use https:// for anything but a local test endpoint."
+                        % (" and ".join(sorted(set(cleartext))), "use" if len(set(cleartext)) > 1 else "uses"))
     return ConnectionSettings(base_url, project_id, auth, verify, request_timeout, retries, warnings, method=method or AKSK,
                               password=password, iam_url=iam_url, region=region,
                               endpoint_origin=_origin("endpoint", "DMS", params, sources),

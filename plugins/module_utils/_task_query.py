@@ -6,17 +6,16 @@
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
-from ._errors import ConfigurationError, DmsError
+from ._errors import ConfigurationError, DmsError, TaskNotFoundError
 from ._ids import validate_id
 from ._progress import ProgressReader
 from ._server_clock import ServerClock, describe_offset
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time
-from ._waiter import WAIT_ARGUMENT_SPEC, TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout
+from ._waiter import WAIT_ARGUMENT_SPEC, TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout, check_wait_options
 
 LIST_ONLY_OPTIONS = ("name", "begin_time", "end_time", "latest")
 
@@ -75,14 +74,7 @@ class QueryOptions:
     def check(self) -> None:
         if self.begin_time and self.end_time and self.begin_time > self.end_time:
             raise ConfigurationError("Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time))
-        if self.wait_timeout < 1:
-            raise ConfigurationError("Option 'wait_timeout' must be at least 1 second, got %d." % self.wait_timeout)
-        if math.isnan(self.wait_sleep) or self.wait_sleep <= 0:
-            raise ConfigurationError("Option 'wait_sleep' must be more than 0 seconds, got %s." % self.wait_sleep)
-        if self.wait_sleep > self.wait_timeout:
-            raise ConfigurationError(
-                "Option 'wait_sleep' (%s s) must not exceed 'wait_timeout' (%d s): lower wait_sleep or raise wait_timeout."
-                % (self.wait_sleep, self.wait_timeout))
+        check_wait_options(self.wait_timeout, self.wait_sleep)
 
     @property
     def single(self) -> bool:
@@ -108,10 +100,17 @@ def _what(options: QueryOptions) -> str:
     return named
 
 
+class TaskVanished(TaskNotFoundError):
+    """A task a list wait saw before, not yet terminal, is no longer listed (not-found grace applies, as for a 404)."""
+
+
 class TaskQuery:
     def __init__(self, options: QueryOptions, api: DmsTaskApi, warn: Callable[[str], None],
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 server_clock: Optional[ServerClock] = None) -> None:
+                 server_clock: Optional[ServerClock] = None, started: Optional[float] = None) -> None:
+        self.started = started  # the module's start (clock's time): a wait's deadline and elapsed count from here
+        # List waits remember each task they saw (by id), so one that vanishes before it ends is not forgotten.
+        self._seen: dict[str, dict[str, Any]] = {}
         self.options = options
         self.api = api
         self.warn = warn
@@ -148,11 +147,27 @@ class TaskQuery:
         if options.task_id:
             tasks = [self.api.show(options.task_id, deadline=deadline)]
         else:
-            tasks = filter_tasks(self._list(deadline), name=options.name, latest=options.latest)
+            listed = filter_tasks(self._list(deadline), name=options.name)
+            self._check_vanished(listed)
+            tasks = filter_tasks(listed, latest=options.latest)
         if self.progress is not None:
             # After every status read, so a wait (even one that times out) returns the latest progress seen.
             self.progress.attach(tasks, deadline=deadline)
         return tasks
+
+    def _check_vanished(self, listed: list[dict[str, Any]]) -> None:
+        if not self.options.wait_for:
+            return
+        ids = {task.get("id") for task in listed if isinstance(task.get("id"), str)}
+        gone = [task for task_id, task in self._seen.items() if task_id not in ids and task.get("status") not in TERMINAL_STATUSES]
+        for task in listed:
+            if isinstance(task.get("id"), str):
+                self._seen[task["id"]] = task
+        if gone:
+            raise TaskVanished("%s on instance %s was listed with status %s, then disappeared from the instance's task list before it"
+                               " ended; check it in the DMS console." % (
+                                   "; ".join("Task %s" % _describe(task) for task in gone[:5]), self.options.instance_id,
+                                   ", ".join(sorted({str(task.get("status")) for task in gone}))))
 
     def run(self) -> dict[str, Any]:
         if not self.options.wait_for:
@@ -162,7 +177,8 @@ class TaskQuery:
                 raise TaskQueryFailed(str(err), self._result([], attempts=1, elapsed=0.0)) from None
             return self._result(tasks, attempts=1, elapsed=0.0)
 
-        waiter = TaskWaiter(self.read, self.options.wait_timeout, self.options.wait_sleep, clock=self.clock, sleep=self.sleep, warn=self.warn)
+        waiter = TaskWaiter(self.read, self.options.wait_timeout, self.options.wait_sleep, clock=self.clock, sleep=self.sleep, warn=self.warn,
+                            started=self.started)
         try:
             outcome = waiter.wait()
         except WaitTimeout as timeout:
@@ -200,6 +216,8 @@ class TaskQuery:
         if outcome.tasks:
             pending = [task for task in outcome.tasks if task.get("status") not in TERMINAL_STATUSES]
             seen = "; ".join("task %s last status %s" % (_describe(task), task.get("status")) for task in pending[:5])
+            if isinstance(outcome.last_error, TaskVanished):
+                seen += " (%s)" % outcome.last_error
         elif outcome.last_error is not None:
             seen = "no task was read; last error: %s" % outcome.last_error
         else:

@@ -10,9 +10,11 @@ import json
 from typing import Any, Iterable, Optional
 from urllib.parse import quote
 
+from ._body import loads_bounded
 from ._errors import (
     ConfigurationError, DmsApiError, DmsResponseError, InstanceNotFoundError, TaskNotFoundError, is_instance_not_found,
 )
+from ._ids import is_id
 from ._timeparse import TimeFormatError, UtcTime, option_to_api_time, sort_key
 
 PENDING_STATUSES = frozenset(("CREATED", "EXECUTING"))
@@ -24,6 +26,11 @@ KNOWN_STATUSES = PENDING_STATUSES | TERMINAL_STATUSES
 # misbehaving server that never returns a short page from looping us forever.
 PAGE_LIMIT = 100
 MAX_PAGES = 1000
+# Tasks kept in memory across all pages of one list: far more than an instance keeps (the console shows a few hundred),
+# far less than 1 000 pages of junk (each 4 MiB page of '{},' cost ~375 MB before). Over it, the run fails naming it.
+MAX_TASKS = 10000
+# Fields a task's status logic compares: a server's list or object there must not crash the module.
+_STRING_FIELDS = ("status",)
 
 
 def to_api_time(value: Optional[str], option: str) -> Optional[str]:
@@ -38,7 +45,7 @@ def decode_params(params: Any) -> Any:
     if not isinstance(params, str):
         return params
     try:
-        decoded = json.loads(params)
+        decoded = loads_bounded(params)
     except ValueError:
         return params
     return decoded if isinstance(decoded, dict) else params
@@ -48,6 +55,12 @@ def normalize_task(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise DmsResponseError("DMS API returned a task that is not an object: %r" % (str(raw)[:80],))
     task = dict(raw)
+    for field in _STRING_FIELDS:
+        value = task.get(field)
+        if value is not None and not isinstance(value, str):
+            raise DmsResponseError("DMS API returned task %s with a '%s' of type %s (%s), expected a string; the answer is"
+                                   " malformed (a proxy or server fault)."
+                                   % (_shown_id(task.get("id")), field, type(value).__name__, json.dumps(value)[:60]))
     if "params" in task:
         task["params"] = decode_params(task["params"])
     return task
@@ -56,6 +69,10 @@ def normalize_task(raw: Any) -> dict[str, Any]:
 def created_sort_key(task: dict[str, Any]) -> tuple[int, UtcTime]:
     """Sort key for 'newest': tasks with a parseable created_at order by instant; others sort oldest."""
     return sort_key(task.get("created_at"))
+
+
+def _shown_id(value: Any) -> str:
+    return value if is_id(value) else repr(str(value)[:40])
 
 
 def filter_tasks(tasks: Iterable[dict[str, Any]], name: Optional[str] = None, latest: bool = False) -> list[dict[str, Any]]:
@@ -118,11 +135,20 @@ class DmsTaskApi:
         if not tasks:
             # The docs do not say whether a missing task is a 404 or an empty list; treat both alike.
             raise TaskNotFoundError("Task %s was not found on instance %s (the API returned no task)." % (task_id, self.instance_id))
-        match = [task for task in tasks if task.get("id") == task_id] or tasks[:1]
+        match = [task for task in tasks if task.get("id") == task_id]
+        if not match:
+            # Never another task's status for this one: its SUCCESS would end a wait on the wrong task.
+            raise DmsResponseError("DMS API GET %s answered with task(s) %s instead of task %s; the answer is not about the task"
+                                   " asked for (a proxy or server fault)."
+                                   % (path, ", ".join(_shown_id(task.get("id")) for task in tasks[:5]), task_id))
         return match[0]
 
     def progress(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
         """GET .../tasks/{task_id}/progress (Kafka and RocketMQ; RabbitMQ answers 404): the API's object, keys as sent."""
+        if not is_id(task_id):
+            # The id came from a server's answer: '..' or 'a/b' must not become part of the next URL.
+            raise DmsResponseError("DMS API GET %s answered with a task id that is not an id (%r): letters, digits, '-' and '_'"
+                                   " only; its progress is not read (a proxy or server fault)." % (self.base_path, str(task_id)[:40]))
         path = "%s/%s/progress" % (self.base_path, quote(task_id, safe=""))
         response = self._get(path, deadline=deadline)
         if not isinstance(response.data, dict):
@@ -150,6 +176,10 @@ class DmsTaskApi:
                 raise
             page = _tasks_of(response.data, "GET " + self.base_path)
             collected.extend(page)
+            if len(collected) > MAX_TASKS:
+                raise DmsResponseError("DMS API GET %s listed more than %d tasks (the most one run keeps, across pages) on instance %s;"
+                                       " stopping. Narrow the list with begin_time and end_time, or give task_id."
+                                       % (self.base_path, MAX_TASKS, self.instance_id))
             total = _int_or_none(response.data.get("task_count"))
             if len(page) < PAGE_LIMIT or (total is not None and len(collected) >= total):
                 return collected
@@ -160,5 +190,5 @@ class DmsTaskApi:
 def _int_or_none(value: Any) -> Optional[int]:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None

@@ -12,11 +12,12 @@ of ``timeout``, never a whole poll interval late.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ._errors import DmsError, InstanceNotFoundError, TaskNotFoundError, is_transient
+from ._errors import ConfigurationError, DmsError, InstanceNotFoundError, TaskNotFoundError, is_transient
 from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
 
 # A task may be listed a moment after the call that starts it returns; this long, a 404 is not final.
@@ -28,7 +29,27 @@ WAIT_ARGUMENT_SPEC: dict[str, Any] = dict(
     wait_sleep=dict(type="float", default=5.0),
 )
 
+# Polls come at most twice a second per wait: a smaller wait_sleep is raised to this, with one warning.
+MIN_WAIT_SLEEP = 0.5
+# One day: an IAM token lasts 24 hours, and a larger number is a typo, not a wait (10**400 crashed the clock maths).
+MAX_WAIT_TIMEOUT = 86400
+
 Tasks = list[dict[str, Any]]
+
+
+def check_wait_options(wait_timeout: Any, wait_sleep: Any) -> None:
+    """Refuse wait options no wait can use, naming the option and the fix (the floor on wait_sleep is TaskWaiter's)."""
+    if wait_timeout < 1:
+        raise ConfigurationError("Option 'wait_timeout' must be at least 1 second, got %d." % wait_timeout)
+    if wait_timeout > MAX_WAIT_TIMEOUT:
+        raise ConfigurationError("Option 'wait_timeout' must be at most %d seconds (one day), got %s." % (
+            MAX_WAIT_TIMEOUT, str(wait_timeout)[:20] + ("..." if len(str(wait_timeout)) > 20 else "")))
+    if not wait_sleep > 0:
+        raise ConfigurationError("Option 'wait_sleep' must be more than 0 seconds, got %s." % wait_sleep)
+    if math.isinf(wait_sleep) or wait_sleep > wait_timeout:
+        raise ConfigurationError(
+            "Option 'wait_sleep' (%s s) must not exceed 'wait_timeout' (%d s): lower wait_sleep or raise wait_timeout."
+            % (wait_sleep, wait_timeout))
 
 
 @dataclass
@@ -74,10 +95,17 @@ class TaskWaiter:
         sleep: Callable[[float], None] = time.sleep,
         warn: Callable[[str], None] = lambda message: None,
         not_found_grace: float = NOT_FOUND_GRACE,
+        started: Optional[float] = None,
     ) -> None:
         self.read = read
         self.timeout = float(timeout)
         self.sleep_interval = float(sleep_interval)
+        if self.sleep_interval < MIN_WAIT_SLEEP:
+            warn("wait_sleep %s s is below the %s s floor (at most two polls a second per wait); polling every %s s instead."
+                 % (sleep_interval, MIN_WAIT_SLEEP, MIN_WAIT_SLEEP))
+            self.sleep_interval = MIN_WAIT_SLEEP
+        # When the module started (same clock): the deadline and elapsed count from there, IAM calls included.
+        self.started = started
         self.clock = clock
         self.sleep = sleep
         self.warn = warn
@@ -86,7 +114,7 @@ class TaskWaiter:
 
     def wait(self) -> WaitOutcome:
         outcome = WaitOutcome()
-        started = self.clock()
+        started = self.clock() if self.started is None else self.started
         deadline = started + self.timeout
         first_not_found: Optional[float] = None
         while True:

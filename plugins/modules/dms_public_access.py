@@ -214,7 +214,8 @@ def main() -> None:
                        required_if=[("state", "present", ("public_ip_ids",))], supports_check_mode=True)
     options = module.validate(lambda params: PublicAccessOptions(params, module.warn))
     result = module.run(lambda context: PublicAccess(options, context.client, context.project_id, context.warn,
-                                                     started=context.started).run(context.check_mode, context.diff_mode))
+                                                     started=context.started).run(context.check_mode, context.diff_mode),
+                        timeout=options.wait_timeout)
     module.exit_json(**result)
 
 

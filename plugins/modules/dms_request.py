@@ -280,7 +280,7 @@ def main() -> None:
     module = DmsModule(argument_spec, failure_result=dict(status=None, json=None, request_id=None, elapsed=0.0),
                        supports_check_mode=True)
     options = module.validate(RequestOptions)
-    result = module.run(lambda context: DmsRequest(options, context).run())
+    result = module.run(lambda context: DmsRequest(options, context).run(), timeout=options.wait_timeout)
     module.exit_json(**result)
 
 

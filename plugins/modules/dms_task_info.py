@@ -84,13 +84,15 @@ options:
     aliases: [wait]
   wait_timeout:
     description:
-      - Maximum number of seconds to wait when O(wait_for=true). The module returns within about one second of it,
-        failing with the last status seen and the partial result.
+      - Maximum number of seconds to wait when O(wait_for=true), counted from the module's start (the IAM token exchange
+        and project lookup included). The module returns within about one second of it, failing with the last status seen
+        and the partial result. At most V(86400) (one day).
     type: int
     default: 600
   wait_sleep:
     description:
       - Seconds between two reads while waiting. Must be more than 0 and not more than O(wait_timeout).
+      - A value below V(0.5) is raised to V(0.5) with a warning, so a wait makes at most two reads a second.
     type: float
     default: 5
   fail_on_task_failure:
@@ -286,7 +288,8 @@ task_count:
   sample: 1
 elapsed:
   description:
-    - Seconds spent waiting; V(0) without O(wait_for). Also returned when the wait fails or times out.
+    - Seconds from the module's start to the end of the wait (IAM calls included); V(0) without O(wait_for).
+      Also returned when the wait fails or times out.
     - Measured on the monotonic clock of the host running the module, so neither clock's setting nor a skew between
       them changes it.
   returned: always
@@ -351,7 +354,8 @@ def main() -> None:
     module = DmsModule(argument_spec, failure_result=failure_result, supports_check_mode=True)
     options = module.validate(QueryOptions.from_params)
     result = module.run(lambda context: TaskQuery(options, DmsTaskApi(context.client, context.project_id, options.instance_id),
-                                                  warn=context.warn).run())
+                                                  warn=context.warn, started=context.started).run(),
+                        timeout=options.wait_timeout if options.wait_for else None)
     module.exit_json(changed=False, **result)
 
 

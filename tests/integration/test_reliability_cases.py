@@ -207,7 +207,7 @@ FAULTS.append(Case("f_401_ak_locked_out", "faults", {"access_key": LOCK_AK, "sec
 
 # --- while waiting: transient errors do not end the wait; the deadline holds ---------------------------------
 
-WAIT = {"wait_for": True, "wait_sleep": 0.3}
+WAIT = {"wait_for": True, "wait_sleep": 0.5}  # the floor (issue 15)
 WAITS = [
     Case("w_unknown_status_then_success", "waits", dict(WAIT, wait_timeout=20), ok=True,
          task={"timeline": [{"status": "MIGRATING", "polls": 1}, {"status": "SUCCESS"}]}, check=has_warning("'MIGRATING'")),

@@ -125,13 +125,14 @@ def test_malformed_retry_after_falls_back_to_backoff_instead_of_crashing(raw_ser
     assert pauses == [_http.BACKOFF_FACTOR]
 
 
-def test_retry_after_as_a_past_http_date_means_retry_now(raw_server):
+def test_retry_after_as_a_past_http_date_means_retry_after_the_floor_pause(raw_server):
+    # Issue 15: "retry now" still waits the floor on retry pauses (Retry-After: 0 made 21 requests in 0.64 s before).
     past = email.utils.formatdate(time.time() - 3600, usegmt=True)
     raw_server.script = [(http_answer(503, b"busy", {"Retry-After": past}), 0), (http_answer(200, OK), 0)]
     pauses = Pauses()
     client_for(raw_server.url, pauses).get_json(PATH)
     assert raw_server.requests == 2
-    assert pauses == []
+    assert pauses == [_http.MIN_RETRY_PAUSE]
 
 
 def test_retry_after_as_a_future_http_date_is_honoured(raw_server):
