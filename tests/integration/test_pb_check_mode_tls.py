@@ -11,11 +11,13 @@ TIMELINE = [{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "polls": 
 
 
 def _without_timing(result):
-    """The result minus what depends on when it ran: elapsed, and updated_at (when the status last flipped)."""
+    """The result minus what depends on when it ran: elapsed, updated_at (when the status last flipped), and the
+    server clock's offset estimate (its bounds come from sub-second send/receive times)."""
     def task(item):
         return {key: value for key, value in item.items() if key != "updated_at"}
-    kept = {key: value for key, value in result.items() if key not in ("elapsed", "task", "tasks")}
-    kept.update(task=task(result["task"]), tasks=[task(item) for item in result["tasks"]])
+    kept = {key: value for key, value in result.items() if key not in ("elapsed", "task", "tasks", "clock")}
+    kept.update(task=task(result["task"]), tasks=[task(item) for item in result["tasks"]],
+                clock={key: value for key, value in result["clock"].items() if key != "server_offset"})
     return kept
 
 
