@@ -31,8 +31,23 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .measure import (
-    FLOOR_IMPORTS, FQCN, MODULE, PER_POLL_POLLS, PER_POLL_SLEEP, ROOT, Measured, become_subreaper, importtime_parent, iso_to_epoch, keepalive_rtt,
-    median, parse_importtime, percentile, run_measured, seconds_marker)
+    FLOOR_IMPORTS,
+    FQCN,
+    MODULE,
+    PER_POLL_POLLS,
+    PER_POLL_SLEEP,
+    ROOT,
+    Measured,
+    become_subreaper,
+    importtime_parent,
+    iso_to_epoch,
+    keepalive_rtt,
+    median,
+    parse_importtime,
+    percentile,
+    run_measured,
+    seconds_marker,
+)
 from .report import Report
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
@@ -72,19 +87,37 @@ class Bench:
         # pylint: disable-next=import-outside-toplevel
         from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
         from dms_emulator.testing import EmulatorProcess  # pylint: disable=import-outside-toplevel
+
         self.emu = EmulatorProcess(tls=False)
         self.emu.start()
         self.admin = self.emu.admin()
-        self.rtt = {"keep-alive": keepalive_rtt(self.emu.url, reuse=True), "new connection each": keepalive_rtt(self.emu.url, reuse=False)}
+        self.rtt = {
+            "keep-alive": keepalive_rtt(self.emu.url, reuse=True),
+            "new connection each": keepalive_rtt(self.emu.url, reuse=False),
+        }
         self.keep = {self.emu.process.pid}
         self.subreaper = become_subreaper()
-        base = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "HUAWEICLOUD_SDK_", "ANSIBLE_"))}
+        base = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("HW_", "HUAWEICLOUD_SDK_", "ANSIBLE_"))
+        }
         base.update(
-            ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-            ANSIBLE_CONFIG=str(self.work / "ansible.cfg"), ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR="1",
-            ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-            ANSIBLE_LOCAL_TEMP=str(self.work / "tmp"), ANSIBLE_REMOTE_TMP=str(self.work / "tmp"), ANSIBLE_ASYNC_DIR=str(self.work / "async"),
-            HW_ACCESS_KEY=DEFAULT_ACCESS_KEY, HW_SECRET_KEY=DEFAULT_SECRET_KEY, HW_PROJECT_ID=DEFAULT_PROJECT_ID,
+            ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"),
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+            ANSIBLE_CONFIG=str(self.work / "ansible.cfg"),
+            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            ANSIBLE_LOCALHOST_WARNING="0",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+            ANSIBLE_LOCAL_TEMP=str(self.work / "tmp"),
+            ANSIBLE_REMOTE_TMP=str(self.work / "tmp"),
+            ANSIBLE_ASYNC_DIR=str(self.work / "async"),
+            HW_ACCESS_KEY=DEFAULT_ACCESS_KEY,
+            HW_SECRET_KEY=DEFAULT_SECRET_KEY,
+            HW_PROJECT_ID=DEFAULT_PROJECT_ID,
             HW_DMS_ENDPOINT=self.emu.url,
             PYTHONPATH=str(ROOT / "build" / "collections"),
             # Under Ansible, AnsiballZ imports the collection's code from a zip, compiled from source on every run;
@@ -113,7 +146,14 @@ class Bench:
         # The second stats call opened one connection of its own.
         return result, after["requests"] - before["requests"], after["connections"] - before["connections"] - 1
 
-    def playbook(self, name: str, plays: Any, inventory: str = "localhost,", forks: int = 5, extra: Optional[dict[str, Any]] = None) -> Measured:
+    def playbook(
+        self,
+        name: str,
+        plays: Any,
+        inventory: str = "localhost,",
+        forks: int = 5,
+        extra: Optional[dict[str, Any]] = None,
+    ) -> Measured:
         path = self.work / name
         path.write_text(_yaml(plays), encoding="utf-8")
         command = [str(self.bin / "ansible-playbook"), "-i", inventory, "-f", str(forks), str(path)]
@@ -125,17 +165,31 @@ class Bench:
             command += ["-c", "local"]
         run = run_measured(command, self.env, self.keep)
         if run.returncode != 0:
-            raise RuntimeError("%s failed (rc=%d):\n%s\n%s" % (name, run.returncode, run.stdout[-4000:], run.stderr[-2000:]))
+            raise RuntimeError(
+                "%s failed (rc=%d):\n%s\n%s" % (name, run.returncode, run.stdout[-4000:], run.stderr[-2000:])
+            )
         return run
 
     # --- A vs B ------------------------------------------------------------------------------
     def _timed_play(self, module_task: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"name": "bench", "hosts": "localhost", "gather_facts": False, "tasks": [
-            {"name": "start", "ansible.builtin.set_fact": {"bench_t0": "{{ now().timestamp() }}"}},
-            module_task,
-            {"name": "end", "ansible.builtin.set_fact": {"bench_t1": "{{ now().timestamp() }}"}},
-            {"name": "report", "ansible.builtin.debug": {"msg": "BENCH_TASK_SECONDS={{ bench_t1 | float - bench_t0 | float }}"}},
-        ]}]
+        return [
+            {
+                "name": "bench",
+                "hosts": "localhost",
+                "gather_facts": False,
+                "tasks": [
+                    {"name": "start", "ansible.builtin.set_fact": {"bench_t0": "{{ now().timestamp() }}"}},
+                    module_task,
+                    {"name": "end", "ansible.builtin.set_fact": {"bench_t1": "{{ now().timestamp() }}"}},
+                    {
+                        "name": "report",
+                        "ansible.builtin.debug": {
+                            "msg": "BENCH_TASK_SECONDS={{ bench_t1 | float - bench_t0 | float }}"
+                        },
+                    },
+                ],
+            }
+        ]
 
     def one_ab(self, kind: str) -> dict[str, Any]:
         polls, sleep = self.polls, self.sleep
@@ -145,18 +199,36 @@ class Bench:
             module = {"name": "read", FQCN: {"instance_id": INSTANCE, "task_id": task_id}, "register": "r"}
         elif kind == "A":
             task_id = self.new_task([{"status": "CREATED", "polls": polls}, {"status": "SUCCESS"}])
-            options = {"instance_id": INSTANCE, "task_id": task_id, "wait_for": True, "wait_sleep": sleep, "wait_timeout": 600}
+            options = {
+                "instance_id": INSTANCE,
+                "task_id": task_id,
+                "wait_for": True,
+                "wait_sleep": sleep,
+                "wait_timeout": 600,
+            }
             module = {"name": "wait in module", FQCN: options, "register": "r"}
         else:
             task_id = self.new_task([{"status": "CREATED", "polls": polls}, {"status": "SUCCESS"}])
-            module = {"name": "until loop", FQCN: {"instance_id": INSTANCE, "task_id": task_id}, "register": "r",
-                      "until": "r.task.status in %s" % json.dumps(TERMINAL), "retries": polls + 10, "delay": sleep}
+            module = {
+                "name": "until loop",
+                FQCN: {"instance_id": INSTANCE, "task_id": task_id},
+                "register": "r",
+                "until": "r.task.status in %s" % json.dumps(TERMINAL),
+                "retries": polls + 10,
+                "delay": sleep,
+            }
         run, requests, connections = self.counted(lambda: self.playbook("ab-%s.yml" % kind, self._timed_play(module)))
         task_seconds = seconds_marker(run.stdout, "BENCH_TASK_SECONDS")
         expected = 1 if kind == "baseline" else polls + 1
         if requests != expected:
             self.notes.append("%s run made %d requests, expected %d" % (kind, requests, expected))
-        return {"wall": run.wall, "cpu": run.cpu, "task": task_seconds, "requests": requests, "connections": connections}
+        return {
+            "wall": run.wall,
+            "cpu": run.cpu,
+            "task": task_seconds,
+            "requests": requests,
+            "connections": connections,
+        }
 
     def section_ab(self) -> None:
         runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "A": [], "B": []}
@@ -171,10 +243,20 @@ class Bench:
     # --- detection latency ---------------------------------------------------------------------
     def one_detection(self, sleep: float, lead: float) -> Optional[dict[str, Any]]:
         flip_after = lead + random.uniform(0, sleep)
-        task = self.admin.create_task(instance_id=INSTANCE, timeline=[{"status": "CREATED", "seconds": flip_after}, {"status": "SUCCESS"}])
+        task = self.admin.create_task(
+            instance_id=INSTANCE, timeline=[{"status": "CREATED", "seconds": flip_after}, {"status": "SUCCESS"}]
+        )
         flip_at = iso_to_epoch(task["created_at"]) + flip_after
-        args = {"ANSIBLE_MODULE_ARGS": {"instance_id": INSTANCE, "task_id": task["id"], "wait_for": True, "wait_sleep": sleep, "wait_timeout": 120,
-                                        "_ansible_check_mode": False}}
+        args = {
+            "ANSIBLE_MODULE_ARGS": {
+                "instance_id": INSTANCE,
+                "task_id": task["id"],
+                "wait_for": True,
+                "wait_sleep": sleep,
+                "wait_timeout": 120,
+                "_ansible_check_mode": False,
+            }
+        }
         args_file = self.work / "detect-args.json"
         args_file.write_text(json.dumps(args), encoding="utf-8")
         run = run_measured([sys.executable, "-m", MODULE, str(args_file)], self.env, self.keep)
@@ -185,7 +267,11 @@ class Bench:
         if result["attempts"] < 2:
             return None  # the first read already saw SUCCESS: the module started after the flip; not a detection
         flipped = iso_to_epoch(result["task"]["updated_at"])
-        return {"latency": returned_at - flip_at, "latency_emulator": returned_at - flipped, "attempts": result["attempts"]}
+        return {
+            "latency": returned_at - flip_at,
+            "latency_emulator": returned_at - flipped,
+            "attempts": result["attempts"],
+        }
 
     def section_detection(self) -> None:
         sleeps = self.args.detect_sleeps or ([0.5] if self.quick else [0.5, 2.0])
@@ -207,8 +293,15 @@ class Bench:
                     continue
                 samples.append(sample)
             latencies = [s["latency"] for s in samples]
-            out[sleep] = {"n": len(samples), "median": median(latencies), "p95": percentile(latencies, 95), "max": max(latencies),
-                          "min": min(latencies), "skipped": skipped, "lead": lead}
+            out[sleep] = {
+                "n": len(samples),
+                "median": median(latencies),
+                "p95": percentile(latencies, 95),
+                "max": max(latencies),
+                "min": min(latencies),
+                "skipped": skipped,
+                "lead": lead,
+            }
         self.results["detection"] = out
 
     # --- concurrency ----------------------------------------------------------------------------
@@ -217,25 +310,61 @@ class Bench:
         timeline = [{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}] if wait else "SUCCESS"
         ids = [self.new_task(timeline) for attempt in range(count)]
         inventory = self.work / ("inventory-%d.ini" % count)
-        inventory.write_text("[all]\n" + "".join("h%03d ansible_connection=local task_id=%s\n" % (n, task_id) for n, task_id in enumerate(ids)),
-                             encoding="utf-8")
+        inventory.write_text(
+            "[all]\n"
+            + "".join("h%03d ansible_connection=local task_id=%s\n" % (n, task_id) for n, task_id in enumerate(ids)),
+            encoding="utf-8",
+        )
         options: dict[str, Any] = {"instance_id": INSTANCE, "task_id": "{{ task_id }}"}
         if wait:
             options.update(wait_for=True, wait_sleep=self.sleep, wait_timeout=600)
         plays = [{"name": "forks", "hosts": "all", "gather_facts": False, "tasks": [{"name": "read", FQCN: options}]}]
-        run, requests, connections = self.counted(lambda: self.playbook("forks-%d.yml" % count, plays, inventory=str(inventory), forks=count))
+        run, requests, connections = self.counted(
+            lambda: self.playbook("forks-%d.yml" % count, plays, inventory=str(inventory), forks=count)
+        )
         return {"wall": run.wall, "cpu": run.cpu, "requests": requests, "connections": connections}
 
     def one_async(self, count: int) -> dict[str, Any]:
         self.admin.reset()
-        ids = [self.new_task([{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}]) for attempt in range(count)]
-        plays = [{"name": "async", "hosts": "localhost", "gather_facts": False, "tasks": [
-            {"name": "start", FQCN: {"instance_id": INSTANCE, "task_id": "{{ item }}", "wait_for": True, "wait_sleep": self.sleep, "wait_timeout": 600},
-             "loop": "{{ bench_ids }}", "async": 900, "poll": 0, "register": "jobs"},
-            {"name": "collect", "ansible.builtin.async_status": {"jid": "{{ item.ansible_job_id }}"}, "loop": "{{ jobs.results }}",
-             "register": "job", "until": "job.finished", "retries": 600, "delay": 1},
-        ]}]
-        run, requests, connections = self.counted(lambda: self.playbook("async-%d.yml" % count, plays, extra={"bench_ids": ids}))
+        ids = [
+            self.new_task([{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}])
+            for attempt in range(count)
+        ]
+        plays = [
+            {
+                "name": "async",
+                "hosts": "localhost",
+                "gather_facts": False,
+                "tasks": [
+                    {
+                        "name": "start",
+                        FQCN: {
+                            "instance_id": INSTANCE,
+                            "task_id": "{{ item }}",
+                            "wait_for": True,
+                            "wait_sleep": self.sleep,
+                            "wait_timeout": 600,
+                        },
+                        "loop": "{{ bench_ids }}",
+                        "async": 900,
+                        "poll": 0,
+                        "register": "jobs",
+                    },
+                    {
+                        "name": "collect",
+                        "ansible.builtin.async_status": {"jid": "{{ item.ansible_job_id }}"},
+                        "loop": "{{ jobs.results }}",
+                        "register": "job",
+                        "until": "job.finished",
+                        "retries": 600,
+                        "delay": 1,
+                    },
+                ],
+            }
+        ]
+        run, requests, connections = self.counted(
+            lambda: self.playbook("async-%d.yml" % count, plays, extra={"bench_ids": ids})
+        )
         return {"wall": run.wall, "cpu": run.cpu, "requests": requests, "connections": connections}
 
     def section_concurrency(self) -> None:
@@ -262,7 +391,13 @@ class Bench:
         env = dict(self.env)
         totals, runs = [], []
         for attempt in range(reps):
-            done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import " + MODULE], env=env, capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", "import " + MODULE],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             entries = parse_importtime(done.stderr)
             total = next(e["cumulative"] for e in entries if e["name"] == MODULE)
             totals.append(total)
@@ -276,7 +411,9 @@ class Bench:
         self.admin.reset()
         task_id = self.new_task("SUCCESS")
         args_file = self.work / "start-args.json"
-        args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": {"instance_id": INSTANCE, "task_id": task_id}}), encoding="utf-8")
+        args_file.write_text(
+            json.dumps({"ANSIBLE_MODULE_ARGS": {"instance_id": INSTANCE, "task_id": task_id}}), encoding="utf-8"
+        )
         probe = Path(__file__).resolve().with_name("start_probe.py")
         marks = []
         for attempt in range(reps):
@@ -291,7 +428,10 @@ class Bench:
         bare = [run_measured([sys.executable, "-c", "pass"], env, self.keep).wall for attempt in range(reps)]
         # The floor under the start target: what the two imports every run needs cost on their own, timed the same way
         # as the probe (from the first line of a fresh interpreter), so the share of this collection's own code shows.
-        floors = {name: median([self.import_alone(imports, env) for attempt in range(reps)]) for name, imports in FLOOR_IMPORTS}
+        floors = {
+            name: median([self.import_alone(imports, env) for attempt in range(reps)])
+            for name, imports in FLOOR_IMPORTS
+        }
 
         # Per-poll CPU inside the module: CPU of a 40-poll wait minus a 0-poll read, over 40 (40, not 200: wait_sleep has
         # a 0.5 s floor since issue 15, so 200 polls would take 100 s a run).
@@ -302,32 +442,75 @@ class Bench:
                 self.admin.reset()
                 timeline = "SUCCESS" if polls == 0 else [{"status": "CREATED", "polls": polls}, {"status": "SUCCESS"}]
                 task_id = self.new_task(timeline)
-                args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": {"instance_id": INSTANCE, "task_id": task_id, "wait_for": True,
-                                                                         "wait_sleep": PER_POLL_SLEEP, "wait_timeout": 120}}), encoding="utf-8")
-                run, requests, connections = self.counted(lambda: run_measured([sys.executable, "-m", MODULE, str(args_file)], env, self.keep))
+                args_file.write_text(
+                    json.dumps(
+                        {
+                            "ANSIBLE_MODULE_ARGS": {
+                                "instance_id": INSTANCE,
+                                "task_id": task_id,
+                                "wait_for": True,
+                                "wait_sleep": PER_POLL_SLEEP,
+                                "wait_timeout": 120,
+                            }
+                        }
+                    ),
+                    encoding="utf-8",
+                )
+                run, requests, connections = self.counted(
+                    lambda: run_measured([sys.executable, "-m", MODULE, str(args_file)], env, self.keep)
+                )
                 cpu[polls] = (run.cpu, run.wall, requests, connections)
-            per_poll.append({"cpu": (cpu[PER_POLL_POLLS][0] - cpu[0][0]) / PER_POLL_POLLS,
-                             "wall": (cpu[PER_POLL_POLLS][1] - cpu[0][1]) / PER_POLL_POLLS,
-                             "requests": cpu[PER_POLL_POLLS][2], "connections": cpu[PER_POLL_POLLS][3]})
+            per_poll.append(
+                {
+                    "cpu": (cpu[PER_POLL_POLLS][0] - cpu[0][0]) / PER_POLL_POLLS,
+                    "wall": (cpu[PER_POLL_POLLS][1] - cpu[0][1]) / PER_POLL_POLLS,
+                    "requests": cpu[PER_POLL_POLLS][2],
+                    "connections": cpu[PER_POLL_POLLS][3],
+                }
+            )
 
         # One ad-hoc call through Ansible.
         self.admin.reset()
         task_id = self.new_task("SUCCESS")
         adhoc = []
         for attempt in range(reps):
-            run = run_measured([str(self.bin / "ansible"), "localhost", "-c", "local", "-i", "localhost,", "-m", FQCN, "-a",
-                                "instance_id=%s task_id=%s" % (INSTANCE, task_id)], self.env, self.keep)
+            run = run_measured(
+                [
+                    str(self.bin / "ansible"),
+                    "localhost",
+                    "-c",
+                    "local",
+                    "-i",
+                    "localhost,",
+                    "-m",
+                    FQCN,
+                    "-a",
+                    "instance_id=%s task_id=%s" % (INSTANCE, task_id),
+                ],
+                self.env,
+                self.keep,
+            )
             if run.returncode != 0:
                 raise RuntimeError("ansible -m failed: %s %s" % (run.stdout[-2000:], run.stderr[-2000:]))
             adhoc.append(run)
         self.results["start"] = {
-            "import_total": median(totals), "top_level": top_level, "heaviest": heaviest,
-            "import_wall": median([m["imported"] for m in marks]), "to_connect": median([m["connect"] for m in marks]),
-            "to_connect_cpu": median([m["connect_cpu"] for m in marks]), "main_done": median([m["done"] for m in marks]),
-            "probe_wall": median([m["process_wall"] for m in marks]), "probe_cpu": median([m["process_cpu"] for m in marks]),
-            "bare_python": median(bare), "per_poll_cpu": median([p["cpu"] for p in per_poll]), "per_poll_wall": median([p["wall"] for p in per_poll]),
-            "per_poll_connections": max(p["connections"] for p in per_poll), "per_poll_requests": per_poll[-1]["requests"],
-            "adhoc_wall": median([r.wall for r in adhoc]), "adhoc_cpu": median([r.cpu for r in adhoc]), "reps": reps,
+            "import_total": median(totals),
+            "top_level": top_level,
+            "heaviest": heaviest,
+            "import_wall": median([m["imported"] for m in marks]),
+            "to_connect": median([m["connect"] for m in marks]),
+            "to_connect_cpu": median([m["connect_cpu"] for m in marks]),
+            "main_done": median([m["done"] for m in marks]),
+            "probe_wall": median([m["process_wall"] for m in marks]),
+            "probe_cpu": median([m["process_cpu"] for m in marks]),
+            "bare_python": median(bare),
+            "per_poll_cpu": median([p["cpu"] for p in per_poll]),
+            "per_poll_wall": median([p["wall"] for p in per_poll]),
+            "per_poll_connections": max(p["connections"] for p in per_poll),
+            "per_poll_requests": per_poll[-1]["requests"],
+            "adhoc_wall": median([r.wall for r in adhoc]),
+            "adhoc_cpu": median([r.cpu for r in adhoc]),
+            "reps": reps,
             "floors": floors,
         }
 
@@ -346,18 +529,28 @@ class Bench:
                     break
         except OSError:
             pass
-        core = subprocess.run([str(self.bin / "ansible"), "--version"], capture_output=True, text=True, check=False).stdout.splitlines()
+        core = subprocess.run(
+            [str(self.bin / "ansible"), "--version"], capture_output=True, text=True, check=False
+        ).stdout.splitlines()
         try:
             load = "%.2f %.2f %.2f" % os.getloadavg()
         except OSError:
             load = "n/a"
-        return [("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
-                ("nproc", str(os.cpu_count())), ("CPU", model), ("kernel", platform.release()),
-                ("Python", platform.python_version()), ("ansible-core", core[0] if core else "unknown"),
-                ("load average at the end", load), ("mode", "QUICK (fewer repetitions)" if self.quick else "full"),
-                ("subreaper (async CPU collected)", str(self.subreaper)),
-                ("emulator GET round trip, kept-alive / new connection each",
-                 "%.1f ms / %.1f ms" % (self.rtt["keep-alive"] * 1000, self.rtt["new connection each"] * 1000))]
+        return [
+            ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+            ("nproc", str(os.cpu_count())),
+            ("CPU", model),
+            ("kernel", platform.release()),
+            ("Python", platform.python_version()),
+            ("ansible-core", core[0] if core else "unknown"),
+            ("load average at the end", load),
+            ("mode", "QUICK (fewer repetitions)" if self.quick else "full"),
+            ("subreaper (async CPU collected)", str(self.subreaper)),
+            (
+                "emulator GET round trip, kept-alive / new connection each",
+                "%.1f ms / %.1f ms" % (self.rtt["keep-alive"] * 1000, self.rtt["new connection each"] * 1000),
+            ),
+        ]
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -368,9 +561,20 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--sleep", type=float, default=0.5, help="wait_sleep / delay in seconds (default 0.5)")
     parser.add_argument("--counts", type=int, nargs="*", help="concurrency sizes (default 1 10 50 100; quick 1 10)")
     parser.add_argument("--detect-runs", type=int, help="detection runs per wait_sleep (default 20, quick 8)")
-    parser.add_argument("--detect-sleeps", type=float, nargs="*", help="wait_sleep values for detection (default 0.5 2.0; quick 0.5)")
-    parser.add_argument("--sections", nargs="*", default=["start", "ab", "detection", "concurrency"], choices=["start", "ab", "detection", "concurrency"])
-    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"), help="where to write the report ('-' for stdout only)")
+    parser.add_argument(
+        "--detect-sleeps", type=float, nargs="*", help="wait_sleep values for detection (default 0.5 2.0; quick 0.5)"
+    )
+    parser.add_argument(
+        "--sections",
+        nargs="*",
+        default=["start", "ab", "detection", "concurrency"],
+        choices=["start", "ab", "detection", "concurrency"],
+    )
+    parser.add_argument(
+        "--output",
+        default=str(ROOT / "docs" / "performance.md"),
+        help="where to write the report ('-' for stdout only)",
+    )
     args = parser.parse_args(argv)
     if args.counts and 1 not in args.counts:
         args.counts = [1] + args.counts
@@ -383,7 +587,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                 getattr(bench, "section_" + section)()
     finally:
         bench.teardown()
-    text = Report(bench.results, bench.notes, bench.polls, bench.sleep, bench.reps).render(bench.machine(), time.monotonic() - started)
+    text = Report(bench.results, bench.notes, bench.polls, bench.sleep, bench.reps).render(
+        bench.machine(), time.monotonic() - started
+    )
     print(text)
     if args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")

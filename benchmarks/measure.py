@@ -55,6 +55,7 @@ def target_limit_text(key: str, unit: str = "", scale: float = 1.0) -> str:
 # Pure helpers
 # ------------------------------------------------------------------------------------------
 
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Linear-interpolated percentile (q in 0..100) of a non-empty sequence, as numpy's default does."""
     if not values:
@@ -109,8 +110,10 @@ def fmt(value: Any, unit: str = "", digits: int = 2) -> str:
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A GitHub-flavoured Markdown table; cells are str()-ed and '|' in them escaped."""
+
     def cell(value: Any) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
+
     lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for header in headers) + "|"]
     for row in rows:
         row = list(row)
@@ -129,22 +132,32 @@ def parse_importtime(text: str) -> list[dict[str, Any]]:
     for line in text.splitlines():
         match = IMPORTTIME_LINE.match(line)
         if match:
-            entries.append({"name": match.group(4), "self": int(match.group(1)) / 1e6, "cumulative": int(match.group(2)) / 1e6,
-                            "depth": (len(match.group(3)) - 1) // 2})
+            entries.append(
+                {
+                    "name": match.group(4),
+                    "self": int(match.group(1)) / 1e6,
+                    "cumulative": int(match.group(2)) / 1e6,
+                    "depth": (len(match.group(3)) - 1) // 2,
+                }
+            )
     return entries
 
 
 def importtime_parent(entries: list[dict[str, Any]], entry: dict[str, Any]) -> Optional[str]:
     """importtime prints children before their parent: the parent is the next entry with a smaller depth."""
     index = entries.index(entry)
-    for later in entries[index + 1:]:
+    for later in entries[index + 1 :]:
         if later["depth"] < entry["depth"]:
             return later["name"]
     return None
 
 
 # The imports every module run needs, timed alone: the floor under the start target.
-FLOOR_IMPORTS = (("basic", "ansible.module_utils.basic"), ("requests", "requests"), ("both", "ansible.module_utils.basic, requests"))
+FLOOR_IMPORTS = (
+    ("basic", "ansible.module_utils.basic"),
+    ("requests", "requests"),
+    ("both", "ansible.module_utils.basic, requests"),
+)
 
 
 def seconds_marker(text: str, name: str) -> Optional[float]:
@@ -170,10 +183,12 @@ def concurrency_limit(wall_one: float, fork_overhead: float) -> float:
 # Process measurement
 # ------------------------------------------------------------------------------------------
 
+
 def keepalive_rtt(url: str, reuse: bool, count: int = 30) -> float:
     """Median seconds of one GET /_emulator/health, on one kept-alive connection or a new one each time."""
     import http.client  # pylint: disable=import-outside-toplevel
     import urllib.parse  # pylint: disable=import-outside-toplevel
+
     parts = urllib.parse.urlsplit(url)
     samples = []
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
@@ -243,7 +258,9 @@ def reap_orphans(exclude: set[int], timeout: float = 60.0) -> float:
     return cpu
 
 
-def run_measured(command: Sequence[str], env: dict[str, str], keep: set[int], stdin_text: Optional[str] = None, timeout: float = 900) -> Measured:
+def run_measured(
+    command: Sequence[str], env: dict[str, str], keep: set[int], stdin_text: Optional[str] = None, timeout: float = 900
+) -> Measured:
     """Run a command to completion; wall time, and CPU of its whole process tree from wait4()."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
         if stdin_text is not None:
@@ -264,4 +281,6 @@ def run_measured(command: Sequence[str], env: dict[str, str], keep: set[int], st
         cpu = usage.ru_utime + usage.ru_stime + reap_orphans(keep)
         out.seek(0)
         err.seek(0)
-        return Measured(process.returncode, wall, cpu, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        return Measured(
+            process.returncode, wall, cpu, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+        )

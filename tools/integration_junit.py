@@ -34,8 +34,11 @@ def target_details(junit_dir: Path, name: str) -> tuple[str, str]:
         if not re.fullmatch(re.escape(name) + r"-[a-z0-9_]+-[0-9.]+\.xml", path.name):
             continue
         root = ET.parse(path).getroot()
-        failures = ["%s: %s" % (case.get("name"), (case.find("failure").get("message") or "")[:2000])
-                    for case in root.iter("testcase") if case.find("failure") is not None]
+        failures = [
+            "%s: %s" % (case.get("name"), (case.find("failure").get("message") or "")[:2000])
+            for case in root.iter("testcase")
+            if case.find("failure") is not None
+        ]
         return "%.1f" % float(root.get("time") or 0), "\n".join(failures)
     return "0", ""
 

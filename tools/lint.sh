@@ -12,7 +12,7 @@
 #                 needs the emulator, galaxy-importer on the tarball: no ERROR/WARNING
 #   docs-build    tools/docs.sh: the HTML site, sphinx -W; no ansible.com top bar, no "Hwcloud.Dms", a changelog page
 #   format        ruff format --check and ruff check (import order) with pyproject.toml: fails on a file that
-#                 tools/format.sh (make format) would change; skipped only while HWCLOUD_FORMAT_PENDING=1
+#                 tools/format.sh (make format) would change
 # Usage: tools/lint.sh [laid collection dir] [results dir]
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,10 +98,6 @@ check_docs_build() {
 }
 
 check_format() {
-  if [ "${HWCLOUD_FORMAT_PENDING:-}" = 1 ]; then
-    echo "skipped: HWCLOUD_FORMAT_PENDING=1 (the tree has not had its one formatting commit yet; see the Makefile)"
-    return 0
-  fi
   cd "$coll" && ruff format --check --diff . && ruff check --no-fix .
 }
 

@@ -40,7 +40,7 @@ def main() -> int:
     results = Path(sys.argv[1])
     split = sys.argv.index("--")
     # A stage's status is its exit code, or "not-run" for a stage that could not run (its WARNING says why).
-    names, statuses = sys.argv[2:split], sys.argv[split + 1:]
+    names, statuses = sys.argv[2:split], sys.argv[split + 1 :]
     codes = [0 if status == NOT_RUN else int(status) for status in statuses]
     passed = failed = skipped = 0
     for xml in sorted(results.glob("*.xml")):
@@ -52,7 +52,9 @@ def main() -> int:
         passed, failed = passed + p, failed + f
     print("")
     for name, status, code in zip(names, statuses, codes):
-        shown = "NOT RUN (see the WARNING below)" if status == NOT_RUN else "ok" if code == 0 else "FAILED (exit %d)" % code
+        shown = (
+            "NOT RUN (see the WARNING below)" if status == NOT_RUN else "ok" if code == 0 else "FAILED (exit %d)" % code
+        )
         print("  %-40s %s" % (name, shown))
     stage_failures = sum(1 for code in codes if code != 0)
     if stage_failures and failed == 0:
@@ -61,13 +63,18 @@ def main() -> int:
     # Stages that could not run as intended (e.g. no Python 3.9 for the managed-interpreter stage) say so here, last,
     # where nobody reads past them: a green summary must not hide that a promise went untested.
     warnings_file = results / "warnings.txt"
-    warnings = [text for text in warnings_file.read_text().splitlines() if text.strip()] if warnings_file.exists() else []
+    warnings = (
+        [text for text in warnings_file.read_text().splitlines() if text.strip()] if warnings_file.exists() else []
+    )
     for warning in warnings:
         print("!" * 100)
         print("!!! WARNING: %s" % warning)
     if warnings:
         print("!" * 100)
-        line += " -- %d WARNING%s above: part of make test did not run" % (len(warnings), "S" if len(warnings) > 1 else "")
+        line += " -- %d WARNING%s above: part of make test did not run" % (
+            len(warnings),
+            "S" if len(warnings) > 1 else "",
+        )
     print(line)
     return 1 if stage_failures else 0
 

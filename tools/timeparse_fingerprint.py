@@ -14,15 +14,25 @@ import hashlib
 import random
 import sys
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._timeparse import TimeFormatError, option_to_api_time, sort_key
+from ansible_collections.hwcloud.dms.plugins.module_utils._timeparse import (
+    TimeFormatError,
+    option_to_api_time,
+    sort_key,
+)
 
 ALPHABET = "0123456789-:T tZz+.,W\u0660\uff10\u00a0\n"
-SEEDS = ("2024-01-15T08:30:00Z", "20240115083000", "2024-01-15T16:30:00+08:00", "9999-12-31T23:59:59-01:00",
-         "2024-02-29T00:00:00.5+0800", "0001-01-01T00:00:00Z")
+SEEDS = (
+    "2024-01-15T08:30:00Z",
+    "20240115083000",
+    "2024-01-15T16:30:00+08:00",
+    "9999-12-31T23:59:59-01:00",
+    "2024-02-29T00:00:00.5+0800",
+    "0001-01-01T00:00:00Z",
+)
 
 
 def main() -> int:
-    rng = random.Random(16)   # the same inputs on every run and every Python
+    rng = random.Random(16)  # the same inputs on every run and every Python
     digest = hashlib.sha256()
     for _input in range(60000):
         chars = list(rng.choice(SEEDS))

@@ -1,4 +1,5 @@
 """Local emulator of the Huawei Cloud DMS background-task API (test and demo tool, not shipped)."""
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

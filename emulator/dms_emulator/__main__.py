@@ -1,4 +1,5 @@
 """Entry point for `python -m dms_emulator`."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """The unsigned test-control API under /_emulator/ (reference in docs/emulator.md)."""
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,9 @@ class AdminApi:
             ("GET", "/_emulator/health"): lambda: json_reply(200, {"ok": True}),
             ("GET", "/_emulator/stats"): lambda: json_reply(200, self.emu.stats.snapshot()),
             ("POST", "/_emulator/reset"): lambda: self._reset(req),
-            ("GET", "/_emulator/tasks"): lambda: json_reply(200, {"tasks": self.emu.store.all_tasks(self.emu.clock.now())}),
+            ("GET", "/_emulator/tasks"): lambda: json_reply(
+                200, {"tasks": self.emu.store.all_tasks(self.emu.clock.now())}
+            ),
             ("POST", "/_emulator/tasks"): lambda: self._create_task(req),
             ("POST", "/_emulator/instances"): lambda: self._create_instance(req),
             ("GET", "/_emulator/faults"): lambda: json_reply(200, {"faults": self.emu.faults.list()}),
@@ -74,8 +77,13 @@ class AdminApi:
         view = self.emu.store.peek(task, self.emu.clock.now())
         instance = self.emu.store.instance(task.project_id, task.instance_id)
         # The task as the API shows it, plus where it lives; not the store's own bookkeeping (visible_at).
-        view.update({"project_id": task.project_id, "instance_id": task.instance_id,
-                     "engine": instance.engine if instance else None})
+        view.update(
+            {
+                "project_id": task.project_id,
+                "instance_id": task.instance_id,
+                "engine": instance.engine if instance else None,
+            }
+        )
         return json_reply(201, view)
 
     def _create_instance(self, req: Received) -> Reply:
@@ -85,8 +93,15 @@ class AdminApi:
         if not (body.get("instance_id") or body.get("id")):
             raise AdminError(400, "instance_id is required")
         profile = self.emu.instances.configure(body, body.get("project_id") or DEFAULT_PROJECT_ID)
-        return json_reply(201, {"project_id": profile.project_id, "instance_id": profile.instance_id,
-                                "engine": profile.engine, "detail": self.emu.instances.detail(profile)})
+        return json_reply(
+            201,
+            {
+                "project_id": profile.project_id,
+                "instance_id": profile.instance_id,
+                "engine": profile.engine,
+                "detail": self.emu.instances.detail(profile),
+            },
+        )
 
     def _add_fault(self, req: Received) -> Reply:
         fault = self.emu.faults.add(parse_fault(_json_body(req)))
@@ -95,7 +110,9 @@ class AdminApi:
     def _clock(self, req: Received) -> Reply:
         body = _json_body(req)
         if not isinstance(body, dict) or set(body) != {"skew"}:
-            raise AdminError(400, 'clock takes {"skew": seconds} (positive: server ahead of the caller, negative: behind)')
+            raise AdminError(
+                400, 'clock takes {"skew": seconds} (positive: server ahead of the caller, negative: behind)'
+            )
         self.emu.clock.set_skew(body["skew"])
         return json_reply(200, self.emu.clock.describe())
 
@@ -110,8 +127,11 @@ class AdminApi:
         if body.get("project_id"):
             project = identity.project_by_id(body["project_id"])
         else:
-            matches = identity.projects_named(body.get("project_name")) if body.get("project_name") else \
-                [identity.project_by_id(DEFAULT_PROJECT_ID)]
+            matches = (
+                identity.projects_named(body.get("project_name"))
+                if body.get("project_name")
+                else [identity.project_by_id(DEFAULT_PROJECT_ID)]
+            )
             project = matches[0] if matches else None
         if project is None:
             raise AdminError(400, "unknown project")
@@ -123,6 +143,13 @@ class AdminApi:
             lifetime = 24 * 3600 - 60
         user_name = body.get("user_name") or "emulator-user"
         token = identity.issue_token(project, user_name, "emulatoruser0000000000000000000001", issued, lifetime)
-        return json_reply(201, {"token": token.value, "expires_at": IamApi.token_body(
-            token.expires_at, token.issued_at, project, user_name, token.user_id, project.domain_id, "")["expires_at"],
-            "project": project.to_api()})
+        return json_reply(
+            201,
+            {
+                "token": token.value,
+                "expires_at": IamApi.token_body(
+                    token.expires_at, token.issued_at, project, user_name, token.user_id, project.domain_id, ""
+                )["expires_at"],
+                "project": project.to_api(),
+            },
+        )

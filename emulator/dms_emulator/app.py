@@ -3,6 +3,7 @@
 The HTTP server only parses bytes into a `Received` and writes a `Reply`; everything testable is here,
 so unit tests call `Emulator.dispatch()` with a fake clock.
 """
+
 from __future__ import annotations
 
 import time
@@ -12,12 +13,12 @@ from .admin_api import AdminApi
 from .clock import ServerClock, parse_skew
 from .dms_api import DmsApi, match_route, task_id_of
 from .errors import API_NOT_FOUND, THROTTLED, ApiError, gateway_error
-from .faults import Fault, FaultRegistry, POST_KINDS
+from .faults import POST_KINDS, Fault, FaultRegistry
 from .gateway import Gateway
 from .iam_api import IamApi
+from .identity import Identity
 from .instances import InstanceBook, match_instance_route
 from .jobs import JobsApi, match_job_route
-from .identity import Identity
 from .reply import Reply, json_reply, raw_reply
 from .request import Received
 from .seed import apply_seed, validate_seed
@@ -36,13 +37,20 @@ _HTML_ERRORS = {
 def _html_page(status: int) -> bytes:
     # What an upstream proxy really sends for 5xx: HTML, not JSON. Clients must not choke on it.
     title = "%d %s" % (status, _HTML_ERRORS.get(status, "Error"))
-    return ("<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n"
-            "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (title, title)).encode("ascii")
+    return (
+        "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n"
+        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (title, title)
+    ).encode("ascii")
 
 
 class Emulator:
-    def __init__(self, clock: Optional[Any] = None, seed: Optional[Dict[str, Any]] = None,
-                 sleep: Callable[[float], None] = time.sleep, clock_skew: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        clock: Optional[Any] = None,
+        seed: Optional[Dict[str, Any]] = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock_skew: Optional[float] = None,
+    ) -> None:
         """`clock` is the caller's clock (default: the real one); the server runs `clock_skew` seconds off it.
 
         `clock_skew` (the --clock-skew flag) wins over the seed's `clock_skew`; both default to 0.
@@ -104,8 +112,11 @@ class Emulator:
             return "iam.list_projects"
         if req.method == "POST" and path == "/v3/auth/tokens":
             return "iam.create_token"
-        found = (match_route(req.method, req.raw_path) or match_job_route(req.method, req.raw_path)
-                 or match_instance_route(req.method, req.raw_path))
+        found = (
+            match_route(req.method, req.raw_path)
+            or match_job_route(req.method, req.raw_path)
+            or match_instance_route(req.method, req.raw_path)
+        )
         return found[0] if found else None
 
     def _dispatch_api(self, req: Received) -> Reply:
@@ -156,8 +167,9 @@ class Emulator:
             return Reply(0, drop=True)
         if fault.kind == "not_json":
             body = opts.get("body", "<html><body>Service is being upgraded</body></html>")
-            return raw_reply(int(opts.get("status_code", 200)), str(body).encode("utf-8"),
-                             opts.get("content_type", "text/html"))
+            return raw_reply(
+                int(opts.get("status_code", 200)), str(body).encode("utf-8"), opts.get("content_type", "text/html")
+            )
         if fault.kind == "oversized":
             size = int(opts.get("size", 5 * 1024 * 1024))
             # Valid JSON so that only a size limit, not the parser, saves the client.
@@ -176,8 +188,9 @@ class Emulator:
                 return json_reply(status, body, headers)
             return raw_reply(status, str(body).encode("utf-8"), opts.get("content_type", "text/plain"), headers)
         if status == 429:
-            return json_reply(status, {"error_code": THROTTLED[0], "error_msg": THROTTLED[1],
-                                       "request_id": req.request_id}, headers)
+            return json_reply(
+                status, {"error_code": THROTTLED[0], "error_msg": THROTTLED[1], "request_id": req.request_id}, headers
+            )
         if status >= 500:
             return raw_reply(status, _html_page(status), "text/html", headers)
         return json_reply(status, {"error_code": "DMS.00%d000" % status, "error_msg": "Injected fault."}, headers)

@@ -1,4 +1,5 @@
 """Command line: `python -m dms_emulator [options]`. The only module that prints."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,16 +16,23 @@ from .server import EmulatorServer
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dms_emulator", description="Local Huawei Cloud DMS background-task API emulator.")
+    parser = argparse.ArgumentParser(
+        prog="python -m dms_emulator", description="Local Huawei Cloud DMS background-task API emulator."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback only)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
     parser.add_argument("--seed", help="JSON seed file with credentials, instances and tasks")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (needs trustme)")
     parser.add_argument("--cert-dir", help="where --tls writes ca.pem (default: a new temporary directory)")
     parser.add_argument("--url-file", help="also write the base URL to this file")
-    parser.add_argument("--clock-skew", type=float, default=None, metavar="SECONDS",
-                        help="run the server's clock this many seconds ahead (negative: behind) of this host's:"
-                             " Date header, created_at/updated_at, time filters, signature age and token expiry follow it")
+    parser.add_argument(
+        "--clock-skew",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="run the server's clock this many seconds ahead (negative: behind) of this host's:"
+        " Date header, created_at/updated_at, time filters, signature age and token expiry follow it",
+    )
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines on stderr")
     return parser
 
@@ -40,6 +48,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     ca_path = None
     if args.tls:
         from .tls import make_server_context
+
         context, ca_path = make_server_context(args.cert_dir or tempfile.mkdtemp(prefix="dms-emulator-ca-"))
     server = EmulatorServer((args.host, args.port), emulator, quiet=args.quiet, ssl_context=context)
     url = server.base_url

@@ -5,6 +5,7 @@ plus a settable skew, so the server can run ahead of or behind the machine that 
 Every route, the gateway, IAM, the task store and the `Date` header read `Emulator.clock.now()`; new
 routes must too, never `time.time()`, or they would stop following `--clock-skew`.
 """
+
 from __future__ import annotations
 
 import math
@@ -89,5 +90,9 @@ class ServerClock:
     def describe(self) -> dict:
         caller_now = self.base.now()
         skew = self.skew
-        return {"skew": skew, "now": caller_now + skew, "caller_now": caller_now,
-                "date": formatdate(caller_now + skew, usegmt=True)}
+        return {
+            "skew": skew,
+            "now": caller_now + skew,
+            "caller_now": caller_now,
+            "date": formatdate(caller_now + skew, usegmt=True),
+        }

@@ -1,4 +1,5 @@
 """Applies the credentials part of a seed file or of POST /_emulator/credentials."""
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -23,14 +24,21 @@ def apply_credentials(identity: Identity, spec: Dict[str, Any]) -> Dict[str, int
     for item in spec.get("projects") or []:
         if not isinstance(item, dict) or not item.get("id") or not item.get("name"):
             raise ValueError("each project needs id and name (the region, e.g. cn-north-4)")
-        identity.add_project(Project(item["id"], item["name"], item.get("domain_id") or DEFAULT_DOMAIN_ID,
-                                     bool(item.get("enabled", True))))
+        identity.add_project(
+            Project(
+                item["id"], item["name"], item.get("domain_id") or DEFAULT_DOMAIN_ID, bool(item.get("enabled", True))
+            )
+        )
         added["projects"] += 1
     for item in spec.get("users") or []:
         if not isinstance(item, dict) or not item.get("name") or "password" not in item:
             raise ValueError("each user needs name and password")
-        user = User(item["name"], item["password"], item.get("domain_name") or DEFAULT_DOMAIN_NAME,
-                    item.get("domain_id") or DEFAULT_DOMAIN_ID)
+        user = User(
+            item["name"],
+            item["password"],
+            item.get("domain_name") or DEFAULT_DOMAIN_NAME,
+            item.get("domain_id") or DEFAULT_DOMAIN_ID,
+        )
         if item.get("id"):
             user.id = item["id"]
         identity.add_user(user)

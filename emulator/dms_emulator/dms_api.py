@@ -1,11 +1,20 @@
 """The four DMS background-task operations (dms-api.md §2), for Kafka, RabbitMQ and RocketMQ alike."""
+
 from __future__ import annotations
 
 import re
 from typing import Callable, Optional, Tuple
 
-from .errors import (BAD_PARAMETER, INSTANCE_NOT_FOUND, PROGRESS_NOT_FOR_TASK, PROGRESS_NOT_SUPPORTED, TASK_NOT_FOUND,
-                     ApiError, dms_error, gateway_error)
+from .errors import (
+    BAD_PARAMETER,
+    INSTANCE_NOT_FOUND,
+    PROGRESS_NOT_FOR_TASK,
+    PROGRESS_NOT_SUPPORTED,
+    TASK_NOT_FOUND,
+    ApiError,
+    dms_error,
+    gateway_error,
+)
 from .gateway import Principal
 from .reply import Reply, empty_reply, json_reply
 from .request import Received
@@ -20,7 +29,7 @@ ROUTES = [
     ("DELETE", re.compile(r"^/v2/%s/instances/%s/tasks/%s/?$" % (_SEG, _SEG, _SEG)), "dms.delete_task"),
 ]
 
-DEFAULT_LIMIT = 10      # TF comment (dms-api.md §2.1); the docs give none
+DEFAULT_LIMIT = 10  # TF comment (dms-api.md §2.1); the docs give none
 MAX_LIMIT = 100
 
 

@@ -3,6 +3,7 @@
 Codes marked INVENTED are the emulator's choice where dms-api.md leaves the real value unverified;
 docs/emulator.md lists them.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -43,4 +44,7 @@ PROGRESS_NOT_FOR_TASK = ("DMS.00400999", "Progress query is not supported for th
 AUTH_FAILED = "APIGW.0301"
 SIGNATURE_EXPIRED = "APIGW.0303"
 API_NOT_FOUND = ("APIGW.0101", "The API does not exist or has not been published in the environment")
-THROTTLED = ("APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second")
+THROTTLED = (
+    "APIGW.0308",
+    "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second",
+)

@@ -3,6 +3,7 @@
 Faults apply only to the emulated cloud APIs (never to /_emulator/), after authentication has
 passed, so that a fault never hides a signing bug and signature counters stay meaningful.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,7 +26,7 @@ class Fault:
     task_id: Optional[str] = None
     path: Optional[str] = None
     method: Optional[str] = None
-    count: Optional[int] = None          # None = until cleared
+    count: Optional[int] = None  # None = until cleared
     options: Dict[str, Any] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_ids))
     applied: int = 0
@@ -40,8 +41,16 @@ class Fault:
         return True
 
     def describe(self) -> Dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "task_id": self.task_id, "path": self.path, "method": self.method,
-                "count": self.count, "applied": self.applied, "options": self.options}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "task_id": self.task_id,
+            "path": self.path,
+            "method": self.method,
+            "count": self.count,
+            "applied": self.applied,
+            "options": self.options,
+        }
 
 
 def parse_fault(raw: Dict[str, Any]) -> Fault:

@@ -3,6 +3,7 @@
 Messages follow the gateway's wording from dms-api.md §2.2; the mismatch message echoes the
 canonical request with '|' for newlines, as the real gateway does, to help debugging.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,13 +17,13 @@ from .signing import canonical_request, compute_signature, parse_authorization, 
 from .stats import Stats
 from .timefmt import format_sdk_date, parse_sdk_date
 
-MAX_SKEW_SECONDS = 15 * 60          # dms-api.md §2.2
+MAX_SKEW_SECONDS = 15 * 60  # dms-api.md §2.2
 _PREFIX = "Incorrect IAM authentication information: "
 
 
 @dataclass(frozen=True)
 class Principal:
-    kind: str                        # "aksk" or "token"
+    kind: str  # "aksk" or "token"
     access_key: Optional[str] = None
     project_id: Optional[str] = None  # token scope; None for AK/SK
 
@@ -65,21 +66,34 @@ class Gateway:
         now = self.clock.now()
         auth = parse_authorization(authorization)
         if auth is None:
-            raise self._reject(req, AUTH_FAILED, _PREFIX + "verify aksk signature fail, malformed Authorization header",
-                               "malformed", signature=True)
+            raise self._reject(
+                req,
+                AUTH_FAILED,
+                _PREFIX + "verify aksk signature fail, malformed Authorization header",
+                "malformed",
+                signature=True,
+            )
         self.stats.bump_key("signed_header_sets", ";".join(auth.signed_headers))
         key = self.identity.key(auth.access_key)
         if key is None:
-            raise self._reject(req, AUTH_FAILED, _PREFIX + "Get secretKey failed,ak:%s,err:ak not exist" % auth.access_key,
-                               "ak_not_exist", signature=True)
+            raise self._reject(
+                req,
+                AUTH_FAILED,
+                _PREFIX + "Get secretKey failed,ak:%s,err:ak not exist" % auth.access_key,
+                "ak_not_exist",
+                signature=True,
+            )
         if self.identity.locked(auth.access_key, now):
-            raise self._reject(req, AUTH_FAILED, _PREFIX + "AK access failed to reach the limit,forbidden",
-                               "locked", signature=True)
+            raise self._reject(
+                req, AUTH_FAILED, _PREFIX + "AK access failed to reach the limit,forbidden", "locked", signature=True
+            )
         sdk_date = req.header("x-sdk-date")
         if "x-sdk-date" not in auth.signed_headers or not sdk_date:
             # Huawei: "only X-Sdk-Date is required" among the signed headers.
             return self._mismatch(req, auth.access_key, now, "x-sdk-date must be present and signed")
-        canonical = canonical_request(req.method, req.raw_path, req.raw_query, req.headers, auth.signed_headers, req.body)
+        canonical = canonical_request(
+            req.method, req.raw_path, req.raw_query, req.headers, auth.signed_headers, req.body
+        )
         expected = compute_signature(key.secret_key, canonical, sdk_date)
         if not signature_matches(expected, auth.signature):
             return self._mismatch(req, auth.access_key, now, "canonicalRequest:" + canonical.replace("\n", "|"))
@@ -88,15 +102,23 @@ class Gateway:
         except ValueError:
             return self._mismatch(req, auth.access_key, now, "invalid x-sdk-date %s" % sdk_date)
         if abs(now - signed_at) > MAX_SKEW_SECONDS:
-            raise self._reject(req, SIGNATURE_EXPIRED, "signature expired, signature time:%s, server time:%s"
-                               % (sdk_date, format_sdk_date(now)), "signature_expired", signature=True)
+            raise self._reject(
+                req,
+                SIGNATURE_EXPIRED,
+                "signature expired, signature time:%s, server time:%s" % (sdk_date, format_sdk_date(now)),
+                "signature_expired",
+                signature=True,
+            )
         if key.security_token is not None and req.header("x-security-token") != key.security_token:
             # Temporary credentials are only valid together with their security token.
-            raise self._reject(req, AUTH_FAILED, _PREFIX + "verify security token fail", "security_token", signature=True)
+            raise self._reject(
+                req, AUTH_FAILED, _PREFIX + "verify security token fail", "security_token", signature=True
+            )
         self.identity.record_success(auth.access_key)
         return Principal("aksk", access_key=auth.access_key)
 
     def _mismatch(self, req: Received, access_key: str, now: float, detail: str) -> Principal:
         self.identity.record_failure(access_key, now)
-        raise self._reject(req, AUTH_FAILED, _PREFIX + "verify aksk signature fail, " + detail, "signature_mismatch",
-                           signature=True)
+        raise self._reject(
+            req, AUTH_FAILED, _PREFIX + "verify aksk signature fail, " + detail, "signature_mismatch", signature=True
+        )

@@ -1,4 +1,5 @@
 """The two IAM calls the SDK and the module use: project lookup by region and password tokens (dms-api.md §4.4/4.5)."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,14 @@ from .timefmt import iso_ms
 
 def _iam_error(status: int, code: str, message: str) -> ApiError:
     # INVENTED shape detail: Keystone-style nested error plus Huawei-style IAM code; the SDK parser reads both.
-    return ApiError(status, {"error": {"code": code, "message": message, "title": "Unauthorized" if status == 401 else "Bad Request"},
-                             "error_code": code, "error_msg": message})
+    return ApiError(
+        status,
+        {
+            "error": {"code": code, "message": message, "title": "Unauthorized" if status == 401 else "Bad Request"},
+            "error_code": code,
+            "error_msg": message,
+        },
+    )
 
 
 class IamApi:
@@ -24,9 +31,14 @@ class IamApi:
 
     def list_projects(self, req: Received) -> Reply:
         projects = self.identity.projects_named(req.query("name"))
-        return json_reply(200, {"projects": [p.to_api() for p in projects],
-                                "links": {"self": "/v3/projects", "previous": None, "next": None}},
-                          headers={"X-IAM-Trace-Id": req.request_id})
+        return json_reply(
+            200,
+            {
+                "projects": [p.to_api() for p in projects],
+                "links": {"self": "/v3/projects", "previous": None, "next": None},
+            },
+            headers={"X-IAM-Trace-Id": req.request_id},
+        )
 
     def create_token(self, req: Received) -> Reply:
         try:
@@ -45,9 +57,15 @@ class IamApi:
             raise _iam_error(401, "IAM.0006", "The username or password is wrong.")
         project = self._scope_project(auth.get("scope") or {})
         token = self.identity.issue_token(project, user.name, user.id, self.now())
-        return json_reply(201, {"token": self.token_body(token.expires_at, token.issued_at, project, user.name, user.id,
-                                                         user.domain_id, user.domain_name)},
-                          headers={"X-Subject-Token": token.value, "X-IAM-Trace-Id": req.request_id})
+        return json_reply(
+            201,
+            {
+                "token": self.token_body(
+                    token.expires_at, token.issued_at, project, user.name, user.id, user.domain_id, user.domain_name
+                )
+            },
+            headers={"X-Subject-Token": token.value, "X-IAM-Trace-Id": req.request_id},
+        )
 
     def _scope_project(self, scope: Dict[str, Any]) -> Project:
         spec = scope.get("project") if isinstance(scope, dict) else None
@@ -64,13 +82,24 @@ class IamApi:
         return project
 
     @staticmethod
-    def token_body(expires_at: float, issued_at: float, project: Project, user_name: str, user_id: str,
-                   domain_id: str, domain_name: str) -> Dict[str, Any]:
+    def token_body(
+        expires_at: float,
+        issued_at: float,
+        project: Project,
+        user_name: str,
+        user_id: str,
+        domain_id: str,
+        domain_name: str,
+    ) -> Dict[str, Any]:
         return {
             "expires_at": iso_ms(expires_at),
             "issued_at": iso_ms(issued_at),
             "methods": ["password"],
-            "project": {"id": project.id, "name": project.name, "domain": {"id": project.domain_id, "name": domain_name}},
+            "project": {
+                "id": project.id,
+                "name": project.name,
+                "domain": {"id": project.domain_id, "name": domain_name},
+            },
             "user": {"id": user_id, "name": user_name, "domain": {"id": domain_id, "name": domain_name}},
             "catalog": [],
             "roles": [{"id": "0", "name": "te_admin"}],

@@ -1,4 +1,5 @@
 """Who may call: AK/SK pairs, IAM users and projects, issued tokens, and per-AK lockouts."""
+
 from __future__ import annotations
 
 import secrets
@@ -7,19 +8,25 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import (DEFAULT_ACCESS_KEY, DEFAULT_DOMAIN_ID, DEFAULT_DOMAIN_NAME, DEFAULT_PROJECT_ID, DEFAULT_REGION,
-               DEFAULT_SECRET_KEY)
+from . import (
+    DEFAULT_ACCESS_KEY,
+    DEFAULT_DOMAIN_ID,
+    DEFAULT_DOMAIN_NAME,
+    DEFAULT_PROJECT_ID,
+    DEFAULT_REGION,
+    DEFAULT_SECRET_KEY,
+)
 
-TOKEN_LIFETIME = 24 * 3600          # dms-api.md §4.4
-LOCKOUT_THRESHOLD = 5               # dms-api.md §2.2: 5 consecutive failures ...
-LOCKOUT_SECONDS = 300               # ... lock the AK for 5 minutes
+TOKEN_LIFETIME = 24 * 3600  # dms-api.md §4.4
+LOCKOUT_THRESHOLD = 5  # dms-api.md §2.2: 5 consecutive failures ...
+LOCKOUT_SECONDS = 300  # ... lock the AK for 5 minutes
 
 
 @dataclass
 class AccessKey:
     access_key: str
     secret_key: str
-    security_token: Optional[str] = None   # temporary credentials must send X-Security-Token
+    security_token: Optional[str] = None  # temporary credentials must send X-Security-Token
 
 
 @dataclass
@@ -30,8 +37,15 @@ class Project:
     enabled: bool = True
 
     def to_api(self) -> Dict[str, Any]:
-        return {"id": self.id, "name": self.name, "domain_id": self.domain_id, "enabled": self.enabled,
-                "description": "", "is_domain": False, "parent_id": self.domain_id}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "domain_id": self.domain_id,
+            "enabled": self.enabled,
+            "description": "",
+            "is_domain": False,
+            "parent_id": self.domain_id,
+        }
 
 
 @dataclass
@@ -121,8 +135,9 @@ class Identity:
         return None
 
     # --- tokens --------------------------------------------------------------------------------
-    def issue_token(self, project: Project, user_name: str, user_id: str, now: float,
-                    lifetime: float = TOKEN_LIFETIME) -> Token:
+    def issue_token(
+        self, project: Project, user_name: str, user_id: str, now: float, lifetime: float = TOKEN_LIFETIME
+    ) -> Token:
         # Real tokens are long opaque strings starting with "MII"; the prefix makes them look alike in logs.
         token = Token("MIIEMU" + secrets.token_hex(48), now + lifetime, now, project, user_name, user_id)
         with self._lock:

@@ -7,6 +7,7 @@ Every part of the emulator reads and writes the same `Instance` (kept by the Tas
   so an applied scale-out shows in the detail's `broker_num` and a bound EIP in the job state.
 An instance runs at most one change: while one runs, every other change answers DMS.00400026 (`refuse_if_busy`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,8 +20,14 @@ ENGINES = ("kafka", "rabbitmq", "rocketmq")
 # Faithful code and text (dms-api.md §2.2, §7; TF kafka/rabbitmq handleMultiOperationsError retries on it).
 INSTANCE_BUSY = ("DMS.00400026", "This operation is not allowed due to the instance status.")
 # The six listener switches Terraform sends as `protocol` (kafka_instance.go, buildSwitchInstancePortProtocolBodyParams).
-KAFKA_PROTOCOLS = ("private_plain_enable", "private_sasl_ssl_enable", "private_sasl_plaintext_enable",
-                   "public_plain_enable", "public_sasl_ssl_enable", "public_sasl_plaintext_enable")
+KAFKA_PROTOCOLS = (
+    "private_plain_enable",
+    "private_sasl_ssl_enable",
+    "private_sasl_plaintext_enable",
+    "public_plain_enable",
+    "public_sasl_ssl_enable",
+    "public_sasl_plaintext_enable",
+)
 # INVENTED defaults: a small cluster per engine, 100 GB per broker, product ids in the real ids' form.
 DEFAULT_BROKERS = {"kafka": 3, "rabbitmq": 1, "rocketmq": 1}
 STORAGE_PER_BROKER = 100
@@ -33,10 +40,11 @@ TERMINAL = ("SUCCESS", "FAILED", "DELETED", "CANCELLED")
 @dataclass
 class Change:
     """One change of an instance (a job or a public-IP change): its task and what SUCCESS does to the instance."""
-    kind: str                                   # the route that started it, e.g. "kafka.extend", "public.bind"
-    task: Any                                   # taskstore.Task
+
+    kind: str  # the route that started it, e.g. "kafka.extend", "public.bind"
+    task: Any  # taskstore.Task
     apply: Callable[["Instance"], None]
-    body: Any = None                            # what the admin view shows as the request (secrets masked)
+    body: Any = None  # what the admin view shows as the request (secrets masked)
     applied: bool = False
     finished: bool = False
 
@@ -44,30 +52,32 @@ class Change:
 @dataclass
 class Instance:
     """An instance as the emulated cloud knows it; field names follow the SDK's ShowInstanceResponse where one exists."""
+
     project_id: str
     id: str
     engine: str = "kafka"
-    engine_field: str = ""                      # the detail's `engine` (RocketMQ reports `reliability`)
+    engine_field: str = ""  # the detail's `engine` (RocketMQ reports `reliability`)
     name: str = ""
     status: str = "RUNNING"
     created_ms: int = 0
     # Capacity (changed by Kafka's extend job).
     broker_num: int = 0
-    storage_space: int = 0                      # total GB, as ResizeEngineInstanceReq.new_storage_space counts it
+    storage_space: int = 0  # total GB, as ResizeEngineInstanceReq.new_storage_space counts it
     product_id: str = ""
     # Public access (changed by the public-IP routes and by a scale-out of a Kafka instance with public access).
-    enabled: bool = False                       # the detail's `enable_publicip`
-    ids: List[str] = field(default_factory=list)   # bound EIP ids, one per broker for Kafka and RocketMQ
-    ever_enabled: bool = False                  # Kafka tells "closed" (was on) from "false" (never on)
+    enabled: bool = False  # the detail's `enable_publicip`
+    ids: List[str] = field(default_factory=list)  # bound EIP ids, one per broker for Kafka and RocketMQ
+    ever_enabled: bool = False  # Kafka tells "closed" (was on) from "false" (never on)
     public_bandwidth: int = 0
     # Settings changed by the other job routes.
-    port_protocols: Dict[str, bool] = field(default_factory=lambda: {name: name == "private_plain_enable"
-                                                                     for name in KAFKA_PROTOCOLS})
+    port_protocols: Dict[str, bool] = field(
+        default_factory=lambda: {name: name == "private_plain_enable" for name in KAFKA_PROTOCOLS}
+    )
     configs: Dict[str, str] = field(default_factory=dict)
     plugins: List[str] = field(default_factory=list)
     topics: List[str] = field(default_factory=list)
     groups: List[str] = field(default_factory=list)
-    updates: Dict[str, Any] = field(default_factory=dict)   # UpdateInstanceReq fields stored as sent
+    updates: Dict[str, Any] = field(default_factory=dict)  # UpdateInstanceReq fields stored as sent
     # Test controls (admin API / seed).
     busy_changes: int = 0
     bind_timeline: List[Phase] = field(default_factory=lambda: list(DEFAULT_CHANGE_TIMELINE))
@@ -109,9 +119,20 @@ class Instance:
 
     def job_view(self) -> Dict[str, Any]:
         """What GET /_emulator/jobs shows of the instance (the keys it has always shown, plus the public state)."""
-        return {"project_id": self.project_id, "instance_id": self.id, "engine": self.engine,
-                "broker_num": self.broker_num, "storage_space": self.storage_space, "product_id": self.product_id,
-                "port_protocols": dict(self.port_protocols), "configs": dict(self.configs),
-                "plugins": list(self.plugins), "topics": list(self.topics), "groups": list(self.groups),
-                "enable_publicip": self.enabled, "publicip_ids": list(self.ids), "status": self.status,
-                "change": self.change.kind if self.change else None}
+        return {
+            "project_id": self.project_id,
+            "instance_id": self.id,
+            "engine": self.engine,
+            "broker_num": self.broker_num,
+            "storage_space": self.storage_space,
+            "product_id": self.product_id,
+            "port_protocols": dict(self.port_protocols),
+            "configs": dict(self.configs),
+            "plugins": list(self.plugins),
+            "topics": list(self.topics),
+            "groups": list(self.groups),
+            "enable_publicip": self.enabled,
+            "publicip_ids": list(self.ids),
+            "status": self.status,
+            "change": self.change.kind if self.change else None,
+        }

@@ -19,6 +19,7 @@ What is emulated:
 INVENTED (docs/emulator.md lists them): the Kafka task name, the error codes/messages for bad bodies, EIP
 addresses derived from EIP ids, the private addresses, and the default change timeline.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,15 +56,48 @@ KAFKA_SWITCH_TASK = "kafkaPublicIpAccessSwitch"
 
 # Fields of UpdateInstanceReq per engine (SDK 3.1.219) that the emulator stores when they are sent.
 _UPDATABLE = {
-    "kafka": ("name", "description", "maintain_begin", "maintain_end", "security_group_id", "retention_policy",
-              "enterprise_project_id"),
-    "rabbitmq": ("name", "description", "maintain_begin", "maintain_end", "security_group_id", "enterprise_project_id",
-                 "enable_acl"),
+    "kafka": (
+        "name",
+        "description",
+        "maintain_begin",
+        "maintain_end",
+        "security_group_id",
+        "retention_policy",
+        "enterprise_project_id",
+    ),
+    "rabbitmq": (
+        "name",
+        "description",
+        "maintain_begin",
+        "maintain_end",
+        "security_group_id",
+        "enterprise_project_id",
+        "enable_acl",
+    ),
     "rocketmq": ("name", "description", "security_group_id", "enable_acl", "enterprise_project_id"),
 }
-SPEC_KEYS = {"instance_id", "id", "project_id", "engine", "engine_field", "name", "status", "broker_num",
-             "storage_space", "product_id", "enable_publicip", "publicip_ids", "public_bandwidth", "busy_changes", "bind_timeline", "unbind_timeline",
-             "bind_seconds", "unbind_seconds", "fail_bind", "fail_unbind"}
+SPEC_KEYS = {
+    "instance_id",
+    "id",
+    "project_id",
+    "engine",
+    "engine_field",
+    "name",
+    "status",
+    "broker_num",
+    "storage_space",
+    "product_id",
+    "enable_publicip",
+    "publicip_ids",
+    "public_bandwidth",
+    "busy_changes",
+    "bind_timeline",
+    "unbind_timeline",
+    "bind_seconds",
+    "unbind_seconds",
+    "fail_bind",
+    "fail_unbind",
+}
 
 
 def match_instance_route(method: str, path: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
@@ -158,12 +192,24 @@ class InstanceBook:
             raise ValueError("enable_publicip needs publicip_ids")
         busy = _positive_int(spec, "busy_changes", 0) or 0
         instance = Instance(
-            project_id=project_id, id=instance_id, engine=engine, engine_field=str(spec.get("engine_field") or ""),
-            name=str(spec.get("name") or ""), status=str(spec.get("status") or "RUNNING"),
-            created_ms=int(self.now() * 1000), broker_num=broker_num, storage_space=storage,
-            product_id=product or "", enabled=enabled, ids=list(ids) if enabled else [], ever_enabled=enabled,
+            project_id=project_id,
+            id=instance_id,
+            engine=engine,
+            engine_field=str(spec.get("engine_field") or ""),
+            name=str(spec.get("name") or ""),
+            status=str(spec.get("status") or "RUNNING"),
+            created_ms=int(self.now() * 1000),
+            broker_num=broker_num,
+            storage_space=storage,
+            product_id=product or "",
+            enabled=enabled,
+            ids=list(ids) if enabled else [],
+            ever_enabled=enabled,
             public_bandwidth=int(spec.get("public_bandwidth") or (100 * broker_num if enabled else 0)),
-            busy_changes=busy, bind_timeline=_timeline(spec, "bind"), unbind_timeline=_timeline(spec, "unbind"))
+            busy_changes=busy,
+            bind_timeline=_timeline(spec, "bind"),
+            unbind_timeline=_timeline(spec, "unbind"),
+        )
         return self.store.put_instance(instance)
 
     def profile(self, project_id: str, instance_id: str) -> Optional[Instance]:
@@ -215,7 +261,9 @@ class InstanceBook:
         ids = _ids_field(body)
         if enable:
             if not ids:
-                raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id is required to enable public access.")
+                raise dms_error(
+                    400, BAD_BODY, "Invalid request parameter: publicip_id is required to enable public access."
+                )
             if engine == "rabbitmq" and len(ids) != 1:
                 raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id takes one EIP id.")
         # Busy first: while a change (or a job) runs, the instance's public state is the old one.
@@ -244,47 +292,85 @@ class InstanceBook:
         if instance.enabled:
             if given:
                 # INVENTED answer: TF documents that only an empty switch turns public access off.
-                raise dms_error(400, BAD_BODY, "Invalid request parameter: public access is already enabled;"
-                                " send no publicip_id, public_boundwidth or eip_address to disable it.")
+                raise dms_error(
+                    400,
+                    BAD_BODY,
+                    "Invalid request parameter: public access is already enabled;"
+                    " send no publicip_id, public_boundwidth or eip_address to disable it.",
+                )
             self._start_change(instance, False, [], KAFKA_SWITCH_TASK)
             return empty_reply(204)
         if not ids:
-            raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id is required to enable public access.")
+            raise dms_error(
+                400, BAD_BODY, "Invalid request parameter: publicip_id is required to enable public access."
+            )
         # broker_num is the instance's current count: a scale-out that succeeded needs the EIPs of its brokers too.
         if len(ids) != instance.broker_num:
-            raise dms_error(400, BAD_BODY, "Invalid request parameter: publicip_id needs %d EIP ids (one per broker), got %d."
-                            % (instance.broker_num, len(ids)))
+            raise dms_error(
+                400,
+                BAD_BODY,
+                "Invalid request parameter: publicip_id needs %d EIP ids (one per broker), got %d."
+                % (instance.broker_num, len(ids)),
+            )
         self._start_change(instance, True, ids, KAFKA_SWITCH_TASK, bandwidth or None)
         return empty_reply(204)
 
-    def _start_change(self, instance: Instance, enable: bool, ids: List[str], name: str,
-                      bandwidth: Optional[int] = None) -> None:
+    def _start_change(
+        self, instance: Instance, enable: bool, ids: List[str], name: str, bandwidth: Optional[int] = None
+    ) -> None:
         if enable:
-            params: Dict[str, Any] = {"public_ip_id": ",".join(ids),
-                                      "public_ip_address": ",".join(eip_address(i) for i in ids), "enable_public_ip": True}
+            params: Dict[str, Any] = {
+                "public_ip_id": ",".join(ids),
+                "public_ip_address": ",".join(eip_address(i) for i in ids),
+                "enable_public_ip": True,
+            }
         else:
             params = {"public_ip_id": ",".join(instance.ids), "enable_public_ip": False}
         timeline = instance.bind_timeline if enable else instance.unbind_timeline
         spec = {"name": name, "params": params, "timeline": [_phase_json(p) for p in timeline]}
-        self.store.start_change(instance, "public.bind" if enable else "public.unbind", spec, self.now(),
-                                _public_effect(enable, ids, bandwidth), params)
+        self.store.start_change(
+            instance,
+            "public.bind" if enable else "public.unbind",
+            spec,
+            self.now(),
+            _public_effect(enable, ids, bandwidth),
+            params,
+        )
 
     # --- rendering ---------------------------------------------------------------------------------
     def detail(self, instance: Instance) -> Dict[str, Any]:
         """The ShowInstanceResponse of the instance's engine (names and types of SDK 3.1.219)."""
         common: Dict[str, Any] = {
-            "name": instance.name, "engine": instance.engine_field, "status": instance.status,
-            "instance_id": instance.id, "description": "", "type": "cluster" if instance.broker_num > 1 else "single",
-            "charging_mode": 1, "vpc_id": "a0f2f55f-1c2c-4c5b-9e52-7cd4f1a0e001", "vpc_name": "vpc-emulator",
-            "subnet_id": "c0a8f001-0b8d-4bcb-9d9a-3d1f1a0e0002", "security_group_id": "5b2f0f66-3e0e-4a7d-8a1a-1f0c1a0e0003",
-            "security_group_name": "sg-emulator", "available_zones": ["9f1c5806706d4c1fb0eb72f0a9b18c77"],
-            "available_zone_names": ["AZ1"], "user_id": "3df5acbc24a54fadb62a043c9000a307", "user_name": "emulator-user",
-            "created_at": str(instance.created_ms), "maintain_begin": "02:00:00", "maintain_end": "06:00:00",
+            "name": instance.name,
+            "engine": instance.engine_field,
+            "status": instance.status,
+            "instance_id": instance.id,
+            "description": "",
+            "type": "cluster" if instance.broker_num > 1 else "single",
+            "charging_mode": 1,
+            "vpc_id": "a0f2f55f-1c2c-4c5b-9e52-7cd4f1a0e001",
+            "vpc_name": "vpc-emulator",
+            "subnet_id": "c0a8f001-0b8d-4bcb-9d9a-3d1f1a0e0002",
+            "security_group_id": "5b2f0f66-3e0e-4a7d-8a1a-1f0c1a0e0003",
+            "security_group_name": "sg-emulator",
+            "available_zones": ["9f1c5806706d4c1fb0eb72f0a9b18c77"],
+            "available_zone_names": ["AZ1"],
+            "user_id": "3df5acbc24a54fadb62a043c9000a307",
+            "user_name": "emulator-user",
+            "created_at": str(instance.created_ms),
+            "maintain_begin": "02:00:00",
+            "maintain_end": "06:00:00",
             # INVENTED: the emulator does not reserve any of the storage, so available and total are the same.
-            "storage_space": instance.storage_space, "total_storage_space": instance.storage_space,
-            "used_storage_space": 0, "enable_publicip": instance.enabled, "ssl_enable": False,
-            "broker_num": instance.broker_num, "product_id": instance.product_id,
-            "specification": instance.product_id, "enterprise_project_id": "0", "tags": [],
+            "storage_space": instance.storage_space,
+            "total_storage_space": instance.storage_space,
+            "used_storage_space": 0,
+            "enable_publicip": instance.enabled,
+            "ssl_enable": False,
+            "broker_num": instance.broker_num,
+            "product_id": instance.product_id,
+            "specification": instance.product_id,
+            "enterprise_project_id": "0",
+            "tags": [],
         }
         render = {"kafka": self._kafka, "rabbitmq": self._rabbitmq, "rocketmq": self._rocketmq}[instance.engine]
         detail = render(instance, common)
@@ -299,50 +385,81 @@ class InstanceBook:
         brokers = range(instance.broker_num)
         state = "true" if instance.enabled else ("closed" if instance.ever_enabled else "false")
         protocols = {name: bool(instance.port_protocols.get(name)) for name in KAFKA_PROTOCOLS}
-        detail.update({
-            "engine_version": "2.7", "partition_num": "250",
-            "connect_address": ",".join("192.168.0.%d" % (10 + n) for n in brokers), "port": 9092,
-            "kafka_public_status": state, "public_access_enabled": state,
-            "public_bandwidth": instance.public_bandwidth, "public_boundwidth": instance.public_bandwidth,
-            "node_num": instance.broker_num, "enable_auto_topic": False, "retention_policy": "time_base",
-            "storage_spec_code": "dms.physical.storage.ultra.v2",
-            # The listener switches of UpdateKafkaPortProtocol (PortProtocolsEntity); INVENTED: ssl_enable is
-            # true while a SASL listener is on (the SDK only says "whether security authentication is enabled").
-            "port_protocols": protocols,
-            "ssl_enable": protocols["private_sasl_ssl_enable"] or protocols["public_sasl_ssl_enable"]
-            or protocols["private_sasl_plaintext_enable"] or protocols["public_sasl_plaintext_enable"],
-        })
+        detail.update(
+            {
+                "engine_version": "2.7",
+                "partition_num": "250",
+                "connect_address": ",".join("192.168.0.%d" % (10 + n) for n in brokers),
+                "port": 9092,
+                "kafka_public_status": state,
+                "public_access_enabled": state,
+                "public_bandwidth": instance.public_bandwidth,
+                "public_boundwidth": instance.public_bandwidth,
+                "node_num": instance.broker_num,
+                "enable_auto_topic": False,
+                "retention_policy": "time_base",
+                "storage_spec_code": "dms.physical.storage.ultra.v2",
+                # The listener switches of UpdateKafkaPortProtocol (PortProtocolsEntity); INVENTED: ssl_enable is
+                # true while a SASL listener is on (the SDK only says "whether security authentication is enabled").
+                "port_protocols": protocols,
+                "ssl_enable": protocols["private_sasl_ssl_enable"]
+                or protocols["public_sasl_ssl_enable"]
+                or protocols["private_sasl_plaintext_enable"]
+                or protocols["public_sasl_plaintext_enable"],
+            }
+        )
         if instance.enabled:
             # Only present while public access is on (SDK field doc).
             detail["public_connect_address"] = ",".join("%s:9094" % eip_address(i) for i in instance.ids)
         return detail
 
     def _rabbitmq(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
-        detail.update({"engine_version": "3.8.35", "access_user": "admin",
-                       "connect_address": self._private(0, 5672), "port": 5672,
-                       "management_connect_address": "http://%s" % self._private(0, 15672)})
+        detail.update(
+            {
+                "engine_version": "3.8.35",
+                "access_user": "admin",
+                "connect_address": self._private(0, 5672),
+                "port": 5672,
+                "management_connect_address": "http://%s" % self._private(0, 15672),
+            }
+        )
         if instance.enabled:
             address = eip_address(instance.ids[0])
-            detail.update({"publicip_id": instance.ids[0], "publicip_address": address,
-                           "public_connect_address": "%s:5672" % address,
-                           "public_management_connect_address": "http://%s:15672" % address})
+            detail.update(
+                {
+                    "publicip_id": instance.ids[0],
+                    "publicip_address": address,
+                    "public_connect_address": "%s:5672" % address,
+                    "public_management_connect_address": "http://%s:15672" % address,
+                }
+            )
         return detail
 
     def _rocketmq(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
-        detail.update({"engine_version": "4.8.0",
-                       "namesrv_address": ";".join(self._private(n, 8100) for n in range(instance.broker_num)),
-                       "broker_address": ";".join(self._private(n, 10100) for n in range(instance.broker_num)),
-                       "node_num": instance.broker_num})
+        detail.update(
+            {
+                "engine_version": "4.8.0",
+                "namesrv_address": ";".join(self._private(n, 8100) for n in range(instance.broker_num)),
+                "broker_address": ";".join(self._private(n, 10100) for n in range(instance.broker_num)),
+                "node_num": instance.broker_num,
+            }
+        )
         if instance.enabled:
             addresses = [eip_address(i) for i in instance.ids]
-            detail.update({"publicip_id": ",".join(instance.ids), "publicip_address": ",".join(addresses),
-                           "public_namesrv_address": ";".join("%s:8200" % a for a in addresses),
-                           "public_broker_address": ";".join("%s:10101" % a for a in addresses)})
+            detail.update(
+                {
+                    "publicip_id": ",".join(instance.ids),
+                    "publicip_address": ",".join(addresses),
+                    "public_namesrv_address": ";".join("%s:8200" % a for a in addresses),
+                    "public_broker_address": ";".join("%s:10101" % a for a in addresses),
+                }
+            )
         return detail
 
 
 def _public_effect(enable: bool, ids: List[str], bandwidth: Optional[int]) -> Callable[[Instance], None]:
     """What a public-IP change does to the instance once its task has SUCCEEDED."""
+
     def apply(instance: Instance) -> None:
         instance.enabled = enable
         instance.ids = list(ids) if enable else []
@@ -351,6 +468,7 @@ def _public_effect(enable: bool, ids: List[str], bandwidth: Optional[int]) -> Ca
             instance.public_bandwidth = bandwidth or 100 * instance.broker_num
         else:
             instance.public_bandwidth = 0
+
     return apply
 
 

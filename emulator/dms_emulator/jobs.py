@@ -15,6 +15,7 @@ seen SUCCESS, at the start of any later request (`settle`), like the real instan
 done -- so ShowInstance shows the new `broker_num` after a scale-out. While a change of an instance runs (a job or
 a public-IP change), another change of that instance answers DMS.00400026.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,28 +45,41 @@ JOB_ROUTES = [
 # INSTANCE_BUSY (DMS.00400026) and KAFKA_PROTOCOLS live with the instance model; re-exported here for callers.
 __all__ = ["INSTANCE_BUSY", "KAFKA_PROTOCOLS", "JobsApi", "match_job_route"]
 OPER_TYPES = ("storage", "horizontal", "vertical")
-MAX_BROKERS = 50                     # SDK ResizeEngineInstanceReq: "at most 50 brokers"
+MAX_BROKERS = 50  # SDK ResizeEngineInstanceReq: "at most 50 brokers"
 # INVENTED: which Kafka parameters are static (need a restart); the SDK only says the answer counts both kinds.
-STATIC_KAFKA_CONFIGS = frozenset(("log.retention.hours", "num.partitions", "default.replication.factor",
-                                  "auto.create.groups.enable", "message.max.bytes"))
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9%|_-]{3,64}$")   # SDK: topic and group names, 3-64 of these characters
+STATIC_KAFKA_CONFIGS = frozenset(
+    (
+        "log.retention.hours",
+        "num.partitions",
+        "default.replication.factor",
+        "auto.create.groups.enable",
+        "message.max.bytes",
+    )
+)
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9%|_-]{3,64}$")  # SDK: topic and group names, 3-64 of these characters
 # INVENTED task names: no DMS page names the tasks these calls record.
 TASK_NAMES = {
     "kafka.extend": "kafkaInstanceExtend",
     "kafka.plain_ssl_switch": "kafkaPlainSslSwitch",
-    "kafka.modify_configs": "kafkaConfigModify",     # the name Terraform waits on for Kafka config changes
+    "kafka.modify_configs": "kafkaConfigModify",  # the name Terraform waits on for Kafka config changes
     "rabbitmq.update_plugins": "rabbitmqPluginsUpdate",
     "topics.create": "rocketmqTopicCreate",
     "rocketmq.create_group": "rocketmqGroupCreate",
 }
 ROUTE_ENGINES = {
-    "kafka.extend": ("kafka",), "kafka.plain_ssl_switch": ("kafka",), "kafka.modify_configs": ("kafka",),
-    "rabbitmq.update_plugins": ("rabbitmq",), "topics.create": ("kafka", "rocketmq"),
+    "kafka.extend": ("kafka",),
+    "kafka.plain_ssl_switch": ("kafka",),
+    "kafka.modify_configs": ("kafka",),
+    "rabbitmq.update_plugins": ("rabbitmq",),
+    "topics.create": ("kafka", "rocketmq"),
     "rocketmq.create_group": ("rocketmq",),
 }
 # Short enough that playbook tests finish in seconds, long enough that a wait sees CREATED and EXECUTING.
-DEFAULT_TIMELINE = [{"status": "CREATED", "seconds": 1, "polls": 1},
-                    {"status": "EXECUTING", "seconds": 2, "polls": 1}, {"status": "SUCCESS"}]
+DEFAULT_TIMELINE = [
+    {"status": "CREATED", "seconds": 1, "polls": 1},
+    {"status": "EXECUTING", "seconds": 2, "polls": 1},
+    {"status": "SUCCESS"},
+]
 
 
 def match_job_route(method: str, path: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
@@ -116,7 +130,7 @@ class JobsApi:
 
     def reset(self) -> None:
         with self.store.lock:
-            self.jobs: List[Change] = []       # every job started, for GET /_emulator/jobs
+            self.jobs: List[Change] = []  # every job started, for GET /_emulator/jobs
             self.settings: Dict[str, Dict[str, Any]] = {}
 
     # --- state -----------------------------------------------------------------------------------
@@ -162,9 +176,13 @@ class JobsApi:
 
     def _start(self, route: str, instance: Instance, body: Dict[str, Any], effect: Effect) -> Change:
         settings = self._settings_for(instance.id)
-        spec = {"id": uuid.uuid4().hex, "name": TASK_NAMES[route], "params": body,
-                "timeline": settings.get("timeline", DEFAULT_TIMELINE),
-                "appear_after": settings.get("appear_after", 0)}
+        spec = {
+            "id": uuid.uuid4().hex,
+            "name": TASK_NAMES[route],
+            "params": body,
+            "timeline": settings.get("timeline", DEFAULT_TIMELINE),
+            "appear_after": settings.get("appear_after", 0),
+        }
         if route == "kafka.plain_ssl_switch":
             spec["params"] = {k: ("******" if k == "pass_word" else v) for k, v in body.items()}
         job = self.store.start_change(instance, route, spec, self.now(), effect, spec["params"])
@@ -185,17 +203,24 @@ class JobsApi:
                 raise _bad("new_storage_space must be a multiple of 100")
             # SDK: each broker gains at least 100 GB.
             if storage < instance.storage_space + 100 * instance.broker_num:
-                raise _bad("new_storage_space must add at least 100 GB per broker (now %d GB on %d brokers)"
-                           % (instance.storage_space, instance.broker_num))
+                raise _bad(
+                    "new_storage_space must add at least 100 GB per broker (now %d GB on %d brokers)"
+                    % (instance.storage_space, instance.broker_num)
+                )
             return {}, lambda s: setattr(s, "storage_space", storage)
         if oper_type == "horizontal":
             if brokers is None:
                 raise _bad("new_broker_num is required when oper_type is horizontal")
             if brokers <= instance.broker_num or brokers > MAX_BROKERS:
-                raise _bad("new_broker_num must be more than the current %d and at most %d" % (instance.broker_num, MAX_BROKERS))
+                raise _bad(
+                    "new_broker_num must be more than the current %d and at most %d"
+                    % (instance.broker_num, MAX_BROKERS)
+                )
             per_broker = instance.storage_space // max(instance.broker_num, 1)
             if storage is not None and storage != per_broker * brokers:
-                raise _bad("new_storage_space must be new_broker_num times the storage of one broker (%d GB)" % per_broker)
+                raise _bad(
+                    "new_storage_space must be new_broker_num times the storage of one broker (%d GB)" % per_broker
+                )
             public_ids = body.get("publicip_id")
             added = brokers - instance.broker_num
             # INVENTED rule (the SDK calls publicip_id required for every horizontal scale-out; the emulator asks
@@ -212,6 +237,7 @@ class JobsApi:
                 if s.enabled:
                     # The new brokers are reachable on their EIPs: the detail lists one public address per broker.
                     s.ids = s.ids + new_ids
+
             return {}, grow
         if not isinstance(product, str) or not product:
             raise _bad("new_product_id is required when oper_type is vertical")
@@ -240,8 +266,7 @@ class JobsApi:
                 raise _bad("each kafka_configs item needs a name and a value")
             changes[item["name"]] = str(item["value"])
         static = sum(1 for name in changes if name in STATIC_KAFKA_CONFIGS)
-        return ({"dynamic_config": len(changes) - static, "static_config": static},
-                lambda s: s.configs.update(changes))
+        return ({"dynamic_config": len(changes) - static, "static_config": static}, lambda s: s.configs.update(changes))
 
     def _update_plugins(self, body: Dict[str, Any], instance: Instance):
         enable = body.get("enable")
@@ -257,6 +282,7 @@ class JobsApi:
                 s.plugins.extend(name for name in names if name not in s.plugins)
             else:
                 s.plugins[:] = [name for name in s.plugins if name not in names]
+
         return {}, switch
 
     def _named(self, body: Dict[str, Any], existing: List[str], what: str) -> str:
@@ -272,8 +298,9 @@ class JobsApi:
         # RocketMQ topic creation (topics.create on a rocketmq instance).
         name = self._named(body, instance.topics, "topic")
         queue_num = body.get("queue_num")
-        if queue_num is not None and (isinstance(queue_num, bool) or not isinstance(queue_num, (int, float))
-                                      or not 1 <= queue_num <= 50):
+        if queue_num is not None and (
+            isinstance(queue_num, bool) or not isinstance(queue_num, (int, float)) or not 1 <= queue_num <= 50
+        ):
             raise _bad("queue_num must be 1-50")
         return {"id": name}, lambda s: s.topics.append(name)
 
@@ -306,10 +333,19 @@ class JobsApi:
         now = self.now()
         with self.store.lock:
             self.store.settle(now)
-            jobs = [{"job_id": job.task.id, "route": job.kind, "project_id": job.task.project_id,
-                     "instance_id": job.task.instance_id, "task_name": job.task.name,
-                     "status": self.store.peek(job.task, now)["status"], "applied": job.applied, "body": job.body}
-                    for job in self.jobs]
+            jobs = [
+                {
+                    "job_id": job.task.id,
+                    "route": job.kind,
+                    "project_id": job.task.project_id,
+                    "instance_id": job.task.instance_id,
+                    "task_name": job.task.name,
+                    "status": self.store.peek(job.task, now)["status"],
+                    "applied": job.applied,
+                    "body": job.body,
+                }
+                for job in self.jobs
+            ]
             instances = [instance.job_view() for instance in self.store.all_instances()]
             return {"jobs": jobs, "instances": instances, "settings": dict(self.settings)}
 
@@ -317,8 +353,16 @@ class JobsApi:
         """Timeline/visibility of future jobs and the current capacity of an instance (docs/emulator.md)."""
         if not isinstance(spec, dict):
             raise ValueError("job settings must be a JSON object")
-        unknown = set(spec) - {"project_id", "instance_id", "timeline", "appear_after", "broker_num", "storage_space",
-                               "product_id", "engine"}
+        unknown = set(spec) - {
+            "project_id",
+            "instance_id",
+            "timeline",
+            "appear_after",
+            "broker_num",
+            "storage_space",
+            "product_id",
+            "engine",
+        }
         if unknown:
             raise ValueError("unknown job settings: %s" % ", ".join(sorted(unknown)))
         instance_id = spec.get("instance_id")
@@ -345,8 +389,9 @@ class JobsApi:
             if capacity:
                 # The same fields POST /_emulator/instances sets: only the keys given change (an unknown instance is
                 # created with its engine's defaults first).
-                instance = self.store.ensure_instance(spec.get("project_id") or DEFAULT_PROJECT_ID, instance_id,
-                                                      spec.get("engine"), self.now())
+                instance = self.store.ensure_instance(
+                    spec.get("project_id") or DEFAULT_PROJECT_ID, instance_id, spec.get("engine"), self.now()
+                )
                 for key, value in capacity.items():
                     setattr(instance, key, value)
         return self.describe()

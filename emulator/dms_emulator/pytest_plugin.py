@@ -3,6 +3,7 @@
 `dms_emulator` / `dms_emulator_tls` are session-scoped processes; `emulator` / `emulator_tls`
 hand each test a freshly reset one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """What a handler answers; the server turns it into bytes on the wire."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ class Reply:
     status: int
     body: bytes = b""
     headers: Dict[str, str] = field(default_factory=dict)
-    json_body: Optional[Any] = None      # kept so post-handler faults can rewrite it
-    drop: bool = False                   # close the connection without answering
+    json_body: Optional[Any] = None  # kept so post-handler faults can rewrite it
+    drop: bool = False  # close the connection without answering
 
 
 def json_reply(status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> Reply:

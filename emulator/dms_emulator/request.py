@@ -1,4 +1,5 @@
 """The parts of a received HTTP request that handlers and the verifier need, decoupled from http.server."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,9 +10,9 @@ from urllib.parse import parse_qsl
 @dataclass
 class Received:
     method: str
-    raw_path: str                     # as received, still percent-encoded, no query
-    raw_query: str                    # as received, without '?'
-    headers: Dict[str, str]           # lower-case names; first value wins
+    raw_path: str  # as received, still percent-encoded, no query
+    raw_query: str  # as received, without '?'
+    headers: Dict[str, str]  # lower-case names; first value wins
     body: bytes = b""
     request_id: str = ""
     params: List[Tuple[str, str]] = field(default_factory=list)

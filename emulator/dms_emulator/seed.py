@@ -1,4 +1,5 @@
 """Seed files: JSON that pre-loads credentials, instances and tasks (format in docs/emulator.md)."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ def validate_seed(seed: Any) -> None:
         parse_skew(seed["clock_skew"], "seed clock_skew")
 
 
-def apply_seed(seed: Dict[str, Any], identity: Identity, store: TaskStore, now: float,
-               instances: Optional[InstanceBook] = None) -> None:
+def apply_seed(
+    seed: Dict[str, Any], identity: Identity, store: TaskStore, now: float, instances: Optional[InstanceBook] = None
+) -> None:
     """Load a validated seed into empty state. Timelines start at `now` (i.e. at start or reset)."""
     if seed.get("replace_defaults"):
         identity.reset(defaults=False)

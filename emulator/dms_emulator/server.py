@@ -1,4 +1,5 @@
 """HTTP plumbing: ThreadingHTTPServer + a handler that turns bytes into `Received` and `Reply` into bytes."""
+
 from __future__ import annotations
 
 import socket
@@ -20,8 +21,14 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: Tuple[str, int], emulator: Emulator, quiet: bool = False,
-                 ssl_context: Optional[ssl.SSLContext] = None, log_stream: Optional[TextIO] = None) -> None:
+    def __init__(
+        self,
+        address: Tuple[str, int],
+        emulator: Emulator,
+        quiet: bool = False,
+        ssl_context: Optional[ssl.SSLContext] = None,
+        log_stream: Optional[TextIO] = None,
+    ) -> None:
         self.emulator = emulator
         self.quiet = quiet
         self.ssl_context = ssl_context
@@ -56,7 +63,7 @@ class EmulatorServer(ThreadingHTTPServer):
 
 
 class EmulatorHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"          # keep-alive, so connection reuse is observable
+    protocol_version = "HTTP/1.1"  # keep-alive, so connection reuse is observable
     server_version = "dms-emulator"
     sys_version = ""
     server: EmulatorServer

@@ -3,6 +3,7 @@
 Written independently of plugins/ (and of huaweicloudsdkcore) so that it can act as a second
 opinion on both: if either signer drifts, the emulator rejects it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,19 +61,22 @@ def payload_hash(body: bytes, content_sha256_header: Optional[str]) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def canonical_request(method: str, raw_path: str, raw_query: str, headers: Mapping[str, str],
-                      signed_headers: Iterable[str], body: bytes) -> str:
+def canonical_request(
+    method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], signed_headers: Iterable[str], body: bytes
+) -> str:
     """Six parts joined by '\\n'; `headers` must have lower-case keys and received (untrimmed) values."""
     names: List[str] = list(signed_headers)
     header_block = "".join("%s:%s\n" % (name, headers.get(name, "").strip()) for name in names)
-    return "\n".join([
-        method.upper(),
-        canonical_uri(raw_path),
-        canonical_query(raw_query),
-        header_block,
-        ";".join(names),
-        payload_hash(body, headers.get("x-sdk-content-sha256")),
-    ])
+    return "\n".join(
+        [
+            method.upper(),
+            canonical_uri(raw_path),
+            canonical_query(raw_query),
+            header_block,
+            ";".join(names),
+            payload_hash(body, headers.get("x-sdk-content-sha256")),
+        ]
+    )
 
 
 def string_to_sign(canonical: str, sdk_date: str) -> str:
@@ -80,7 +84,9 @@ def string_to_sign(canonical: str, sdk_date: str) -> str:
 
 
 def compute_signature(secret_key: str, canonical: str, sdk_date: str) -> str:
-    return hmac.new(secret_key.encode("utf-8"), string_to_sign(canonical, sdk_date).encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret_key.encode("utf-8"), string_to_sign(canonical, sdk_date).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
 
 
 def signature_matches(expected: str, received: str) -> bool:
@@ -88,8 +94,15 @@ def signature_matches(expected: str, received: str) -> bool:
     return hmac.compare_digest(expected.encode("ascii"), received.lower().encode("ascii", "replace"))
 
 
-def sign_headers(access_key: str, secret_key: str, method: str, raw_path: str, raw_query: str,
-                 headers: Mapping[str, str], body: bytes = b"") -> str:
+def sign_headers(
+    access_key: str,
+    secret_key: str,
+    method: str,
+    raw_path: str,
+    raw_query: str,
+    headers: Mapping[str, str],
+    body: bytes = b"",
+) -> str:
     """Produce an Authorization value for the given headers (all names without '_' are signed).
 
     Only used by the emulator's own tests and helpers; it shares code with the verifier on purpose,

@@ -1,4 +1,5 @@
 """Counters that tests and the performance benchmark assert on (GET /_emulator/stats)."""
+
 from __future__ import annotations
 
 import threading
@@ -13,15 +14,15 @@ class Stats:
 
     def reset(self) -> None:
         with self._lock:
-            self.requests = 0                      # emulated-API requests (admin calls excluded)
+            self.requests = 0  # emulated-API requests (admin calls excluded)
             self.admin_requests = 0
-            self.connections = 0                   # TCP connections accepted (admin ones included)
-            self.signature_failures = 0            # every AK/SK rejection: mismatch, unknown AK, skew, lockout, malformed
-            self.auth_failures = 0                 # every gateway 401 (AK/SK, token, missing credentials)
+            self.connections = 0  # TCP connections accepted (admin ones included)
+            self.signature_failures = 0  # every AK/SK rejection: mismatch, unknown AK, skew, lockout, malformed
+            self.auth_failures = 0  # every gateway 401 (AK/SK, token, missing credentials)
             self.auth_failures_by_reason: Counter = Counter()
             self.requests_by_route: Counter = Counter()
             self.responses_by_status: Counter = Counter()
-            self.auth_headers_seen: Counter = Counter()   # "sdk-hmac-sha256", "x-auth-token", "none"
+            self.auth_headers_seen: Counter = Counter()  # "sdk-hmac-sha256", "x-auth-token", "none"
             self.signed_header_sets: Counter = Counter()  # "content-type;host;...;x-sdk-date" → n
             self.faults_applied: Counter = Counter()
 

@@ -3,6 +3,7 @@
 The store keeps the one `Instance` model (instance_model.py) that the task, instance and job routes share, and
 settles each instance's running change against its task (`settle`).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from .instance_model import ENGINES, Change, Instance
 from .timefmt import iso_ms, parse_iso
 from .timeline import TimelineCursor, parse_timeline
 
-PROGRESS_ENGINES = ("kafka", "rocketmq")    # RabbitMQ has no progress API (dms-api.md §1.1)
+PROGRESS_ENGINES = ("kafka", "rocketmq")  # RabbitMQ has no progress API (dms-api.md §1.1)
 # Kafka documents progress only for capacity expansion (scale-out), whose task name is not documented: INVENTED rule,
 # a Kafka task has progress when its name says so (or the task was created with explicit `progress` data).
 KAFKA_PROGRESS_WORDS = ("scale", "extend", "expand", "resize")
@@ -48,7 +49,7 @@ class Task:
     created_at: float
     created_at_overridden: bool
     progress: Any
-    seq: int                      # insertion order, breaks created_at ties (newer first)
+    seq: int  # insertion order, breaks created_at ties (newer first)
 
     def visible(self, now: float) -> bool:
         return now >= self.visible_at
@@ -122,16 +123,18 @@ class TaskStore:
         return self._lock
 
     # --- instances -----------------------------------------------------------------------------
-    def ensure_instance(self, project_id: str, instance_id: str, engine: Optional[str] = None,
-                        now: float = 0.0) -> Instance:
+    def ensure_instance(
+        self, project_id: str, instance_id: str, engine: Optional[str] = None, now: float = 0.0
+    ) -> Instance:
         """The known instance, or a new one with its engine's defaults; naming another engine re-creates it."""
         if engine is not None and engine not in ENGINES:
             raise ValueError("engine must be one of %s" % ", ".join(ENGINES))
         with self._lock:
             instance = self.instances.get((project_id, instance_id))
             if instance is None or (engine is not None and engine != instance.engine):
-                instance = self.put_instance(Instance(project_id, instance_id, engine or "kafka",
-                                                      created_ms=int(now * 1000)))
+                instance = self.put_instance(
+                    Instance(project_id, instance_id, engine or "kafka", created_ms=int(now * 1000))
+                )
             return instance
 
     def put_instance(self, instance: Instance) -> Instance:
@@ -151,8 +154,15 @@ class TaskStore:
             return list(self.instances.values())
 
     # --- changes -------------------------------------------------------------------------------
-    def start_change(self, instance: Instance, kind: str, task_spec: Dict[str, Any], now: float,
-                     apply: Callable[[Instance], None], body: Any = None) -> Change:
+    def start_change(
+        self,
+        instance: Instance,
+        kind: str,
+        task_spec: Dict[str, Any],
+        now: float,
+        apply: Callable[[Instance], None],
+        body: Any = None,
+    ) -> Change:
         """Record the change's task and make it the instance's running change (the caller checked it is not busy)."""
         with self._lock:
             spec = dict(task_spec, project_id=instance.project_id, instance_id=instance.id)
@@ -172,8 +182,22 @@ class TaskStore:
         """Create a task from the admin/seed form (see docs/emulator.md); raises ValueError on bad input."""
         if not isinstance(spec, dict):
             raise ValueError("task must be a JSON object")
-        allowed = {"project_id", "instance_id", "id", "name", "params", "user_name", "user_id", "timeline", "status",
-                   "engine", "appear_after", "progress", "created_at", "created_ago"}
+        allowed = {
+            "project_id",
+            "instance_id",
+            "id",
+            "name",
+            "params",
+            "user_name",
+            "user_id",
+            "timeline",
+            "status",
+            "engine",
+            "appear_after",
+            "progress",
+            "created_at",
+            "created_ago",
+        }
         unknown = set(spec) - allowed
         if unknown:
             raise ValueError("unknown task keys: %s" % ", ".join(sorted(unknown)))
@@ -204,14 +228,19 @@ class TaskStore:
             instance = self.ensure_instance(project_id, instance_id, spec.get("engine"), now)
             self._seq += 1
             task = Task(
-                project_id=project_id, instance_id=instance.id, id=str(task_id),
+                project_id=project_id,
+                instance_id=instance.id,
+                id=str(task_id),
                 name=spec.get("name") or "bindInstancePublicIp",
                 user_name=spec.get("user_name") or "paas_dms",
                 user_id=spec.get("user_id") or DEFAULT_USER_ID,
                 params=_params_string(spec.get("params")),
                 cursor=TimelineCursor(phases, visible_at),
-                visible_at=visible_at, created_at=created_at, created_at_overridden=bool(created_raw),
-                progress=progress, seq=self._seq,
+                visible_at=visible_at,
+                created_at=created_at,
+                created_at_overridden=bool(created_raw),
+                progress=progress,
+                seq=self._seq,
             )
             self.tasks[(project_id, instance.id)][task.id] = task
             return task
@@ -229,8 +258,16 @@ class TaskStore:
                 return None
             return task.render(task.cursor.observe(now, count_poll=True))
 
-    def list(self, project_id: str, instance_id: str, now: float, start: int, limit: int,
-             begin: Optional[float], end: Optional[float]) -> Tuple[int, List[Dict[str, Any]]]:
+    def list(
+        self,
+        project_id: str,
+        instance_id: str,
+        now: float,
+        start: int,
+        limit: int,
+        begin: Optional[float],
+        end: Optional[float],
+    ) -> Tuple[int, List[Dict[str, Any]]]:
         """Newest first, filtered on created_at; returns (total matching, page). Page members count a poll."""
         with self._lock:
             candidates = [t for t in self.tasks.get((project_id, instance_id), {}).values() if t.visible(now)]
@@ -240,7 +277,7 @@ class TaskStore:
                 # end_time has second resolution: the whole second it names is included.
                 candidates = [t for t in candidates if t.created_at < end + 1]
             candidates.sort(key=lambda t: (t.created_at, t.seq), reverse=True)
-            page = candidates[start - 1:start - 1 + limit]
+            page = candidates[start - 1 : start - 1 + limit]
             return len(candidates), [t.render(t.cursor.observe(now, count_poll=True)) for t in page]
 
     def delete(self, project_id: str, instance_id: str, task_id: str, now: float) -> bool:

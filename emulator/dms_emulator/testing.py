@@ -1,4 +1,5 @@
 """Helpers for tests: run the emulator as a subprocess and drive its admin API with stdlib urllib."""
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,16 @@ class EmulatorError(RuntimeError):
 class EmulatorProcess:
     """`with EmulatorProcess() as emu: emu.url` — a fresh emulator on a free loopback port."""
 
-    def __init__(self, tls: bool = False, seed: Optional[str] = None, cert_dir: Optional[str] = None,
-                 quiet: bool = True, start_timeout: float = 15.0, extra_args: Optional[List[str]] = None,
-                 clock_skew: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        tls: bool = False,
+        seed: Optional[str] = None,
+        cert_dir: Optional[str] = None,
+        quiet: bool = True,
+        start_timeout: float = 15.0,
+        extra_args: Optional[List[str]] = None,
+        clock_skew: Optional[float] = None,
+    ) -> None:
         self.tls = tls
         self.seed = seed
         self.cert_dir = cert_dir
@@ -110,8 +118,9 @@ class EmulatorAdmin:
 
     def _call(self, method: str, path: str, payload: Optional[Any] = None) -> Any:
         data = json.dumps(payload).encode("utf-8") if payload is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout, context=self._context) as response:
                 raw = response.read()
@@ -125,8 +134,9 @@ class EmulatorAdmin:
     def tasks(self) -> List[Dict[str, Any]]:
         return self._call("GET", "/_emulator/tasks")["tasks"]
 
-    def create_instance(self, instance_id: str, engine: str = "kafka", project_id: Optional[str] = None,
-                        **spec: Any) -> Dict[str, Any]:
+    def create_instance(
+        self, instance_id: str, engine: str = "kafka", project_id: Optional[str] = None, **spec: Any
+    ) -> Dict[str, Any]:
         """Other keys (broker_num, status, publicip_ids, busy_changes, fail_bind, ...): docs/emulator.md."""
         spec.update({"instance_id": instance_id, "engine": engine})
         if project_id:
@@ -156,10 +166,17 @@ class EmulatorAdmin:
     def reset(self, keep_credentials: bool = False) -> Dict[str, Any]:
         return self._call("POST", "/_emulator/reset", {"keep_credentials": keep_credentials})
 
-    def add_credentials(self, access_keys: Optional[List[Dict[str, Any]]] = None, projects: Optional[List[Dict[str, Any]]] = None,
-                        users: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
-        return self._call("POST", "/_emulator/credentials",
-                          {"access_keys": access_keys or [], "projects": projects or [], "users": users or []})
+    def add_credentials(
+        self,
+        access_keys: Optional[List[Dict[str, Any]]] = None,
+        projects: Optional[List[Dict[str, Any]]] = None,
+        users: Optional[List[Dict[str, Any]]] = None,
+    ) -> Dict[str, Any]:
+        return self._call(
+            "POST",
+            "/_emulator/credentials",
+            {"access_keys": access_keys or [], "projects": projects or [], "users": users or []},
+        )
 
     def issue_token(self, **spec: Any) -> Dict[str, Any]:
         return self._call("POST", "/_emulator/tokens", spec)

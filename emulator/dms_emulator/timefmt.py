@@ -1,12 +1,13 @@
 """Conversions between epoch seconds and the three time formats the API uses."""
+
 from __future__ import annotations
 
 import calendar
 import time
 from datetime import datetime, timezone
 
-SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"     # X-Sdk-Date header
-QUERY_TIME_FORMAT = "%Y%m%d%H%M%S"     # begin_time / end_time query parameters
+SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # X-Sdk-Date header
+QUERY_TIME_FORMAT = "%Y%m%d%H%M%S"  # begin_time / end_time query parameters
 
 
 def iso_ms(epoch: float) -> str:

@@ -6,6 +6,7 @@ A script is a list of phases, e.g.
 A phase ends after `seconds` have passed since it began, or after it has been shown to `polls` GETs,
 whichever comes first when both are given. The last phase (or one with neither) lasts forever.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

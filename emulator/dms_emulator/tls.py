@@ -1,4 +1,5 @@
 """TLS material for --tls: a throwaway CA and a server certificate for 127.0.0.1 and localhost."""
+
 from __future__ import annotations
 
 import os

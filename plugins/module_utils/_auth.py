@@ -24,9 +24,13 @@ class AkSkAuth:
     def __repr__(self) -> str:
         # Never let a secret reach a traceback or a debug print.
         return "AkSkAuth(access_key=%r, secret_key=<hidden>, security_token=%s)" % (
-            self.access_key, "<hidden>" if self._security_token else None)
+            self.access_key,
+            "<hidden>" if self._security_token else None,
+        )
 
-    def headers(self, method: str, url: str, query: QueryPairs, headers: Mapping[str, str], body: bytes) -> dict[str, str]:
+    def headers(
+        self, method: str, url: str, query: QueryPairs, headers: Mapping[str, str], body: bytes
+    ) -> dict[str, str]:
         to_sign = dict(headers)
         if self._security_token:
             # Signed, as Huawei's SDK does (shared/dms-api.md §4.1 step 1).
@@ -47,7 +51,9 @@ class TokenAuth:
     def __repr__(self) -> str:
         return "TokenAuth(token=<hidden>, source=%r)" % self.source
 
-    def headers(self, method: str, url: str, query: QueryPairs, headers: Mapping[str, str], body: bytes) -> dict[str, str]:
+    def headers(
+        self, method: str, url: str, query: QueryPairs, headers: Mapping[str, str], body: bytes
+    ) -> dict[str, str]:
         sent = dict(headers)
         sent["X-Auth-Token"] = self._token
         return sent
@@ -62,7 +68,10 @@ class PasswordCredentials:
         self.domain_name = domain_name
 
     def __repr__(self) -> str:
-        return "PasswordCredentials(user_name=%r, password=<hidden>, domain_name=%r)" % (self.user_name, self.domain_name)
+        return "PasswordCredentials(user_name=%r, password=<hidden>, domain_name=%r)" % (
+            self.user_name,
+            self.domain_name,
+        )
 
     def scrub(self, text: str) -> str:
         """The text with the password replaced, for messages built from what IAM answered."""
@@ -71,11 +80,21 @@ class PasswordCredentials:
     def token_request(self, project_id: Optional[str] = None, project_name: Optional[str] = None) -> dict[str, Any]:
         """The body of POST /v3/auth/tokens (shared/dms-api.md §4.4), scoped to the project id, else its name."""
         project: dict[str, str] = {"id": project_id} if project_id else {"name": project_name or ""}
-        return {"auth": {
-            "identity": {"methods": ["password"],
-                         "password": {"user": {"name": self.user_name, "password": self._password, "domain": {"name": self.domain_name}}}},
-            "scope": {"project": project},
-        }}
+        return {
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {
+                        "user": {
+                            "name": self.user_name,
+                            "password": self._password,
+                            "domain": {"name": self.domain_name},
+                        }
+                    },
+                },
+                "scope": {"project": project},
+            }
+        }
 
 
 class Unsigned:
@@ -86,5 +105,7 @@ class Unsigned:
     def __repr__(self) -> str:
         return "Unsigned()"
 
-    def headers(self, method: str, url: str, query: QueryPairs, headers: Mapping[str, str], body: bytes) -> dict[str, str]:
+    def headers(
+        self, method: str, url: str, query: QueryPairs, headers: Mapping[str, str], body: bytes
+    ) -> dict[str, str]:
         return dict(headers)

@@ -83,9 +83,15 @@ def loads_bounded(content: Union[bytes, str]) -> Any:
         if objects[0] > MAX_JSON_OBJECTS:
             raise JsonTooComplex("more than %d objects" % MAX_JSON_OBJECTS)
         return dict(pairs)
+
     try:
-        data = json.loads(text, object_pairs_hook=count, parse_int=_bounded_number, parse_float=_bounded_number,
-                          parse_constant=_no_constant)
+        data = json.loads(
+            text,
+            object_pairs_hook=count,
+            parse_int=_bounded_number,
+            parse_float=_bounded_number,
+            parse_constant=_no_constant,
+        )
     except RecursionError:
         raise JsonTooComplex("nesting deeper than %d levels" % MAX_JSON_DEPTH) from None
     if _depth_exceeds(data, MAX_JSON_DEPTH):
@@ -151,6 +157,7 @@ def _watched_class(cls: type) -> type:
     if getattr(cls, "_dms_watched", False):
         return cls
     if cls not in _WATCHED_CLASSES:
+
         class Watched(cls):  # type: ignore[valid-type,misc]
             _dms_watched = True
 
@@ -162,6 +169,7 @@ def _watched_class(cls: type) -> type:
             def request(self, *args: Any, **kwargs: Any) -> Any:  # a kept-alive connection is reused without _new_conn
                 _register(getattr(self, "sock", None))
                 return super().request(*args, **kwargs)
+
         # The same name in messages ("HTTPConnection(host=...): Failed to establish a new connection").
         Watched.__name__, Watched.__qualname__ = cls.__name__, cls.__qualname__
         _WATCHED_CLASSES[cls] = Watched
@@ -223,8 +231,10 @@ def read_body(response: Any, method: str, url: str, attempt_deadline: float) -> 
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:
                 response.close()
-                raise DmsResponseError("DMS API %s %s answered with a body over %d bytes; refusing to read it (a proxy or server fault)."
-                                       % (method, url, MAX_RESPONSE_BYTES))
+                raise DmsResponseError(
+                    "DMS API %s %s answered with a body over %d bytes; refusing to read it (a proxy or server fault)."
+                    % (method, url, MAX_RESPONSE_BYTES)
+                )
             chunks.append(chunk)
             if fired.is_set():
                 break

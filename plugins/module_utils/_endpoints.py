@@ -32,9 +32,13 @@ def cloud_for_region(region: str, cloud: Optional[str] = None) -> str:
 def validate_region(region: Optional[str], needed_for: str) -> str:
     if not region:
         raise ConfigurationError(
-            "Option 'region' is required %s. Set it (for example region: cn-north-4) or export HW_REGION_NAME." % needed_for)
+            "Option 'region' is required %s. Set it (for example region: cn-north-4) or export HW_REGION_NAME."
+            % needed_for
+        )
     if not REGION_PATTERN.fullmatch(region):
-        raise ConfigurationError("Option 'region' must look like 'cn-north-4' (lower-case letters, digits and dashes), got %r." % region)
+        raise ConfigurationError(
+            "Option 'region' must look like 'cn-north-4' (lower-case letters, digits and dashes), got %r." % region
+        )
     return region
 
 
@@ -62,21 +66,31 @@ def validate_base_url(url: str, option: str = "endpoint") -> str:
     text = url.strip()
     if _has_user_info(text):
         # Checked first, and the URL not echoed: user info may hold a password.
-        raise ConfigurationError("Option '%s' must not carry user info (user:password@); give only scheme, host, port and path." % option)
-    if any(ord(char) <= 0x20 or ord(char) >= 0x7f for char in text):
-        raise ConfigurationError("Option '%s' must be a URL of printable ASCII without spaces or control characters (write an"
-                                 " international host name in its xn-- form), got %s." % (option, _shown(text)))
+        raise ConfigurationError(
+            "Option '%s' must not carry user info (user:password@); give only scheme, host, port and path." % option
+        )
+    if any(ord(char) <= 0x20 or ord(char) >= 0x7F for char in text):
+        raise ConfigurationError(
+            "Option '%s' must be a URL of printable ASCII without spaces or control characters (write an"
+            " international host name in its xn-- form), got %s." % (option, _shown(text))
+        )
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise ConfigurationError("Option '%s' is not a valid URL (check the brackets around an IPv6 address and the port): %s."
-                                 % (option, _shown(text))) from None
+        raise ConfigurationError(
+            "Option '%s' is not a valid URL (check the brackets around an IPv6 address and the port): %s."
+            % (option, _shown(text))
+        ) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
-            "Option '%s' must be an http:// or https:// URL such as https://dms.cn-north-4.myhuaweicloud.com, got %s." % (option, _shown(text)))
+            "Option '%s' must be an http:// or https:// URL such as https://dms.cn-north-4.myhuaweicloud.com, got %s."
+            % (option, _shown(text))
+        )
     if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise ConfigurationError("Option '%s' must not carry a query or a fragment; give only scheme, host, port and path." % option)
+        raise ConfigurationError(
+            "Option '%s' must not carry a query or a fragment; give only scheme, host, port and path." % option
+        )
     if port == 0:
         raise ConfigurationError("Option '%s' has an invalid port: %s." % (option, _shown(text)))
     return text.rstrip("/")
@@ -96,7 +110,9 @@ def iam_endpoint(region: Optional[str], cloud: Optional[str] = None, endpoint: O
     if endpoint:
         url = validate_base_url(endpoint, "iam_endpoint")
         return url[:-3] if url.endswith("/v3") else url
-    region = validate_region(region, "to reach IAM when 'iam_endpoint' is not set (project_id lookup or user_name/password)")
+    region = validate_region(
+        region, "to reach IAM when 'iam_endpoint' is not set (project_id lookup or user_name/password)"
+    )
     if cloud and not CLOUD_PATTERN.fullmatch(cloud):
         raise ConfigurationError("Option 'cloud' must be a domain name such as myhuaweicloud.com, got %r." % cloud)
     return "https://iam.%s.%s" % (region, cloud_for_region(region, cloud))

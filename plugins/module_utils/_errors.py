@@ -36,8 +36,17 @@ class DmsApiError(DmsError):
     ``str()`` is built when read, so a caller can add it and re-raise the same error.
     """
 
-    def __init__(self, method: str, path: str, status: int, error_code: Optional[str], error_msg: Optional[str],
-                 request_id: Optional[str], hint: str = "", service: str = "DMS") -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        error_code: Optional[str],
+        error_msg: Optional[str],
+        request_id: Optional[str],
+        hint: str = "",
+        service: str = "DMS",
+    ) -> None:
         self.service = service
         self.method = method
         self.path = path
@@ -52,12 +61,24 @@ class DmsApiError(DmsError):
         summary, dump = _split_dump(self.error_msg)
         detail = " ".join(part for part in (self.error_code, summary) if part) or "no error details in the body"
         request_id = " (X-Request-Id: %s)" % self.request_id if self.request_id else ""
-        hint = (lockout_hint(self.status, self.error_msg) or token_hint(self.status, self.error_code, self.error_msg)
-                or self.hint or _HINTS.get(self.status, ""))
+        hint = (
+            lockout_hint(self.status, self.error_msg)
+            or token_hint(self.status, self.error_code, self.error_msg)
+            or self.hint
+            or _HINTS.get(self.status, "")
+        )
         # The gateway's canonical-request echo comes last and short: the advice must not drown under it.
         tail = " The gateway's echo of what it signed (compare with -vvv): %s" % dump if dump else ""
         return "%s API %s %s failed with HTTP %d: %s%s%s%s" % (
-            self.service, self.method, self.path, self.status, detail, request_id, hint, tail)
+            self.service,
+            self.method,
+            self.path,
+            self.status,
+            detail,
+            request_id,
+            hint,
+            tail,
+        )
 
     @property
     def transient(self) -> bool:
@@ -68,14 +89,19 @@ class DmsApiError(DmsError):
         return self.status == 404
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "error_code": self.error_code, "error_msg": self.error_msg, "request_id": self.request_id}
+        return {
+            "status": self.status,
+            "error_code": self.error_code,
+            "error_msg": self.error_msg,
+            "request_id": self.request_id,
+        }
 
 
 _HINTS = {
     401: ". Check access_key/secret_key (or the token) and that this machine's clock is right; the gateway"
-         " locks an access key for 5 minutes after 5 bad signatures in a row.",
+    " locks an access key for 5 minutes after 5 bad signatures in a row.",
     407: ". HTTP 407 comes from the HTTP proxy (HTTPS_PROXY/HTTP_PROXY), not from the API: the proxy wants credentials"
-         " (user:password in the proxy URL) or must allow this host; or bypass it for this host with NO_PROXY.",
+    " (user:password in the proxy URL) or must allow this host; or bypass it for this host with NO_PROXY.",
     429: ". The API gateway is throttling this account; raise 'retries' or 'wait_sleep'.",
 }
 
@@ -91,9 +117,11 @@ def lockout_hint(status: int, error_msg: Optional[str]) -> str:
     """The fix for a locked access key; empty for any other error."""
     if status not in (401, 403) or _LOCKOUT_TEXT not in (error_msg or "").lower():
         return ""
-    return (". The API gateway has locked this access key for 5 minutes after 5 failed signature checks in a row"
-            " ('AK access failed to reach the limit'). Wait 5 minutes, then run once: the key may be right now (a"
-            " corrected secret_key is refused too while the lock lasts), and every failed run restarts the lock.")
+    return (
+        ". The API gateway has locked this access key for 5 minutes after 5 failed signature checks in a row"
+        " ('AK access failed to reach the limit'). Wait 5 minutes, then run once: the key may be right now (a"
+        " corrected secret_key is refused too while the lock lasts), and every failed run restarts the lock."
+    )
 
 
 def _split_dump(error_msg: Optional[str]) -> tuple[Optional[str], str]:
@@ -120,12 +148,16 @@ def token_hint(status: int, error_code: Optional[str], error_msg: Optional[str])
         return ""
     text = (error_msg or "").lower()
     if error_code in _TOKEN_PROJECT_CODES:
-        return (". The IAM token is scoped to another project than project_id: get a token for this project"
-                " (or leave project_id unset so it is looked up for the region).")
+        return (
+            ". The IAM token is scoped to another project than project_id: get a token for this project"
+            " (or leave project_id unset so it is looked up for the region)."
+        )
     if error_code in _EXPIRED_TOKEN_CODES or any(part in text for part in _EXPIRED_TOKEN_TEXTS):
-        return (". The IAM token has expired or is invalid (tokens last 24 hours and die when the user's password or keys change):"
-                " get a new one with POST /v3/auth/tokens and set auth_token (HW_AUTH_TOKEN) again, or give user_name,"
-                " password and domain_name so the module gets a fresh token on every run.")
+        return (
+            ". The IAM token has expired or is invalid (tokens last 24 hours and die when the user's password or keys change):"
+            " get a new one with POST /v3/auth/tokens and set auth_token (HW_AUTH_TOKEN) again, or give user_name,"
+            " password and domain_name so the module gets a fresh token on every run."
+        )
     return ""
 
 

@@ -31,6 +31,7 @@ try:
     from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError
     from urllib3.util.retry import Retry
     from urllib3.util.timeout import Timeout
+
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module with missing_required_lib
@@ -102,9 +103,11 @@ class RetryAfterBudgetSpent(DmsApiError):
     def __str__(self) -> str:
         detail = " ".join(part for part in (self.error_code, self.error_msg) if part) or "no error details in the body"
         request_id = " (X-Request-Id: %s)" % self.request_id if self.request_id else ""
-        return ("%s API %s %s failed with HTTP %d: %s%s. The server kept asking to wait (Retry-After) after this run had"
-                " waited %d s in total for it, the most one run waits for Retry-After; try again later, when the API is less"
-                " busy." % (self.service, self.method, self.path, self.status, detail, request_id, RETRY_AFTER_BUDGET))
+        return (
+            "%s API %s %s failed with HTTP %d: %s%s. The server kept asking to wait (Retry-After) after this run had"
+            " waited %d s in total for it, the most one run waits for Retry-After; try again later, when the API is less"
+            " busy." % (self.service, self.method, self.path, self.status, detail, request_id, RETRY_AFTER_BUDGET)
+        )
 
 
 def _no_netrc(request: Any) -> Any:
@@ -153,6 +156,7 @@ class DmsHttpClient:
         if verify is False:
             # The module warns once about validate_certs=false; urllib3's per-request warning would only add noise.
             import urllib3
+
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.requests_sent = 0
         self.retries_done = 0
@@ -165,20 +169,37 @@ class DmsHttpClient:
         # Shared with derived clients: IAM calls count against the same deadline and Retry-After budget.
         self.limits = limits if limits is not None else RunLimits()
 
-    def derive(self, base_url: Optional[str] = None, auth: Any = None, project_id: Optional[str] = None,
-               service: Optional[str] = None, origin: Optional[str] = None) -> "DmsHttpClient":
+    def derive(
+        self,
+        base_url: Optional[str] = None,
+        auth: Any = None,
+        project_id: Optional[str] = None,
+        service: Optional[str] = None,
+        origin: Optional[str] = None,
+    ) -> "DmsHttpClient":
         """A client with this one's session, timeouts, retries, TLS settings, redaction and run limits, but its own
         base URL, auth and project id.
 
         service/origin default to this client's only when the base URL is kept.
         """
         same_url = base_url is None or base_url == self.base_url
-        return DmsHttpClient(base_url or self.base_url, auth if auth is not None else self.auth, project_id,
-                             request_timeout=self.request_timeout, retries=self.retries, verify=self.verify,
-                             clock=self.clock, sleep=self.sleep, session=self.session, redact=self.redact,
-                             wall=self.wall, server_clocks=self.server_clocks, limits=self.limits,
-                             service=service or self.service,
-                             origin=origin if origin is not None or not same_url else self.origin)
+        return DmsHttpClient(
+            base_url or self.base_url,
+            auth if auth is not None else self.auth,
+            project_id,
+            request_timeout=self.request_timeout,
+            retries=self.retries,
+            verify=self.verify,
+            clock=self.clock,
+            sleep=self.sleep,
+            session=self.session,
+            redact=self.redact,
+            wall=self.wall,
+            server_clocks=self.server_clocks,
+            limits=self.limits,
+            service=service or self.service,
+            origin=origin if origin is not None or not same_url else self.origin,
+        )
 
     @property
     def server_clock(self) -> ServerClock:
@@ -193,10 +214,19 @@ class DmsHttpClient:
 
     def _policy(self) -> "Retry":
         return Retry(
-            total=self.retries, connect=self.retries, read=self.retries, status=self.retries, redirect=0,
-            status_forcelist=TRANSIENT_STATUSES, allowed_methods=frozenset(("GET", "HEAD", "DELETE")),
-            backoff_factor=BACKOFF_FACTOR, backoff_max=BACKOFF_MAX, backoff_jitter=BACKOFF_JITTER,
-            respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False,
+            total=self.retries,
+            connect=self.retries,
+            read=self.retries,
+            status=self.retries,
+            redirect=0,
+            status_forcelist=TRANSIENT_STATUSES,
+            allowed_methods=frozenset(("GET", "HEAD", "DELETE")),
+            backoff_factor=BACKOFF_FACTOR,
+            backoff_max=BACKOFF_MAX,
+            backoff_jitter=BACKOFF_JITTER,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            raise_on_redirect=False,
         )
 
     def _remaining(self, deadline: Optional[float]) -> Optional[float]:
@@ -205,9 +235,16 @@ class DmsHttpClient:
     def get_json(self, path: str, query: QueryPairs = (), deadline: Optional[float] = None) -> HttpResponse:
         return self.request("GET", path, query, deadline=deadline)
 
-    def request(self, method: str, path: str, query: QueryPairs = (), body: Optional[Any] = None,
-                deadline: Optional[float] = None, base_url: Optional[str] = None,
-                idempotent: Optional[bool] = None) -> HttpResponse:
+    def request(
+        self,
+        method: str,
+        path: str,
+        query: QueryPairs = (),
+        body: Optional[Any] = None,
+        deadline: Optional[float] = None,
+        base_url: Optional[str] = None,
+        idempotent: Optional[bool] = None,
+    ) -> HttpResponse:
         """Send a signed request, retrying transient failures; raise a DmsError subclass on failure.
 
         ``idempotent`` (default: whether the method is) says whether a 5xx or a connection lost mid-request may be
@@ -228,9 +265,13 @@ class DmsHttpClient:
             if attempt.error is None and 300 <= attempt.status < 400:
                 raise self._redirect_error(method, url, attempt)
             if attempt.error is None and attempt.status < 400:
-                return HttpResponse(attempt.status, dict(attempt.response.headers),
-                                    _decode_json(attempt.content, method, url, attempt.status, self.service, self.redact),
-                                    sent_at=attempt.sent_at, received_at=attempt.received_at)
+                return HttpResponse(
+                    attempt.status,
+                    dict(attempt.response.headers),
+                    _decode_json(attempt.content, method, url, attempt.status, self.service, self.redact),
+                    sent_at=attempt.sent_at,
+                    received_at=attempt.received_at,
+                )
             retryable = attempt.error is not None or attempt.status in TRANSIENT_STATUSES
             if not retryable or self.retries <= 0:
                 raise self._failure(method, url, attempt, base_url=base_url) from None
@@ -264,22 +305,33 @@ class DmsHttpClient:
             if pause > 0:
                 self.sleep(pause)
 
-    def _failure(self, method: str, url: str, attempt: Attempt, retries_note: bool = False, budget_spent: bool = False,
-                 base_url: Optional[str] = None) -> Exception:
+    def _failure(
+        self,
+        method: str,
+        url: str,
+        attempt: Attempt,
+        retries_note: bool = False,
+        budget_spent: bool = False,
+        base_url: Optional[str] = None,
+    ) -> Exception:
         """The error to raise for a final failed attempt: a DmsTransportError without an answer, else a DmsApiError."""
         if attempt.error is not None:
             message = self._describe(method, url, attempt.error)
-            return DmsTransportError("%s (after %d retries)" % (message, self.retries_done) if retries_note else message)
-        path = url[len(self.base_url):] if url.startswith(self.base_url) else url
+            return DmsTransportError(
+                "%s (after %d retries)" % (message, self.retries_done) if retries_note else message
+            )
+        path = url[len(self.base_url) :] if url.startswith(self.base_url) else url
         error = self._api_error(method, path, attempt, self.server_clock_of(base_url or self.base_url))
         if budget_spent:
-            return RetryAfterBudgetSpent(method, path, error.status, error.error_code, error.error_msg, error.request_id,
-                                         service=error.service)
+            return RetryAfterBudgetSpent(
+                method, path, error.status, error.error_code, error.error_msg, error.request_id, service=error.service
+            )
         return error
 
     def _api_error(self, method: str, path: str, attempt: Attempt, clock: Optional[ServerClock] = None) -> DmsApiError:
-        error = api_error(method, path, attempt.status, attempt.response.headers, attempt.content, self.redact,
-                          service=self.service)
+        error = api_error(
+            method, path, attempt.status, attempt.response.headers, attempt.content, self.redact, service=self.service
+        )
         if error.status == 401:
             # "signature expired" is the gateway's clock check: say it is this host's clock, with both times.
             error.hint = signature_expired_hint(error.error_code, error.error_msg, clock) or error.hint
@@ -292,19 +344,33 @@ class DmsHttpClient:
         """3xx is never followed (it would carry a signed request, or a token, to another host): an error naming the target."""
         location = attempt.response.headers.get("Location")
         target = " to %s" % " ".join(str(location).split())[:300] if location else " without a Location"
-        return DmsResponseError("%s API %s %s answered HTTP %d, a redirect%s; redirects are never followed (they could send"
-                                " the signed request or the token elsewhere). Set 'endpoint' (or 'iam_endpoint') to the URL"
-                                " that answers directly." % (self.service, method, url, attempt.status, self.redact(target)))
+        return DmsResponseError(
+            "%s API %s %s answered HTTP %d, a redirect%s; redirects are never followed (they could send"
+            " the signed request or the token elsewhere). Set 'endpoint' (or 'iam_endpoint') to the URL"
+            " that answers directly." % (self.service, method, url, attempt.status, self.redact(target))
+        )
 
-    def _attempt(self, method: str, url: str, full_url: str, query: QueryPairs, payload: bytes, deadline: Optional[float],
-                 base_url: Optional[str] = None) -> Attempt:
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        full_url: str,
+        query: QueryPairs,
+        payload: bytes,
+        deadline: Optional[float],
+        base_url: Optional[str] = None,
+    ) -> Attempt:
         """One signed try. Errors no retry can cure (TLS, a malformed request, the deadline) are raised here."""
         remaining = self._remaining(deadline)
         if remaining is not None and remaining <= 0:
-            raise DeadlineExceeded("%s %s %s: the deadline passed before the request could be sent" % (self.service, method, url))
+            raise DeadlineExceeded(
+                "%s %s %s: the deadline passed before the request could be sent" % (self.service, method, url)
+            )
         # One budget for the whole attempt: connect, headers and body together (urllib3's ``total``),
         # so neither a slow connect followed by a slow answer nor a dripping body can stretch it.
-        budget = self.request_timeout if remaining is None else max(min(self.request_timeout, remaining), MIN_SOCKET_TIMEOUT)
+        budget = (
+            self.request_timeout if remaining is None else max(min(self.request_timeout, remaining), MIN_SOCKET_TIMEOUT)
+        )
         timeout = Timeout(connect=budget, read=budget, total=budget)
         started = time.monotonic()
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
@@ -317,23 +383,44 @@ class DmsHttpClient:
         try:
             with watch:
                 sent_at = self.wall()
-                response = self.session.request(method, full_url, headers=headers, data=payload or None, timeout=timeout,
-                                                verify=self.verify, allow_redirects=False, stream=True)
+                response = self.session.request(
+                    method,
+                    full_url,
+                    headers=headers,
+                    data=payload or None,
+                    timeout=timeout,
+                    verify=self.verify,
+                    allow_redirects=False,
+                    stream=True,
+                )
                 # The headers are in: the server dated them between sent_at and now (error answers count too).
                 received_at = self.wall()
-                self.server_clock_of(base_url or self.base_url).observe(response.headers.get("Date"), sent_at, received_at)
+                self.server_clock_of(base_url or self.base_url).observe(
+                    response.headers.get("Date"), sent_at, received_at
+                )
                 content = read_body(response, method, url, started + budget)
         except (requests.exceptions.RequestException, OSError) as err:
             if watch.fired.is_set():
                 # The watchdog cut the socket: a timeout of the whole attempt, whatever error the cut produced.
-                return Attempt(error=requests.exceptions.ReadTimeout("the answer was still arriving when the request's time was up"))
+                return Attempt(
+                    error=requests.exceptions.ReadTimeout(
+                        "the answer was still arriving when the request's time was up"
+                    )
+                )
             if isinstance(err, requests.exceptions.SSLError):
                 raise DmsTransportError(self._describe(method, url, err)) from None
             if isinstance(err, requests.exceptions.ConnectionError) and is_name_resolution_error(err):
                 # A name that does not resolve now will not in the seconds retries take: fail at once (issue 16).
                 raise DmsTransportError(self._describe(method, url, err)) from None
-            if isinstance(err, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                                requests.exceptions.ChunkedEncodingError, OSError)):
+            if isinstance(
+                err,
+                (
+                    requests.exceptions.ConnectionError,
+                    requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError,
+                    OSError,
+                ),
+            ):
                 return Attempt(error=err)
             raise DmsTransportError(self._describe(method, url, err)) from None
         except (ValueError, UnicodeError) as err:
@@ -372,10 +459,14 @@ def _decode_json(content: bytes, method: str, url: str, status: int, service: st
     try:
         return loads_bounded(content)
     except JsonTooComplex as err:
-        raise DmsResponseError("%s API %s %s answered HTTP %d with JSON that no DMS answer has (%s); refusing it (a proxy or"
-                               " server fault)." % (service, method, url, status, err)) from None
+        raise DmsResponseError(
+            "%s API %s %s answered HTTP %d with JSON that no DMS answer has (%s); refusing it (a proxy or"
+            " server fault)." % (service, method, url, status, err)
+        ) from None
     except ValueError:
         # Redacted before the cut, so the excerpt cannot end inside a secret and keep half of it.
         snippet = (redact(content[:8192].decode("utf-8", "replace")) or "")[:120].replace("\n", " ")
-        raise DmsResponseError("%s API %s %s answered HTTP %d with a body that is not JSON (starts with %r)."
-                               % (service, method, url, status, snippet)) from None
+        raise DmsResponseError(
+            "%s API %s %s answered HTTP %d with a body that is not JSON (starts with %r)."
+            % (service, method, url, status, snippet)
+        ) from None

@@ -47,7 +47,7 @@ def _field(value: Any) -> Optional[str]:
     """A server's error field as one short line of text (it may be any JSON type, of any size)."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else json.dumps(value)[:_MAX_FIELD * 2]
+    text = value if isinstance(value, str) else json.dumps(value)[: _MAX_FIELD * 2]
     return " ".join(text.split())[:_MAX_FIELD]
 
 
@@ -69,8 +69,15 @@ def error_fields(content: bytes, redact: Any = None) -> tuple[Optional[str], Opt
     return _first_fields([data] + nested)
 
 
-def api_error(method: str, path: str, status: int, headers: Mapping[str, str], content: bytes, redact: Redactor,
-              service: str = "DMS") -> DmsApiError:
+def api_error(
+    method: str,
+    path: str,
+    status: int,
+    headers: Mapping[str, str],
+    content: bytes,
+    redact: Redactor,
+    service: str = "DMS",
+) -> DmsApiError:
     """The DmsApiError for an HTTP error answer, its message redacted."""
     code, message = error_fields(content, redact)
     request_id = _field(headers.get("X-Request-Id"))
@@ -84,7 +91,11 @@ def is_name_resolution_error(err: BaseException) -> bool:
     while isinstance(reason, BaseException) and seen < 10:
         if isinstance(reason, socket.gaierror) or type(reason).__name__ == "NameResolutionError":
             return True
-        inner = reason.args[0] if reason.args and isinstance(reason.args[0], BaseException) else getattr(reason, "reason", None)
+        inner = (
+            reason.args[0]
+            if reason.args and isinstance(reason.args[0], BaseException)
+            else getattr(reason, "reason", None)
+        )
         reason = inner if inner is not reason else None
         seen += 1
     return "Name or service not known" in str(err) or "Failed to resolve" in str(err)
@@ -94,40 +105,63 @@ def _fix(service: str, origin: Optional[str]) -> str:
     """What to check for an unreachable service, naming where its URL came from."""
     if service == "IAM":
         where = origin or "'iam_endpoint'/'region'"
-        return ("Check %s; or set 'project_id' (HW_PROJECT_ID) so no IAM project lookup is needed (user_name/password"
-                " always need IAM)" % where)
+        return (
+            "Check %s; or set 'project_id' (HW_PROJECT_ID) so no IAM project lookup is needed (user_name/password"
+            " always need IAM)" % where
+        )
     return "Check %s and proxy settings" % (origin or "'endpoint'/'region'")
 
 
-def describe_transport_error(method: str, url: str, err: BaseException, service: str = "DMS",
-                             origin: Optional[str] = None, redact: Any = None) -> str:
+def describe_transport_error(
+    method: str, url: str, err: BaseException, service: str = "DMS", origin: Optional[str] = None, redact: Any = None
+) -> str:
     """A one-line message for an exchange that got no answer, naming the service and the option (and its source).
 
     ``redact`` runs over the error's text before it is cut short (a bad status line or chunk size can quote a token).
     """
+
     def _short(error: BaseException) -> str:
         return _shorten(error, redact)
+
     if isinstance(err, requests.exceptions.ProxyError):
-        return ("Could not reach the %s API through the proxy %s, which failed for %s %s. Check HTTPS_PROXY/HTTP_PROXY"
-                " (and NO_PROXY for hosts that must bypass it) in the environment the module runs in. Cause: %s."
-                % (service, _proxy_for(url), method, url, _short(err)))
+        return (
+            "Could not reach the %s API through the proxy %s, which failed for %s %s. Check HTTPS_PROXY/HTTP_PROXY"
+            " (and NO_PROXY for hosts that must bypass it) in the environment the module runs in. Cause: %s."
+            % (service, _proxy_for(url), method, url, _short(err))
+        )
     if isinstance(err, requests.exceptions.SSLError):
         if "CERTIFICATE_VERIFY_FAILED" not in str(err) and "certificate" not in str(err).lower():
-            return ("TLS handshake with the %s API failed for %s %s: %s. Check that %s uses the scheme the server speaks"
-                    " (https:// only for a TLS port) and any proxy in between."
-                    % (service, method, url, _short(err), origin or "'endpoint'"))
-        return ("TLS verification failed for %s API %s %s: %s. Set 'ca_path' to the CA bundle that signed the server's"
-                " certificate, or (not recommended) validate_certs: false." % (service, method, url, _short(err)))
+            return (
+                "TLS handshake with the %s API failed for %s %s: %s. Check that %s uses the scheme the server speaks"
+                " (https:// only for a TLS port) and any proxy in between."
+                % (service, method, url, _short(err), origin or "'endpoint'")
+            )
+        return (
+            "TLS verification failed for %s API %s %s: %s. Set 'ca_path' to the CA bundle that signed the server's"
+            " certificate, or (not recommended) validate_certs: false." % (service, method, url, _short(err))
+        )
     if isinstance(err, requests.exceptions.Timeout):
         return "%s API %s %s timed out (%s). Raise 'request_timeout' or check the network path." % (
-            service, method, url, type(err).__name__)
+            service,
+            method,
+            url,
+            type(err).__name__,
+        )
     if isinstance(err, requests.exceptions.ConnectionError):
         if is_name_resolution_error(err):
             host = urlsplit(url).hostname or url
-            return ("Could not reach the %s API: host %s does not resolve (DNS), for %s %s; not retried. %s. Cause: %s."
-                    % (service, host, method, url, _fix(service, origin), _short(err)))
+            return (
+                "Could not reach the %s API: host %s does not resolve (DNS), for %s %s; not retried. %s. Cause: %s."
+                % (service, host, method, url, _fix(service, origin), _short(err))
+            )
         # The fix before the cause: urllib3's cause is a nested repr that can run to hundreds of characters.
-        return "Could not reach the %s API for %s %s. %s. Cause: %s." % (service, method, url, _fix(service, origin), _short(err))
+        return "Could not reach the %s API for %s %s. %s. Cause: %s." % (
+            service,
+            method,
+            url,
+            _fix(service, origin),
+            _short(err),
+        )
     return "%s API %s %s failed: %s" % (service, method, url, _short(err))
 
 
@@ -148,7 +182,11 @@ def _shorten(err: BaseException, redact: Any = None) -> str:
     # The innermost reason is what a user can act on; urllib3 wraps it several levels deep.
     reason = err
     while True:
-        inner = reason.args[0] if reason.args and isinstance(reason.args[0], BaseException) else getattr(reason, "reason", None)
+        inner = (
+            reason.args[0]
+            if reason.args and isinstance(reason.args[0], BaseException)
+            else getattr(reason, "reason", None)
+        )
         if not isinstance(inner, BaseException) or inner is reason:
             break
         reason = inner

@@ -63,21 +63,29 @@ def lookup_project_id(iam: Any, region: str, iam_url: str, deadline: Optional[fl
     except DmsApiError as err:
         hint = token_hint(err.status, err.error_code, err.error_msg)
         if not hint and err.status in (401, 403):
-            hint = (". The credentials must be allowed to list IAM projects (as Huawei's SDK does);"
-                    " if they are not, set project_id (HW_PROJECT_ID) instead")
-        raise IamError("Looking up the project id of region %r failed (%s): %s%s." % (region, where, _api_detail(err), hint)) from None
+            hint = (
+                ". The credentials must be allowed to list IAM projects (as Huawei's SDK does);"
+                " if they are not, set project_id (HW_PROJECT_ID) instead"
+            )
+        raise IamError(
+            "Looking up the project id of region %r failed (%s): %s%s." % (region, where, _api_detail(err), hint)
+        ) from None
     data = response.data
     projects = data.get("projects") if isinstance(data, dict) else None
     if not isinstance(projects, list):
         raise DmsResponseError("IAM %s answered without a 'projects' list." % where)
     if not projects:
-        raise IamError("No IAM project is named after region %r (%s returned none). Check 'region' (HW_REGION_NAME):"
-                       " the account may not use that region, or the name is misspelt; or set 'project_id' (HW_PROJECT_ID)."
-                       % (region, where))
+        raise IamError(
+            "No IAM project is named after region %r (%s returned none). Check 'region' (HW_REGION_NAME):"
+            " the account may not use that region, or the name is misspelt; or set 'project_id' (HW_PROJECT_ID)."
+            % (region, where)
+        )
     ids = [str(project.get("id")) if isinstance(project, dict) else "?" for project in projects]
     if len(projects) > 1:
-        raise IamError("Several IAM projects are named %r (ids: %s), so the project id is ambiguous: set 'project_id'"
-                       " (HW_PROJECT_ID) to the project the DMS instance belongs to." % (region, ", ".join(ids[:10])))
+        raise IamError(
+            "Several IAM projects are named %r (ids: %s), so the project id is ambiguous: set 'project_id'"
+            " (HW_PROJECT_ID) to the project the DMS instance belongs to." % (region, ", ".join(ids[:10]))
+        )
     return _checked_id(ids[0], where)
 
 
@@ -87,34 +95,49 @@ def _checked_id(value: Any, where: str) -> str:
     return value
 
 
-def password_token(iam: Any, credentials: PasswordCredentials, project_id: Optional[str], region: Optional[str],
-                   iam_url: str, deadline: Optional[float] = None) -> IssuedToken:
+def password_token(
+    iam: Any,
+    credentials: PasswordCredentials,
+    project_id: Optional[str],
+    region: Optional[str],
+    iam_url: str,
+    deadline: Optional[float] = None,
+) -> IssuedToken:
     """Exchange the password for a token scoped to the project id, else to the project named after the region."""
     scope = "project %s" % project_id if project_id else "the project named %r" % region
     try:
         # Issuing a token changes nothing, so it is retried like a read.
-        response = iam.request("POST", TOKENS_PATH, body=credentials.token_request(project_id, region), deadline=deadline,
-                               idempotent=True)
+        response = iam.request(
+            "POST", TOKENS_PATH, body=credentials.token_request(project_id, region), deadline=deadline, idempotent=True
+        )
     except DmsApiError as err:
         detail = getattr(iam, "redact", str)(credentials.scrub(_api_detail(err)))
         if err.status == 401 and _is_scope_error(err):
-            raise IamError("IAM would not issue a token for %s (POST %s%s, %s). Check 'region' (HW_REGION_NAME) or 'project_id'"
-                           " (HW_PROJECT_ID), and that user %r may access that project."
-                           % (scope, iam_url, TOKENS_PATH, detail, credentials.user_name)) from None
+            raise IamError(
+                "IAM would not issue a token for %s (POST %s%s, %s). Check 'region' (HW_REGION_NAME) or 'project_id'"
+                " (HW_PROJECT_ID), and that user %r may access that project."
+                % (scope, iam_url, TOKENS_PATH, detail, credentials.user_name)
+            ) from None
         if err.status in (400, 401):
-            raise IamError("IAM refused the password of user %r in account (domain) %r (POST %s%s, %s). Check user_name, password"
-                           " and domain_name (%s); IAM may lock a user for a while after repeated wrong passwords."
-                           % (credentials.user_name, credentials.domain_name, iam_url, TOKENS_PATH, detail, PASSWORD_ENV)) from None
-        raise IamError("Getting an IAM token for user %r failed (POST %s%s, %s)."
-                       % (credentials.user_name, iam_url, TOKENS_PATH, detail)) from None
+            raise IamError(
+                "IAM refused the password of user %r in account (domain) %r (POST %s%s, %s). Check user_name, password"
+                " and domain_name (%s); IAM may lock a user for a while after repeated wrong passwords."
+                % (credentials.user_name, credentials.domain_name, iam_url, TOKENS_PATH, detail, PASSWORD_ENV)
+            ) from None
+        raise IamError(
+            "Getting an IAM token for user %r failed (POST %s%s, %s)."
+            % (credentials.user_name, iam_url, TOKENS_PATH, detail)
+        ) from None
     token = _header(response.headers, "X-Subject-Token")
     if token and hasattr(iam, "redact"):
         # A secret of the run from now on, in every message and result (it is no option, so no_log does not know it),
         # before anything below can quote the answer.
         iam.redact.add(token)
     if not token:
-        raise DmsResponseError("IAM POST %s%s answered HTTP %d without an X-Subject-Token header, so there is no token to use."
-                               % (iam_url, TOKENS_PATH, response.status))
+        raise DmsResponseError(
+            "IAM POST %s%s answered HTTP %d without an X-Subject-Token header, so there is no token to use."
+            % (iam_url, TOKENS_PATH, response.status)
+        )
     body = response.data.get("token") if isinstance(response.data, dict) else None
     body = body if isinstance(body, dict) else {}
     project = body.get("project") if isinstance(body.get("project"), dict) else {}
@@ -136,8 +159,9 @@ def _header(headers: dict[str, str], name: str) -> Optional[str]:
     return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
-def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient,
-                             deadline: Optional[float] = None) -> ConnectionSettings:
+def resolve_auth_and_project(
+    settings: ConnectionSettings, client: DmsHttpClient, deadline: Optional[float] = None
+) -> ConnectionSettings:
     """New settings with the final auth (a password exchanged for a token) and the project id (given or looked up).
 
     ``client`` only lends its session, timeouts and retries to the IAM clients derived from it; it is not changed.
@@ -146,17 +170,22 @@ def resolve_auth_and_project(settings: ConnectionSettings, client: DmsHttpClient
     auth = settings.auth
     project_id = settings.project_id
     if settings.password is not None:
-        iam = client.derive(base_url=settings.iam_url, auth=Unsigned(), project_id=None, service="IAM",
-                            origin=settings.iam_origin)
-        issued = password_token(iam, settings.password,
-                                project_id, settings.region, settings.iam_url, deadline)
+        iam = client.derive(
+            base_url=settings.iam_url, auth=Unsigned(), project_id=None, service="IAM", origin=settings.iam_origin
+        )
+        issued = password_token(iam, settings.password, project_id, settings.region, settings.iam_url, deadline)
         # A token with a control character would be refused by requests with its value quoted.
         check_credential(issued.token, "the token IAM issued (X-Subject-Token)")
         auth = TokenAuth(issued.token, source="user_name/password")
         if not project_id and issued.project_id:
             project_id = issued.project_id
     if not project_id:
-        project_id = lookup_project_id(client.derive(base_url=settings.iam_url, auth=auth, project_id=None, service="IAM",
-                                                     origin=settings.iam_origin), settings.region,
-                                       settings.iam_url, deadline)
+        project_id = lookup_project_id(
+            client.derive(
+                base_url=settings.iam_url, auth=auth, project_id=None, service="IAM", origin=settings.iam_origin
+            ),
+            settings.region,
+            settings.iam_url,
+            deadline,
+        )
     return replace(settings, auth=auth, project_id=project_id, password=None)

@@ -33,8 +33,11 @@ def validate_id(value: Optional[str], option: str) -> Optional[str]:
         return None
     if not is_id(value):
         text = str(value)
-        spaces = " (it has a leading or trailing space: remove it)" if text != text.strip() and is_id(text.strip()) else ""
+        spaces = (
+            " (it has a leading or trailing space: remove it)" if text != text.strip() and is_id(text.strip()) else ""
+        )
         raise ConfigurationError(
             "Option '%s' must be 1-128 letters, digits, '-' or '_' (%s), got %r%s."
-            % (option, EXAMPLES.get(option, DEFAULT_EXAMPLE), text[:80], spaces))
+            % (option, EXAMPLES.get(option, DEFAULT_EXAMPLE), text[:80], spaces)
+        )
     return value

@@ -33,7 +33,9 @@ T = TypeVar("T")
 class DmsModule:
     """AnsibleModule wrapper every hwcloud.dms module uses."""
 
-    def __init__(self, argument_spec: dict[str, Any], failure_result: Optional[dict[str, Any]] = None, **kwargs: Any) -> None:
+    def __init__(
+        self, argument_spec: dict[str, Any], failure_result: Optional[dict[str, Any]] = None, **kwargs: Any
+    ) -> None:
         self.started = time.monotonic()
         spec = dict(argument_spec)
         overlap = set(spec) & set(SHARED_ARGUMENT_SPEC)
@@ -100,14 +102,27 @@ class DmsModule:
                 timeout = settings.request_timeout * (settings.retries + 1) + RETRY_AFTER_BUDGET
             else:
                 self._deadline_given = True
-            client = DmsHttpClient(settings.base_url, Unsigned(), None, request_timeout=settings.request_timeout,
-                                   retries=settings.retries, verify=settings.verify, origin=settings.endpoint_origin,
-                                   redact=self.redact, limits=RunLimits(deadline=self.started + timeout))
+            client = DmsHttpClient(
+                settings.base_url,
+                Unsigned(),
+                None,
+                request_timeout=settings.request_timeout,
+                retries=settings.retries,
+                verify=settings.verify,
+                origin=settings.endpoint_origin,
+                redact=self.redact,
+                limits=RunLimits(deadline=self.started + timeout),
+            )
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
-            context = DmsContext(client=client.derive(auth=settings.auth, project_id=settings.project_id),
-                                 project_id=settings.project_id or "", check_mode=self.check_mode, diff_mode=self.diff_mode,
-                                 warn=self.warn, started=self.started)
+            context = DmsContext(
+                client=client.derive(auth=settings.auth, project_id=settings.project_id),
+                project_id=settings.project_id or "",
+                check_mode=self.check_mode,
+                diff_mode=self.diff_mode,
+                warn=self.warn,
+                started=self.started,
+            )
             result = action(context)
             self._warn_clock(client)
             return result
@@ -130,8 +145,11 @@ class DmsModule:
 
     def _unexpected(self, err: Exception) -> NoReturn:
         # A bug, or an answer no check foresaw: still one clear line (redacted), never a traceback that could quote a secret.
-        self.fail_json(msg="Unexpected %s in hwcloud.dms (please report it): %s" % (type(err).__name__, " ".join(str(err).split())[:300]),
-                       **self._elapsed())
+        self.fail_json(
+            msg="Unexpected %s in hwcloud.dms (please report it): %s"
+            % (type(err).__name__, " ".join(str(err).split())[:300]),
+            **self._elapsed(),
+        )
 
     def _elapsed(self) -> dict[str, Any]:
         """For a failure before the action had a result: the time spent so far, when this run had a wait's deadline."""

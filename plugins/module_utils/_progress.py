@@ -47,10 +47,12 @@ class ProgressReader:
                 if not 400 <= err.status < 500 or err.transient:
                     raise
                 self.supported = False
-                self.warn("Task progress is not available on instance %s (GET .../tasks/%s/progress answered HTTP %d%s):"
-                          " Huawei documents progress only for Kafka and RocketMQ instances (on Kafka, for capacity"
-                          " expansion). Progress is not asked again in this run; the tasks are returned without 'progress'."
-                          % (self.api.instance_id, task_id, err.status, " " + err.error_code if err.error_code else ""))
+                self.warn(
+                    "Task progress is not available on instance %s (GET .../tasks/%s/progress answered HTTP %d%s):"
+                    " Huawei documents progress only for Kafka and RocketMQ instances (on Kafka, for capacity"
+                    " expansion). Progress is not asked again in this run; the tasks are returned without 'progress'."
+                    % (self.api.instance_id, task_id, err.status, " " + err.error_code if err.error_code else "")
+                )
                 break
             task["progress"] = progress
             if terminal:

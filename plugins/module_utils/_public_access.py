@@ -40,8 +40,12 @@ ENGINE_LABELS = {KAFKA: "Kafka", RABBITMQ: "RabbitMQ", ROCKETMQ: "RocketMQ"}
 BIND = "bind"
 UNBIND = "unbind"
 # The task each change records, where that is documented (not for Kafka's switch).
-TASK_NAMES = {(RABBITMQ, BIND): "bindInstancePublicIp", (RABBITMQ, UNBIND): "unbindInstancePublicIp",
-              (ROCKETMQ, BIND): "bindInstancePublicIp", (ROCKETMQ, UNBIND): "unbindInstancePublicIp"}
+TASK_NAMES = {
+    (RABBITMQ, BIND): "bindInstancePublicIp",
+    (RABBITMQ, UNBIND): "unbindInstancePublicIp",
+    (ROCKETMQ, BIND): "bindInstancePublicIp",
+    (ROCKETMQ, UNBIND): "unbindInstancePublicIp",
+}
 
 # "This operation is not allowed due to the instance status": another change runs, or the instance is not RUNNING.
 # CBC.99003651 ("another operation is being performed", billing) is retried by Terraform for the same reason.
@@ -65,7 +69,8 @@ def engine_of(detail: Mapping[str, Any], instance_id: str) -> str:
         raise DmsResponseError(
             "DMS instance %s reports engine %r, which dms_public_access does not know: it handles kafka, rabbitmq and"
             " rocketmq (reported as rocketmq or reliability). Check instance_id; for other services this module does"
-            " not apply." % (instance_id, raw))
+            " not apply." % (instance_id, raw)
+        )
     return engine
 
 
@@ -126,9 +131,11 @@ def read_public_state(engine: str, detail: Mapping[str, Any]) -> PublicState:
 
 def public_address(engine: str, detail: Mapping[str, Any]) -> str:
     """The address clients use from outside, '' when the detail has none."""
-    keys = {KAFKA: ("public_connect_address",),
-            RABBITMQ: ("public_connect_address", "publicip_address"),
-            ROCKETMQ: ("public_namesrv_address", "publicip_address")}[engine]
+    keys = {
+        KAFKA: ("public_connect_address",),
+        RABBITMQ: ("public_connect_address", "publicip_address"),
+        ROCKETMQ: ("public_namesrv_address", "publicip_address"),
+    }[engine]
     for key in keys:
         value = detail.get(key)
         if isinstance(value, str) and value.strip():
@@ -142,35 +149,44 @@ def is_settled(engine: str, detail: Mapping[str, Any], enable: bool, ids: Sequen
     if enable:
         if not state.enabled or state.same_ids(ids) is False or not public_address(engine, detail):
             return False
-        return engine != KAFKA or (_kafka_on(detail, "public_access_enabled") is not False
-                                   and _kafka_on(detail, "kafka_public_status") is not False)
+        return engine != KAFKA or (
+            _kafka_on(detail, "public_access_enabled") is not False
+            and _kafka_on(detail, "kafka_public_status") is not False
+        )
     if state.enabled:
         return False
-    return engine != KAFKA or (_kafka_on(detail, "public_access_enabled") is not True
-                               and not public_address(engine, detail))
+    return engine != KAFKA or (
+        _kafka_on(detail, "public_access_enabled") is not True and not public_address(engine, detail)
+    )
 
 
 # --- options -----------------------------------------------------------------------------------------
 def validate_public_ip_ids(value: Any) -> tuple[str, ...]:
     """The EIP ids as given (order kept); each must look like an EIP id, none twice."""
     if value is None:
-        raise ConfigurationError("Option 'public_ip_ids' is required with state=present: the EIP ids to bind"
-                                 " (one for RabbitMQ, one or more for RocketMQ, one per broker for Kafka).")
+        raise ConfigurationError(
+            "Option 'public_ip_ids' is required with state=present: the EIP ids to bind"
+            " (one for RabbitMQ, one or more for RocketMQ, one per broker for Kafka)."
+        )
     if isinstance(value, str):
         value = [value]
     ids = tuple(str(item).strip() for item in value)
     if not ids:
-        raise ConfigurationError("Option 'public_ip_ids' must not be empty with state=present; to remove public access"
-                                 " use state=absent.")
+        raise ConfigurationError(
+            "Option 'public_ip_ids' must not be empty with state=present; to remove public access use state=absent."
+        )
     for item in ids:
         if not EIP_ID_PATTERN.match(item):
             raise ConfigurationError(
                 "Option 'public_ip_ids' holds %r, which cannot be an EIP id: EIP ids are letters, digits and '-' only"
                 " (a UUID such as 1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f). Give each id as its own list item, without"
-                " commas or spaces." % item[:80])
+                " commas or spaces." % item[:80]
+            )
     repeated = sorted({item for item in ids if ids.count(item) > 1})
     if repeated:
-        raise ConfigurationError("Option 'public_ip_ids' lists %s more than once; give each EIP once." % ", ".join(repeated))
+        raise ConfigurationError(
+            "Option 'public_ip_ids' lists %s more than once; give each EIP once." % ", ".join(repeated)
+        )
     return ids
 
 
@@ -178,14 +194,17 @@ def check_count(engine: str, ids: Sequence[str], detail: Mapping[str, Any], inst
     """One EIP for RabbitMQ; one or more for RocketMQ; one per broker for Kafka when the detail says how many."""
     label = ENGINE_LABELS[engine]
     if engine == RABBITMQ and len(ids) != 1:
-        raise ConfigurationError("Option 'public_ip_ids' must hold exactly one EIP id for RabbitMQ instance %s, got %d."
-                                 % (instance_id, len(ids)))
+        raise ConfigurationError(
+            "Option 'public_ip_ids' must hold exactly one EIP id for RabbitMQ instance %s, got %d."
+            % (instance_id, len(ids))
+        )
     if engine == KAFKA:
         brokers = detail.get("broker_num")
         if isinstance(brokers, int) and not isinstance(brokers, bool) and brokers > 0 and len(ids) != brokers:
             raise ConfigurationError(
                 "Option 'public_ip_ids' must hold one EIP id per broker for %s instance %s: it has %d brokers"
-                " (broker_num), got %d ids." % (label, instance_id, brokers, len(ids)))
+                " (broker_num), got %d ids." % (label, instance_id, brokers, len(ids))
+            )
 
 
 class PublicAccessOptions:
@@ -211,7 +230,8 @@ class PublicAccessOptions:
         if self.wait_sleep > self.wait_timeout:
             raise ConfigurationError(
                 "Option 'wait_sleep' (%s s) must not exceed 'wait_timeout' (%d s): lower wait_sleep or raise wait_timeout."
-                % (self.wait_sleep, self.wait_timeout))
+                % (self.wait_sleep, self.wait_timeout)
+            )
 
 
 # --- the plan --------------------------------------------------------------------------------------
@@ -242,15 +262,25 @@ class Change:
         return {"enable_publicip": False}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Change) and (self.engine, self.action, self.ids) == (other.engine, other.action, other.ids)
+        return isinstance(other, Change) and (self.engine, self.action, self.ids) == (
+            other.engine,
+            other.action,
+            other.ids,
+        )
 
     def __repr__(self) -> str:
         return "Change(%r, %r, %r)" % (self.engine, self.action, self.ids)
 
 
 class Plan:
-    def __init__(self, engine: str, before: PublicState, after: PublicState, changes: list[Change],
-                 warnings: Optional[list[str]] = None) -> None:
+    def __init__(
+        self,
+        engine: str,
+        before: PublicState,
+        after: PublicState,
+        changes: list[Change],
+        warnings: Optional[list[str]] = None,
+    ) -> None:
         self.engine = engine
         self.before = before
         self.after = after
@@ -280,18 +310,25 @@ def plan_changes(state: str, wanted: Sequence[str], detail: Mapping[str, Any], i
     if same is None:
         # Kafka's detail does not say which EIPs are bound: changing on every run would never be idempotent.
         address = public_address(engine, detail) or "no address reported"
-        warning = ("%s instance %s already has public access (%s), but its detail does not list the bound EIP ids, so"
-                   " they cannot be compared with public_ip_ids; nothing was changed. To move it to other EIPs, run"
-                   " with state=absent first." % (ENGINE_LABELS[engine], instance_id, address))
+        warning = (
+            "%s instance %s already has public access (%s), but its detail does not list the bound EIP ids, so"
+            " they cannot be compared with public_ip_ids; nothing was changed. To move it to other EIPs, run"
+            " with state=absent first." % (ENGINE_LABELS[engine], instance_id, address)
+        )
         return Plan(engine, before, before, [], [warning])
     # Other EIPs: a switch, with a short loss of public access between the two changes.
     return Plan(engine, before, after, [Change(engine, UNBIND), Change(engine, BIND, wanted)])
 
 
 # --- time of a change ------------------------------------------------------------------------------
-def change_time(headers: Optional[Mapping[str, str]], fallback: Callable[[], float] = time.time,
-                margin: float = CHANGE_TIME_MARGIN, sent_at: Optional[float] = None, received_at: Optional[float] = None,
-                server_clock: Optional[ServerClock] = None) -> float:
+def change_time(
+    headers: Optional[Mapping[str, str]],
+    fallback: Callable[[], float] = time.time,
+    margin: float = CHANGE_TIME_MARGIN,
+    sent_at: Optional[float] = None,
+    received_at: Optional[float] = None,
+    server_clock: Optional[ServerClock] = None,
+) -> float:
     """Epoch seconds, on the DMS server's clock, from which the change's task can have been created.
 
     Taken from the server's ``Date`` header of the change call's answer (HTTP-date, whole seconds, the
@@ -365,9 +402,17 @@ _PENDING = "EXECUTING"
 class PublicAccess:
     """Read, plan, change and wait, all under one monotonic deadline (wait_timeout from the start of run())."""
 
-    def __init__(self, options: PublicAccessOptions, client: Any, project_id: str, warn: Callable[[str], None],
-                 started: Optional[float] = None, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep, wall_clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        options: PublicAccessOptions,
+        client: Any,
+        project_id: str,
+        warn: Callable[[str], None],
+        started: Optional[float] = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.options = options
         self.client = client
         self.project_id = project_id
@@ -388,8 +433,12 @@ class PublicAccess:
         return round(self.clock() - self.started, 3)
 
     def _result(self, plan: Optional[Plan] = None) -> dict[str, Any]:
-        result: dict[str, Any] = {"changed": self.changed, "instance": self.instance or {}, "task": self.task,
-                                  "elapsed": self._elapsed()}
+        result: dict[str, Any] = {
+            "changed": self.changed,
+            "instance": self.instance or {},
+            "task": self.task,
+            "elapsed": self._elapsed(),
+        }
         if plan is not None:
             result["actions"] = plan.actions
         if self.diff is not None:
@@ -407,11 +456,14 @@ class PublicAccess:
             if err.not_found:
                 raise ConfigurationError(
                     "DMS instance %s does not exist in project %s (%s). Check instance_id, and that region/project_id"
-                    " are the instance's." % (self.options.instance_id, self.project_id, err)) from None
+                    " are the instance's." % (self.options.instance_id, self.project_id, err)
+                ) from None
             raise
         if not isinstance(response.data, dict):
-            raise DmsResponseError("DMS API GET %s answered with %s instead of a JSON object."
-                                   % (self.instance_path, type(response.data).__name__))
+            raise DmsResponseError(
+                "DMS API GET %s answered with %s instead of a JSON object."
+                % (self.instance_path, type(response.data).__name__)
+            )
         return response.data
 
     def send(self, change: Change, deadline: float, plan: Plan) -> float:
@@ -425,8 +477,11 @@ class PublicAccess:
                 response = self.client.request(method, path, body=change.body(), deadline=deadline)
             except DmsApiError as err:
                 if err.error_code not in BUSY_ERROR_CODES:
-                    raise self._fail("Could not %s public IPs of DMS instance %s: %s" % (change.action, self.options.instance_id, err),
-                                     plan) from None
+                    raise self._fail(
+                        "Could not %s public IPs of DMS instance %s: %s"
+                        % (change.action, self.options.instance_id, err),
+                        plan,
+                    ) from None
                 busy_since = self.clock() if busy_since is None else busy_since
                 remaining = deadline - self.clock()
                 if remaining > 0:
@@ -437,16 +492,32 @@ class PublicAccess:
                         "Timed out after wait_timeout=%d s: DMS kept answering %s (%s) to the %s of public IPs of"
                         " instance %s for %.1f s (%d attempts); the instance is busy with another change or not RUNNING."
                         " Raise wait_timeout or try again when the instance is RUNNING."
-                        % (self.options.wait_timeout, err.error_code, err.error_msg or "instance busy", change.action,
-                           self.options.instance_id, self.clock() - busy_since, attempts), plan) from None
+                        % (
+                            self.options.wait_timeout,
+                            err.error_code,
+                            err.error_msg or "instance busy",
+                            change.action,
+                            self.options.instance_id,
+                            self.clock() - busy_since,
+                            attempts,
+                        ),
+                        plan,
+                    ) from None
                 continue
             except DmsError as err:
-                raise self._fail("Could not %s public IPs of DMS instance %s: %s" % (change.action, self.options.instance_id, err),
-                                 plan) from None
+                raise self._fail(
+                    "Could not %s public IPs of DMS instance %s: %s" % (change.action, self.options.instance_id, err),
+                    plan,
+                ) from None
             self.changed = True
             server_clock = getattr(self.client, "server_clock", None)
-            return change_time(response.headers, self.wall_clock, sent_at=response.sent_at, received_at=response.received_at,
-                               server_clock=server_clock if isinstance(server_clock, ServerClock) else None)
+            return change_time(
+                response.headers,
+                self.wall_clock,
+                sent_at=response.sent_at,
+                received_at=response.received_at,
+                server_clock=server_clock if isinstance(server_clock, ServerClock) else None,
+            )
 
     def wait_for(self, change: Change, since: float, deadline: float, plan: Plan) -> None:
         """Until the instance reports the change and, where DMS records one, the change's own task SUCCEEDED."""
@@ -457,29 +528,44 @@ class PublicAccess:
         def read(read_deadline: Optional[float]) -> list[dict[str, Any]]:
             entries: list[dict[str, Any]] = []
             if name:
-                task = find_change_task(self.tasks.list(begin_time=api_time(since), deadline=read_deadline), name, since)
+                task = find_change_task(
+                    self.tasks.list(begin_time=api_time(since), deadline=read_deadline), name, since
+                )
                 if task is None:
-                    return []            # not listed yet: keep polling
+                    return []  # not listed yet: keep polling
                 self.task = task
                 seen["listed"] = True
                 if task.get("status") in TERMINAL_STATUSES and task.get("status") not in SUCCESS_STATUSES:
-                    return [task]        # failed: the instance will not change any more
+                    return [task]  # failed: the instance will not change any more
                 entries.append(task)
             self.instance = self.read_instance(read_deadline)
             settled = is_settled(plan.engine, self.instance, enable, change.ids)
             entries.append({"id": self.options.instance_id, "status": "SUCCESS" if settled else _PENDING})
             return entries
 
-        waiter = TaskWaiter(read, max(deadline - self.clock(), 0.0), self.options.wait_sleep, clock=self.clock,
-                            sleep=self.sleep, warn=self.warn)
+        waiter = TaskWaiter(
+            read,
+            max(deadline - self.clock(), 0.0),
+            self.options.wait_sleep,
+            clock=self.clock,
+            sleep=self.sleep,
+            warn=self.warn,
+        )
         what = "%s public IPs of %s instance %s" % (change.action, ENGINE_LABELS[plan.engine], self.options.instance_id)
         try:
             waiter.wait()
         except WaitTimeout as timeout:
-            raise self._fail("Timed out after wait_timeout=%d s waiting to %s: %s; %d reads. The change may still"
-                             " finish: raise wait_timeout, or check the instance in the DMS console."
-                             % (self.options.wait_timeout, what, self._seen(name, since, seen["listed"], plan.engine),
-                                timeout.outcome.attempts), plan) from None
+            raise self._fail(
+                "Timed out after wait_timeout=%d s waiting to %s: %s; %d reads. The change may still"
+                " finish: raise wait_timeout, or check the instance in the DMS console."
+                % (
+                    self.options.wait_timeout,
+                    what,
+                    self._seen(name, since, seen["listed"], plan.engine),
+                    timeout.outcome.attempts,
+                ),
+                plan,
+            ) from None
         except WaitAborted as aborted:
             raise self._fail("Error while waiting to %s: %s" % (what, aborted.cause), plan) from None
         status = (self.task or {}).get("status") if name else None
@@ -487,12 +573,17 @@ class PublicAccess:
             raise self._fail(
                 "DMS task %s (%s) ended with status %s on instance %s after %.1f s; the instance's public access was"
                 " not changed as asked. Check the EIP (free, in the instance's region) and the task in the DMS console."
-                % ((self.task or {}).get("id"), name, status, self.options.instance_id, self._elapsed()), plan)
+                % ((self.task or {}).get("id"), name, status, self.options.instance_id, self._elapsed()),
+                plan,
+            )
 
     def _seen(self, name: Optional[str], since: float, listed: bool, engine: str) -> str:
         parts = []
         if name and not listed:
-            parts.append("DMS lists no %s task created since %s UTC (server's clock) yet" % (name, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(since))))
+            parts.append(
+                "DMS lists no %s task created since %s UTC (server's clock) yet"
+                % (name, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(since)))
+            )
         elif name and self.task:
             parts.append("task %s (%s) last status %s" % (self.task.get("id"), name, self.task.get("status")))
         if self.instance is not None:

@@ -39,9 +39,19 @@ def spellings(secret: str) -> set[str]:
     for value in sorted({secret, secret.strip()}):
         if len(value) < MIN_SECRET_LENGTH:
             continue
-        escaped = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1],
-                   value.encode("unicode_escape").decode("ascii"), repr(value.encode("utf-8"))[2:-1],
-                   quote(value, safe=""), quote(value), quote_plus(value), html.escape(value), html.escape(value, quote=False)}
+        escaped = {
+            value,
+            json.dumps(value)[1:-1],
+            json.dumps(value, ensure_ascii=False)[1:-1],
+            repr(value)[1:-1],
+            value.encode("unicode_escape").decode("ascii"),
+            repr(value.encode("utf-8"))[2:-1],
+            quote(value, safe=""),
+            quote(value),
+            quote_plus(value),
+            html.escape(value),
+            html.escape(value, quote=False),
+        }
         for form in list(escaped):
             # A JSON text quoted inside another JSON string is escaped twice; some encoders escape '/' as '\/'.
             escaped.add(json.dumps(form)[1:-1])
@@ -71,7 +81,7 @@ def _hide_fragments(text: str, form: str) -> str:
         while start > 0 and offset > 0 and text[start - 1] == form[offset - 1]:
             start -= 1
             offset -= 1
-        text = text[:start] + HIDDEN + text[index + size:]
+        text = text[:start] + HIDDEN + text[index + size :]
         index = text.find(tail, start + len(HIDDEN))
     return text
 

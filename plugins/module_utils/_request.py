@@ -17,9 +17,9 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsTransportError
 from ._http import IDEMPOTENT_METHODS
+from ._ids import is_id, validate_id
 from ._signer import canonical_query
 from ._task_query import QueryOptions, TaskQuery, TaskQueryFailed
-from ._ids import is_id, validate_id
 from ._tasks import DmsTaskApi
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
@@ -49,7 +49,9 @@ def _unsafe(path: str, why: str, fix: str) -> ConfigurationError:
 def check_path(path: Any) -> str:
     """The path unchanged if it is a safe DMS API path (placeholders not yet filled); else ConfigurationError."""
     if not isinstance(path, str) or not path:
-        raise ConfigurationError("Option 'path' is required: the DMS API path, e.g. /v2/{project_id}/instances/{instance_id}/tasks.")
+        raise ConfigurationError(
+            "Option 'path' is required: the DMS API path, e.g. /v2/{project_id}/instances/{instance_id}/tasks."
+        )
     if len(path) > MAX_PATH_LENGTH:
         raise _unsafe(path, "is longer than %d characters" % MAX_PATH_LENGTH, "Shorten it.")
     if _CONTROL.search(path):
@@ -71,7 +73,9 @@ def check_path(path: Any) -> str:
             break
         decoded = step
     else:
-        raise _unsafe(path, "is percent-encoded more than %d times over" % MAX_DECODE_ROUNDS, "Send the path encoded once.")
+        raise _unsafe(
+            path, "is percent-encoded more than %d times over" % MAX_DECODE_ROUNDS, "Send the path encoded once."
+        )
     if "\\" in decoded:
         raise _unsafe(path, "contains a backslash (or an encoded one)", "Use '/' between segments.")
     if _CONTROL.search(decoded):
@@ -82,17 +86,26 @@ def check_path(path: Any) -> str:
         raise _unsafe(path, "contains an empty segment ('//')", "A '//' could name another host; remove the extra '/'.")
     for segment in decoded.split("/"):
         if segment in (".", ".."):
-            raise _unsafe(path, "contains a '.' or '..' segment (also when percent-encoded)",
-                          "Write the path without relative segments.")
+            raise _unsafe(
+                path,
+                "contains a '.' or '..' segment (also when percent-encoded)",
+                "Write the path without relative segments.",
+            )
     if re.match(r"^/v3(/|$)", decoded, re.IGNORECASE):
         # /v3/ is IAM's API (tokens, projects), not DMS's: no DMS operation lives there (SDK 3.1.219 uses /v1, /v1.0
         # and /v2 only), and sending it to iam_endpoint would give this module a second host to reach.
-        raise _unsafe(path, "is an IAM path (/v3/...), not a DMS API path",
-                      "dms_request calls only the DMS endpoint; project lookup and tokens are done by the module itself.")
+        raise _unsafe(
+            path,
+            "is an IAM path (/v3/...), not a DMS API path",
+            "dms_request calls only the DMS endpoint; project lookup and tokens are done by the module itself.",
+        )
     for name in _PLACEHOLDER.findall(path):
         if name not in PLACEHOLDERS:
-            raise _unsafe(path, "has the placeholder {%s}, which the module cannot fill" % name,
-                          "Only {project_id} and {instance_id} are filled in; write other values into the path.")
+            raise _unsafe(
+                path,
+                "has the placeholder {%s}, which the module cannot fill" % name,
+                "Only {project_id} and {instance_id} are filled in; write other values into the path.",
+            )
     if "{" in _PLACEHOLDER.sub("", path) or "}" in _PLACEHOLDER.sub("", path):
         raise _unsafe(path, "has an unbalanced '{' or '}'", "Placeholders are written {project_id} and {instance_id}.")
     return path
@@ -101,11 +114,15 @@ def check_path(path: Any) -> str:
 def fill_path(path: str, project_id: Optional[str], instance_id: Optional[str]) -> str:
     """Replace {project_id} and {instance_id} with the validated, quoted ids."""
     if "{instance_id}" in path and not instance_id:
-        raise ConfigurationError("Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance.")
+        raise ConfigurationError(
+            "Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance."
+        )
     if "{project_id}" in path:
         if not project_id:
-            raise ConfigurationError("Option 'path' contains {project_id} but no project ID is known: set 'project_id'"
-                                     " (HW_PROJECT_ID) or 'region' so it can be looked up.")
+            raise ConfigurationError(
+                "Option 'path' contains {project_id} but no project ID is known: set 'project_id'"
+                " (HW_PROJECT_ID) or 'region' so it can be looked up."
+            )
         path = path.replace("{project_id}", quote(validate_id(project_id, "project_id") or "", safe=""))
     if instance_id:
         path = path.replace("{instance_id}", quote(instance_id, safe=""))
@@ -118,8 +135,10 @@ def _query_value(key: str, value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
         return str(value)
-    raise ConfigurationError("Option 'query' key %r has a value of type %s; use a string, number, boolean or a list of them."
-                             % (key, type(value).__name__))
+    raise ConfigurationError(
+        "Option 'query' key %r has a value of type %s; use a string, number, boolean or a list of them."
+        % (key, type(value).__name__)
+    )
 
 
 def query_pairs(query: Any) -> list[tuple[str, str]]:
@@ -127,7 +146,9 @@ def query_pairs(query: Any) -> list[tuple[str, str]]:
     if query is None:
         return []
     if not isinstance(query, dict):
-        raise ConfigurationError("Option 'query' must be a dictionary of parameter names to values, got %s." % type(query).__name__)
+        raise ConfigurationError(
+            "Option 'query' must be a dictionary of parameter names to values, got %s." % type(query).__name__
+        )
     pairs: list[tuple[str, str]] = []
     for key, value in query.items():
         if not isinstance(key, str) or not key:
@@ -162,38 +183,54 @@ class RequestOptions:
     def __init__(self, params: dict[str, Any]) -> None:
         method = str(params.get("method") or "GET").upper()
         if method not in METHODS:
-            raise ConfigurationError("Option 'method' must be one of %s, got %r." % (", ".join(METHODS), params.get("method")))
+            raise ConfigurationError(
+                "Option 'method' must be one of %s, got %r." % (", ".join(METHODS), params.get("method"))
+            )
         self.method = method
         self.path = check_path(params.get("path"))
         self.instance_id: Optional[str] = validate_id(params.get("instance_id"), "instance_id")
         self.query = query_pairs(params.get("query"))
         body = params.get("body")
         if body is not None and not isinstance(body, (dict, list)):
-            raise ConfigurationError("Option 'body' must be a dictionary or a list (sent as JSON), got %s. For JSON text, use"
-                                     " body: \"{{ text | from_json }}\"." % type(body).__name__)
+            raise ConfigurationError(
+                "Option 'body' must be a dictionary or a list (sent as JSON), got %s. For JSON text, use"
+                ' body: "{{ text | from_json }}".' % type(body).__name__
+            )
         if body is not None and method == "GET":
-            raise ConfigurationError("Option 'body' cannot be sent with method GET (the default): set 'method' to the call's"
-                                     " method (POST, PUT, PATCH or DELETE), or use 'query' for GET parameters.")
+            raise ConfigurationError(
+                "Option 'body' cannot be sent with method GET (the default): set 'method' to the call's"
+                " method (POST, PUT, PATCH or DELETE), or use 'query' for GET parameters."
+            )
         self.body = body
         self.status_codes = _status_codes(params.get("status_code"))
         self.wait_for = bool(params.get("wait_for"))
         self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
-        self.wait_params = {"wait_for": True, "wait_timeout": params.get("wait_timeout"),
-                            "wait_sleep": params.get("wait_sleep"), "fail_on_task_failure": self.fail_on_task_failure}
+        self.wait_params = {
+            "wait_for": True,
+            "wait_timeout": params.get("wait_timeout"),
+            "wait_sleep": params.get("wait_sleep"),
+            "fail_on_task_failure": self.fail_on_task_failure,
+        }
         if self.wait_for and method == "GET":
             # A GET starts no job; with wait_for it is most likely a change whose 'method: POST' was forgotten.
-            raise ConfigurationError("Option 'wait_for' cannot be used with method GET (the default), which starts no job to"
-                                     " wait for: set 'method' to the call's method (e.g. POST), or wait for an existing task"
-                                     " with hwcloud.dms.dms_task_info.")
+            raise ConfigurationError(
+                "Option 'wait_for' cannot be used with method GET (the default), which starts no job to"
+                " wait for: set 'method' to the call's method (e.g. POST), or wait for an existing task"
+                " with hwcloud.dms.dms_task_info."
+            )
         if self.wait_for:
             if not self.instance_id:
-                raise ConfigurationError("Option 'wait_for' needs 'instance_id': a job is a task of an instance, read at"
-                                         " /v2/{project_id}/instances/{instance_id}/tasks/{job_id}.")
+                raise ConfigurationError(
+                    "Option 'wait_for' needs 'instance_id': a job is a task of an instance, read at"
+                    " /v2/{project_id}/instances/{instance_id}/tasks/{job_id}."
+                )
             # The wait options are checked now, by dms_task_info's own rules, so a bad one fails before the change.
             QueryOptions.from_params(dict(self.wait_params, instance_id=self.instance_id, task_id="0"))
         if "{instance_id}" in self.path and not self.instance_id:
             # Checked here too (fill_path checks it again), so it fails before the project lookup or any other request.
-            raise ConfigurationError("Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance.")
+            raise ConfigurationError(
+                "Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance."
+            )
 
     @property
     def wait_timeout(self) -> Optional[float]:
@@ -250,8 +287,13 @@ def display_url(base_url: str, path: str, query: list[tuple[str, str]]) -> str:
 class DmsRequest:
     """One dms_request run: ``context`` has client, project_id, check_mode, warn and started (the module's DmsContext)."""
 
-    def __init__(self, options: RequestOptions, context: Any, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        options: RequestOptions,
+        context: Any,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.options = options
         self.context = context
         self.clock = clock
@@ -267,20 +309,37 @@ class DmsRequest:
         path = fill_path(options.path, self.context.project_id, options.instance_id)
         if self.context.check_mode and options.changes:
             # Nothing is sent: say what would have been.
-            return {"changed": True, "status": None, "json": None, "request_id": None, "elapsed": self._elapsed(),
-                    "request": {"method": options.method, "url": display_url(client.base_url, path, options.query),
-                                "body": options.body}}
+            return {
+                "changed": True,
+                "status": None,
+                "json": None,
+                "request_id": None,
+                "elapsed": self._elapsed(),
+                "request": {
+                    "method": options.method,
+                    "url": display_url(client.base_url, path, options.query),
+                    "body": options.body,
+                },
+            }
         result: dict[str, Any] = {"changed": False, "status": None, "json": None, "request_id": None}
         try:
-            response = client.request(options.method, path, options.query, body=options.body, idempotent=options.idempotent)
+            response = client.request(
+                options.method, path, options.query, body=options.body, idempotent=options.idempotent
+            )
         except DmsApiError as err:
             if options.status_codes is not None and err.status in options.status_codes:
                 # An error status the user expects (e.g. 404 to test for absence): a success with the API's error fields.
-                result.update(status=err.status, request_id=err.request_id, elapsed=self._elapsed(),
-                              json={"error_code": err.error_code, "error_msg": err.error_msg})
+                result.update(
+                    status=err.status,
+                    request_id=err.request_id,
+                    elapsed=self._elapsed(),
+                    json={"error_code": err.error_code, "error_msg": err.error_msg},
+                )
                 return result
-            raise RequestFailed(str(err) + self._not_retried(err), dict(result, status=err.status,
-                                request_id=err.request_id, elapsed=self._elapsed())) from None
+            raise RequestFailed(
+                str(err) + self._not_retried(err),
+                dict(result, status=err.status, request_id=err.request_id, elapsed=self._elapsed()),
+            ) from None
         except DmsTransportError as err:
             raise RequestFailed(str(err) + self._not_retried(err), dict(result, elapsed=self._elapsed())) from None
         result.update(status=response.status, json=response.data, request_id=_header(response.headers, "X-Request-Id"))
@@ -291,13 +350,21 @@ class DmsRequest:
             if len(jobs) > 1:
                 result["job_ids"] = [job_id for job_id, _instance in jobs]
         expected = options.status_codes
-        if (expected is None and not 200 <= response.status < 300) or (expected is not None and response.status not in expected):
+        if (expected is None and not 200 <= response.status < 300) or (
+            expected is not None and response.status not in expected
+        ):
             wanted = "any 2xx" if expected is None else ", ".join(str(code) for code in sorted(expected))
             raise RequestFailed(
                 "DMS API %s %s answered HTTP %d, not the expected status (%s)%s. Set status_code to accept it."
-                % (options.method, path, response.status, wanted,
-                   " (X-Request-Id: %s)" % result["request_id"] if result["request_id"] else ""),
-                dict(result, changed=options.changes, elapsed=self._elapsed()))
+                % (
+                    options.method,
+                    path,
+                    response.status,
+                    wanted,
+                    " (X-Request-Id: %s)" % result["request_id"] if result["request_id"] else "",
+                ),
+                dict(result, changed=options.changes, elapsed=self._elapsed()),
+            )
         result["changed"] = options.changes
         if options.wait_for:
             self._wait(path, jobs, result)
@@ -309,9 +376,11 @@ class DmsRequest:
             return ""
         if isinstance(err, DmsApiError) and err.status < 500:
             return ""
-        return (" %s is not retried after a server error or a connection lost mid-request, because the change may"
-                " already have been made: check the instance (e.g. its tasks with dms_task_info) before running it again."
-                % self.options.method)
+        return (
+            " %s is not retried after a server error or a connection lost mid-request, because the change may"
+            " already have been made: check the instance (e.g. its tasks with dms_task_info) before running it again."
+            % self.options.method
+        )
 
     def _wait(self, path: str, jobs: list[tuple[str, Optional[str]]], result: dict[str, Any]) -> None:
         options = self.options
@@ -320,13 +389,16 @@ class DmsRequest:
                 "wait_for is true but the answer of %s %s (HTTP %s) has no job_id (at the top level, in results[] or in"
                 " jobs[]), so there is no task to wait for. The request WAS sent and its change may be under way (changed"
                 " is true). Remove wait_for for this call, or wait for its task with dms_task_info (by name, latest: true)."
-                % (options.method, path, result["status"]), dict(result, elapsed=self._elapsed()))
+                % (options.method, path, result["status"]),
+                dict(result, elapsed=self._elapsed()),
+            )
         for job_id, instance_id in jobs:
             if not is_id(job_id) or not is_id(instance_id):
                 raise RequestFailed(
                     "The API answered with job_id %r (instance %r), which is not a DMS id; not waiting on it (it would go"
                     " into a URL). The request WAS sent." % (job_id[:80], str(instance_id)[:80]),
-                    dict(result, elapsed=self._elapsed()))
+                    dict(result, elapsed=self._elapsed()),
+                )
         deadline = self.clock() + float(options.wait_params["wait_timeout"] or 600)
         tasks: list[dict[str, Any]] = []
         for job_id, instance_id in jobs:
@@ -334,11 +406,22 @@ class DmsRequest:
             sleep = options.wait_params["wait_sleep"]
             sleep = QueryOptions.wait_sleep if sleep is None else float(sleep)
             # A later job gets what is left of the one wait_timeout; its poll interval shrinks to fit.
-            query_options = QueryOptions.from_params(dict(options.wait_params, instance_id=instance_id, task_id=job_id,
-                                                          wait_timeout=remaining,
-                                                          wait_sleep=min(sleep, remaining)))
-            query = TaskQuery(query_options, DmsTaskApi(self.context.client, self.context.project_id, instance_id),
-                              warn=self.context.warn, clock=self.clock, sleep=self.sleep)
+            query_options = QueryOptions.from_params(
+                dict(
+                    options.wait_params,
+                    instance_id=instance_id,
+                    task_id=job_id,
+                    wait_timeout=remaining,
+                    wait_sleep=min(sleep, remaining),
+                )
+            )
+            query = TaskQuery(
+                query_options,
+                DmsTaskApi(self.context.client, self.context.project_id, instance_id),
+                warn=self.context.warn,
+                clock=self.clock,
+                sleep=self.sleep,
+            )
             try:
                 outcome = query.run()
             except TaskQueryFailed as failure:

@@ -115,7 +115,7 @@ class ServerClock:
         self.low: Optional[float] = None
         self.high: Optional[float] = None
         self.observations = 0
-        self.last_date: Optional[str] = None      # the header as received, for messages
+        self.last_date: Optional[str] = None  # the header as received, for messages
         self.last_received: Optional[float] = None
 
     @property
@@ -171,12 +171,13 @@ class ServerClock:
         """The one warning for a skew beyond WARN_SKEW: both clocks' times, what was done, and the fix."""
         if not self.beyond(WARN_SKEW) or self.offset is None or self.last_received is None:
             return None
-        return ("The DMS API's clock is about %s this host's: its answer was dated %s when this host's clock said %s."
-                " Task times (created_at, updated_at) are the server's, and the times the hwcloud.dms modules filter"
-                " tasks by (begin_time, end_time, a change's start) are translated to it; still, sync this host's clock"
-                " with NTP (chronyd, systemd-timesyncd or ntpd): past 15 minutes of skew the API gateway rejects every"
-                " signed request."
-                % (describe_offset(self.offset), self.last_date, iso_utc(self.last_received)))
+        return (
+            "The DMS API's clock is about %s this host's: its answer was dated %s when this host's clock said %s."
+            " Task times (created_at, updated_at) are the server's, and the times the hwcloud.dms modules filter"
+            " tasks by (begin_time, end_time, a change's start) are translated to it; still, sync this host's clock"
+            " with NTP (chronyd, systemd-timesyncd or ntpd): past 15 minutes of skew the API gateway rejects every"
+            " signed request." % (describe_offset(self.offset), self.last_date, iso_utc(self.last_received))
+        )
 
     def change_begin_time(self, date_header: Optional[str], sent_at: float, received_at: float) -> Optional[str]:
         """begin_time (server clock) for finding the task a change call started, from that call's own answer.
@@ -209,12 +210,25 @@ def signature_expired_hint(error_code: Optional[str], error_msg: Optional[str], 
         else:
             skew = float(server - signed)
             times = " (this host signed at %s, the gateway's clock said %s)" % (iso_utc(signed), iso_utc(server))
-    if skew is None and clock is not None and clock.known and clock.offset is not None and clock.last_received is not None:
+    if (
+        skew is None
+        and clock is not None
+        and clock.known
+        and clock.offset is not None
+        and clock.last_received is not None
+    ):
         skew = clock.offset
-        times = " (this host's clock said %s when the gateway dated its answer %s)" % (iso_utc(clock.last_received), clock.last_date)
+        times = " (this host's clock said %s when the gateway dated its answer %s)" % (
+            iso_utc(clock.last_received),
+            clock.last_date,
+        )
     if skew is None:
-        return (". The gateway judged the request's X-Sdk-Date more than 15 minutes off its clock: this host's clock is"
-                " wrong. Sync it with NTP (chronyd, systemd-timesyncd or ntpd) and run again.")
-    return (". This host's clock is the cause: the API gateway's clock is %s it%s, and the gateway accepts signatures"
-            " at most 15 minutes off. Sync this host's clock with NTP (chronyd, systemd-timesyncd or ntpd) and run again."
-            % (describe_offset(skew), times))
+        return (
+            ". The gateway judged the request's X-Sdk-Date more than 15 minutes off its clock: this host's clock is"
+            " wrong. Sync it with NTP (chronyd, systemd-timesyncd or ntpd) and run again."
+        )
+    return (
+        ". This host's clock is the cause: the API gateway's clock is %s it%s, and the gateway accepts signatures"
+        " at most 15 minutes off. Sync this host's clock with NTP (chronyd, systemd-timesyncd or ntpd) and run again."
+        % (describe_offset(skew), times)
+    )

@@ -86,8 +86,11 @@ METHOD_SELECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (TOKEN, ("auth_token",)),
     (PASSWORD, ("user_name", "password")),
 )
-METHOD_MEMBERS = {AKSK: ("access_key", "secret_key", "security_token"), TOKEN: ("auth_token",),
-                  PASSWORD: ("user_name", "password", "domain_name")}
+METHOD_MEMBERS = {
+    AKSK: ("access_key", "secret_key", "security_token"),
+    TOKEN: ("auth_token",),
+    PASSWORD: ("user_name", "password", "domain_name"),
+}
 
 
 # Tokens and keys go into HTTP headers (or the signature): printable ASCII without spaces, nothing else.
@@ -100,7 +103,7 @@ SECRET_OPTIONS = tuple(name for name, spec in SHARED_ARGUMENT_SPEC.items() if sp
 def _what_is_wrong(value: str) -> str:
     if value != value.strip():
         return "leading or trailing whitespace or a newline (as `echo` or a YAML '|' block adds)"
-    if any(ord(char) < 0x20 or ord(char) == 0x7f for char in value):
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
         return "a control character"
     if " " in value:
         return "a space"
@@ -110,9 +113,11 @@ def _what_is_wrong(value: str) -> str:
 def check_credential(value: Any, what: str) -> None:
     """Refuse a token or key that is not printable ASCII, naming ``what`` but never the value."""
     if isinstance(value, str) and not _PRINTABLE_ASCII.fullmatch(value):
-        raise ConfigurationError("%s must be printable ASCII without spaces, but it contains %s; its value is not shown."
-                                 " Strip it (e.g. ansible-vault encrypt_string without the trailing newline, or YAML '|-')."
-                                 % (what, _what_is_wrong(value)))
+        raise ConfigurationError(
+            "%s must be printable ASCII without spaces, but it contains %s; its value is not shown."
+            " Strip it (e.g. ansible-vault encrypt_string without the trailing newline, or YAML '|-')."
+            % (what, _what_is_wrong(value))
+        )
 
 
 def _env(option: str) -> str:
@@ -124,7 +129,9 @@ def _env(option: str) -> str:
 class BoundOptions:
     """The shared options after late binding."""
 
-    values: dict[str, Any]  # every shared option: the task's value, else its environment variable's, else the spec default
+    values: dict[
+        str, Any
+    ]  # every shared option: the task's value, else its environment variable's, else the spec default
     from_task: frozenset[str]  # the options the task set (module_defaults included)
     from_environment: dict[str, str]  # option -> the variable its value came from
 
@@ -146,8 +153,10 @@ def _from_environment(option: str, variable: str, text: str) -> Any:
     try:
         return int(text)
     except ValueError:
-        raise ConfigurationError("Environment variable %s (option '%s') must be an int, got %r. Fix or unset it, or set '%s'."
-                                 % (variable, option, text[:40], option)) from None
+        raise ConfigurationError(
+            "Environment variable %s (option '%s') must be an int, got %r. Fix or unset it, or set '%s'."
+            % (variable, option, text[:40], option)
+        ) from None
 
 
 def bind_environment(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> BoundOptions:
@@ -215,6 +224,7 @@ def choose_method(params: Mapping[str, Any], explicit: Optional[Collection[str]]
     METHOD_SELECTORS' order wins and a warning names the others. ``explicit`` None counts every given
     option as set in the task.
     """
+
     def is_explicit(name: str) -> bool:
         return _given(params.get(name)) and (explicit is None or name in explicit)
 
@@ -223,14 +233,17 @@ def choose_method(params: Mapping[str, Any], explicit: Optional[Collection[str]]
     if len(chosen) > 1:
         raise ConfigurationError(
             "Options %s choose different authentication methods; set only one of: access_key/secret_key (AK/SK),"
-            " auth_token, or user_name/password/domain_name." % " and ".join(
-                "/".join(name for name in METHOD_MEMBERS[method] if is_explicit(name)) for method in chosen))
+            " auth_token, or user_name/password/domain_name."
+            % " and ".join("/".join(name for name in METHOD_MEMBERS[method] if is_explicit(name)) for method in chosen)
+        )
     if chosen:
         return chosen[0]
     if len(present) > 1:
-        warnings.append("The environment holds credentials for several authentication methods (%s); using %s, the first in the"
-                        " documented precedence (AK/SK, then auth_token, then user_name/password). Set the method you want as"
-                        " module options, or unset the other variables, to silence this warning." % (", ".join(present), present[0]))
+        warnings.append(
+            "The environment holds credentials for several authentication methods (%s); using %s, the first in the"
+            " documented precedence (AK/SK, then auth_token, then user_name/password). Set the method you want as"
+            " module options, or unset the other variables, to silence this warning." % (", ".join(present), present[0])
+        )
     return present[0] if present else None
 
 
@@ -238,12 +251,20 @@ def _aksk(params: Mapping[str, Any], method: Optional[str]) -> AkSkAuth:
     access_key: Optional[str] = params.get("access_key")
     secret_key: Optional[str] = params.get("secret_key")
     if not access_key or not secret_key:
-        missing = " and ".join(name for name, value in (("access_key", access_key), ("secret_key", secret_key)) if not value)
-        others = "" if method else " Or authenticate with auth_token (%s), or user_name, password and domain_name (%s, %s, %s)." % (
-            _env("auth_token"), _env("user_name"), _env("password"), _env("domain_name"))
+        missing = " and ".join(
+            name for name, value in (("access_key", access_key), ("secret_key", secret_key)) if not value
+        )
+        others = (
+            ""
+            if method
+            else " Or authenticate with auth_token (%s), or user_name, password and domain_name (%s, %s, %s)."
+            % (_env("auth_token"), _env("user_name"), _env("password"), _env("domain_name"))
+        )
         ak_vars, sk_vars = OPTION_ENVIRONMENT["access_key"], OPTION_ENVIRONMENT["secret_key"]
-        raise ConfigurationError("Missing credentials: %s. Set the option(s), or export %s and %s (or %s and %s).%s"
-                                 % (missing, ak_vars[0], sk_vars[0], ak_vars[1], sk_vars[1], others))
+        raise ConfigurationError(
+            "Missing credentials: %s. Set the option(s), or export %s and %s (or %s and %s).%s"
+            % (missing, ak_vars[0], sk_vars[0], ak_vars[1], sk_vars[1], others)
+        )
     return AkSkAuth(access_key, secret_key, params.get("security_token") or None)
 
 
@@ -252,7 +273,8 @@ def _password(params: Mapping[str, Any]) -> PasswordCredentials:
     if missing:
         raise ConfigurationError(
             "Options user_name, password and domain_name are required together for password authentication; missing: %s."
-            " Set them, or export %s." % (", ".join(missing), ", ".join(_env(name) for name in missing)))
+            " Set them, or export %s." % (", ".join(missing), ", ".join(_env(name) for name in missing))
+        )
     return PasswordCredentials(params["user_name"], params["password"], params["domain_name"])
 
 
@@ -260,12 +282,16 @@ def _bounded_timeout_and_retries(params: Mapping[str, Any]) -> tuple[float, int]
     request_timeout = params.get("request_timeout")
     request_timeout = ConnectionSettings.request_timeout if request_timeout is None else float(request_timeout)
     if not 0 < request_timeout <= MAX_REQUEST_TIMEOUT:
-        raise ConfigurationError("Option 'request_timeout' must be more than 0 and at most %d seconds, got %s."
-                                 % (MAX_REQUEST_TIMEOUT, request_timeout))
+        raise ConfigurationError(
+            "Option 'request_timeout' must be more than 0 and at most %d seconds, got %s."
+            % (MAX_REQUEST_TIMEOUT, request_timeout)
+        )
     retries = params.get("retries")
     retries = ConnectionSettings.retries if retries is None else int(retries)
     if not 0 <= retries <= MAX_RETRIES:
-        raise ConfigurationError("Option 'retries' must be between 0 (no retries) and %d, got %d." % (MAX_RETRIES, retries))
+        raise ConfigurationError(
+            "Option 'retries' must be between 0 (no retries) and %d, got %d." % (MAX_RETRIES, retries)
+        )
     return request_timeout, retries
 
 
@@ -273,12 +299,16 @@ def _verify(params: Mapping[str, Any], base_url: str, warnings: list[str]) -> Un
     ca_path = params.get("ca_path")
     if params.get("validate_certs") is False:
         if base_url.startswith("https://"):
-            warnings.append("validate_certs is false: the DMS API's TLS certificate is not checked, so the connection"
-                            " can be intercepted. Prefer ca_path with your CA bundle.")
+            warnings.append(
+                "validate_certs is false: the DMS API's TLS certificate is not checked, so the connection"
+                " can be intercepted. Prefer ca_path with your CA bundle."
+            )
         return False
     if ca_path:
         if not os.path.isfile(ca_path) or not os.access(ca_path, os.R_OK):
-            raise ConfigurationError("Option 'ca_path' must name a readable PEM file of CA certificates; %r is not one." % ca_path)
+            raise ConfigurationError(
+                "Option 'ca_path' must name a readable PEM file of CA certificates; %r is not one." % ca_path
+            )
         return ca_path
     return True
 
@@ -287,7 +317,11 @@ def _cleartext_off_loopback(url: str) -> bool:
     """An http:// URL whose host is not this machine (localhost, 127.0.0.0/8, ::1)."""
     if not url.lower().startswith("http://"):
         return False
-    host = url[len("http://"):].split("/", 1)[0].rsplit(":", 1)[0] if "]" not in url else url.split("[", 1)[1].split("]", 1)[0]
+    host = (
+        url[len("http://") :].split("/", 1)[0].rsplit(":", 1)[0]
+        if "]" not in url
+        else url.split("[", 1)[1].split("]", 1)[0]
+    )
     host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return False
@@ -297,8 +331,9 @@ def _cleartext_off_loopback(url: str) -> bool:
         return True
 
 
-def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection[str]] = None,
-                        sources: Optional[Mapping[str, str]] = None) -> ConnectionSettings:
+def connection_settings(
+    params: Mapping[str, Any], explicit: Optional[Collection[str]] = None, sources: Optional[Mapping[str, str]] = None
+) -> ConnectionSettings:
     """Check the shared options (after bind_environment); ``explicit`` names those the task set, None means all given ones.
 
     ``sources`` (BoundOptions.from_environment) names the variable each option came from, for messages.
@@ -326,7 +361,8 @@ def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection
         raise ConfigurationError(
             "Option 'project_id' is not set, and 'region' is needed to look it up: set region (%s), or set project_id"
             " (%s or %s; the console shows it under My Credentials > API Credentials)."
-            % ((_env("region"),) + OPTION_ENVIRONMENT["project_id"]))
+            % ((_env("region"),) + OPTION_ENVIRONMENT["project_id"])
+        )
     else:
         validate_region(region, "to look up the project id")
     base_url = dms_endpoint(region, params.get("cloud"), params.get("endpoint"))
@@ -337,13 +373,26 @@ def connection_settings(params: Mapping[str, Any], explicit: Optional[Collection
     verify = _verify(params, base_url, warnings)
     cleartext = [url for url in (base_url, iam_url) if url and _cleartext_off_loopback(url)]
     if cleartext:
-        warnings.append("%s %s http://, not https://: the signature, the token or the password cross the network in clear text"
-                        " and can be read or replayed on the way. Use https:// for anything but a local test endpoint."
-                        % (" and ".join(sorted(set(cleartext))), "use" if len(set(cleartext)) > 1 else "uses"))
-    return ConnectionSettings(base_url, project_id, auth, verify, request_timeout, retries, warnings, method=method or AKSK,
-                              password=password, iam_url=iam_url, region=region,
-                              endpoint_origin=_origin("endpoint", "DMS", params, sources),
-                              iam_origin=_origin("iam_endpoint", "IAM", params, sources))
+        warnings.append(
+            "%s %s http://, not https://: the signature, the token or the password cross the network in clear text"
+            " and can be read or replayed on the way. Use https:// for anything but a local test endpoint."
+            % (" and ".join(sorted(set(cleartext))), "use" if len(set(cleartext)) > 1 else "uses")
+        )
+    return ConnectionSettings(
+        base_url,
+        project_id,
+        auth,
+        verify,
+        request_timeout,
+        retries,
+        warnings,
+        method=method or AKSK,
+        password=password,
+        iam_url=iam_url,
+        region=region,
+        endpoint_origin=_origin("endpoint", "DMS", params, sources),
+        iam_origin=_origin("iam_endpoint", "IAM", params, sources),
+    )
 
 
 def settings_from_task(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> ConnectionSettings:

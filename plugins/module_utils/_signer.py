@@ -59,20 +59,24 @@ def signable_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name.lower(): str(value).strip() for name, value in headers.items() if "_" not in name}
 
 
-def canonical_request(method: str, path: str, query: QueryPairs, headers: Mapping[str, str], body: bytes) -> Tuple[str, str]:
+def canonical_request(
+    method: str, path: str, query: QueryPairs, headers: Mapping[str, str], body: bytes
+) -> Tuple[str, str]:
     """Return (canonical request, signed header list)."""
     signed = signable_headers(headers)
     names = sorted(signed)
     header_block = "".join("%s:%s\n" % (name, signed[name]) for name in names)
     signed_names = ";".join(names)
-    text = "\n".join([
-        method.upper(),
-        canonical_uri(path),
-        canonical_query(query),
-        header_block,
-        signed_names,
-        hashlib.sha256(body).hexdigest(),
-    ])
+    text = "\n".join(
+        [
+            method.upper(),
+            canonical_uri(path),
+            canonical_query(query),
+            header_block,
+            signed_names,
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
     return text, signed_names
 
 
@@ -104,8 +108,15 @@ def sign_request(
     signing_date = next(value for name, value in to_send.items() if name.lower() == DATE_HEADER.lower())
 
     canonical, signed_names = canonical_request(method, parts.path, query, to_send, body)
-    signature = hmac.new(secret_key.encode("utf-8"), string_to_sign(signing_date, canonical).encode("utf-8"), hashlib.sha256).hexdigest()
-    to_send["Authorization"] = "%s Access=%s, SignedHeaders=%s, Signature=%s" % (ALGORITHM, access_key, signed_names, signature)
+    signature = hmac.new(
+        secret_key.encode("utf-8"), string_to_sign(signing_date, canonical).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+    to_send["Authorization"] = "%s Access=%s, SignedHeaders=%s, Signature=%s" % (
+        ALGORITHM,
+        access_key,
+        signed_names,
+        signature,
+    )
     return to_send
 
 

@@ -46,7 +46,9 @@ class QueryOptions:
         """The options from the module's parameters (None means the default); a ConfigurationError names a bad one."""
         instance_id = validate_id(params.get("instance_id"), "instance_id")
         if not instance_id:
-            raise ConfigurationError("Option 'instance_id' is required: the ID of the DMS instance whose tasks to read.")
+            raise ConfigurationError(
+                "Option 'instance_id' is required: the ID of the DMS instance whose tasks to read."
+            )
         task_id = validate_id(params.get("task_id"), "task_id")
         begin_time = to_api_time(params.get("begin_time"), "begin_time")
         end_time = to_api_time(params.get("end_time"), "end_time")
@@ -54,7 +56,9 @@ class QueryOptions:
             given = [option for option in LIST_ONLY_OPTIONS if params.get(option)]
             if given:
                 raise ConfigurationError(
-                    "Option(s) %s apply only when listing tasks; remove them or remove 'task_id'." % ", ".join(repr(o) for o in given))
+                    "Option(s) %s apply only when listing tasks; remove them or remove 'task_id'."
+                    % ", ".join(repr(o) for o in given)
+                )
         options = cls(
             instance_id=instance_id,
             task_id=task_id,
@@ -73,7 +77,9 @@ class QueryOptions:
 
     def check(self) -> None:
         if self.begin_time and self.end_time and self.begin_time > self.end_time:
-            raise ConfigurationError("Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time))
+            raise ConfigurationError(
+                "Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time)
+            )
         check_wait_options(self.wait_timeout, self.wait_sleep)
 
     @property
@@ -105,9 +111,16 @@ class TaskVanished(TaskNotFoundError):
 
 
 class TaskQuery:
-    def __init__(self, options: QueryOptions, api: DmsTaskApi, warn: Callable[[str], None],
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 server_clock: Optional[ServerClock] = None, started: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        options: QueryOptions,
+        api: DmsTaskApi,
+        warn: Callable[[str], None],
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        server_clock: Optional[ServerClock] = None,
+        started: Optional[float] = None,
+    ) -> None:
         self.started = started  # the module's start (clock's time): a wait's deadline and elapsed count from here
         # List waits remember each task they saw (by id), so one that vanishes before it ends is not forgotten.
         self._seen: dict[str, dict[str, Any]] = {}
@@ -118,7 +131,9 @@ class TaskQuery:
         self.sleep = sleep
         self.progress = ProgressReader(api, warn) if options.include_progress else None
         # The DMS server's clock as its answers' Date headers show it (the client records every answer).
-        if server_clock is None and isinstance(getattr(getattr(api, "client", None), "server_clock", None), ServerClock):
+        if server_clock is None and isinstance(
+            getattr(getattr(api, "client", None), "server_clock", None), ServerClock
+        ):
             server_clock = api.client.server_clock
         self.server_clock = server_clock
         self.sent_window: tuple[Optional[str], Optional[str]] = (options.begin_time, options.end_time)
@@ -159,15 +174,24 @@ class TaskQuery:
         if not self.options.wait_for:
             return
         ids = {task.get("id") for task in listed if isinstance(task.get("id"), str)}
-        gone = [task for task_id, task in self._seen.items() if task_id not in ids and task.get("status") not in TERMINAL_STATUSES]
+        gone = [
+            task
+            for task_id, task in self._seen.items()
+            if task_id not in ids and task.get("status") not in TERMINAL_STATUSES
+        ]
         for task in listed:
             if isinstance(task.get("id"), str):
                 self._seen[task["id"]] = task
         if gone:
-            raise TaskVanished("%s on instance %s was listed with status %s, then disappeared from the instance's task list before it"
-                               " ended; check it in the DMS console." % (
-                                   "; ".join("Task %s" % _describe(task) for task in gone[:5]), self.options.instance_id,
-                                   ", ".join(sorted({str(task.get("status")) for task in gone}))))
+            raise TaskVanished(
+                "%s on instance %s was listed with status %s, then disappeared from the instance's task list before it"
+                " ended; check it in the DMS console."
+                % (
+                    "; ".join("Task %s" % _describe(task) for task in gone[:5]),
+                    self.options.instance_id,
+                    ", ".join(sorted({str(task.get("status")) for task in gone})),
+                )
+            )
 
     def run(self) -> dict[str, Any]:
         if not self.options.wait_for:
@@ -177,15 +201,27 @@ class TaskQuery:
                 raise TaskQueryFailed(str(err), self._result([], attempts=1, elapsed=0.0)) from None
             return self._result(tasks, attempts=1, elapsed=0.0)
 
-        waiter = TaskWaiter(self.read, self.options.wait_timeout, self.options.wait_sleep, clock=self.clock, sleep=self.sleep, warn=self.warn,
-                            started=self.started)
+        waiter = TaskWaiter(
+            self.read,
+            self.options.wait_timeout,
+            self.options.wait_sleep,
+            clock=self.clock,
+            sleep=self.sleep,
+            warn=self.warn,
+            started=self.started,
+        )
         try:
             outcome = waiter.wait()
         except WaitTimeout as timeout:
-            raise TaskQueryFailed(self._timeout_message(timeout.outcome), self._outcome_result(timeout.outcome)) from None
+            raise TaskQueryFailed(
+                self._timeout_message(timeout.outcome), self._outcome_result(timeout.outcome)
+            ) from None
         except WaitAborted as aborted:
-            raise TaskQueryFailed("%s (while waiting, after %d reads in %.1f s)" % (aborted.cause, aborted.outcome.attempts, aborted.outcome.elapsed),
-                                  self._outcome_result(aborted.outcome)) from None
+            raise TaskQueryFailed(
+                "%s (while waiting, after %d reads in %.1f s)"
+                % (aborted.cause, aborted.outcome.attempts, aborted.outcome.elapsed),
+                self._outcome_result(aborted.outcome),
+            ) from None
         result = self._outcome_result(outcome)
         failed = [task for task in outcome.tasks if task.get("status") not in SUCCESS_STATUSES]
         if failed and self.options.fail_on_task_failure:
@@ -198,8 +234,13 @@ class TaskQuery:
         return result
 
     def _result(self, tasks: list[dict[str, Any]], attempts: int, elapsed: float) -> dict[str, Any]:
-        result: dict[str, Any] = {"tasks": tasks, "task_count": len(tasks), "attempts": attempts, "elapsed": elapsed,
-                                  "clock": self._clock_result()}
+        result: dict[str, Any] = {
+            "tasks": tasks,
+            "task_count": len(tasks),
+            "attempts": attempts,
+            "elapsed": elapsed,
+            "clock": self._clock_result(),
+        }
         if self.options.single and tasks:
             result["task"] = tasks[0]
         return result
@@ -224,14 +265,21 @@ class TaskQuery:
             seen = "no matching task has appeared yet"
             if self.sent_window != (options.begin_time, options.end_time) and self.server_clock is not None:
                 offset = self.server_clock.offset or 0.0
-                seen += (" (the DMS clock is %s this host's, so the window was sent on its clock as begin_time=%s end_time=%s)"
-                         % (describe_offset(offset), self.sent_window[0], self.sent_window[1]))
+                seen += (
+                    " (the DMS clock is %s this host's, so the window was sent on its clock as begin_time=%s end_time=%s)"
+                    % (describe_offset(offset), self.sent_window[0], self.sent_window[1])
+                )
         transient = " (%d transient errors)" % outcome.transient_errors if outcome.transient_errors else ""
-        return ("Timed out after wait_timeout=%d s waiting for %s %s to finish: %s; %d reads in %.1f s%s."
-                " The task may still finish: raise wait_timeout, or check it in the DMS console."
-                % (options.wait_timeout, _what(options), where, seen, outcome.attempts, outcome.elapsed, transient))
+        return (
+            "Timed out after wait_timeout=%d s waiting for %s %s to finish: %s; %d reads in %.1f s%s."
+            " The task may still finish: raise wait_timeout, or check it in the DMS console."
+            % (options.wait_timeout, _what(options), where, seen, outcome.attempts, outcome.elapsed, transient)
+        )
 
     def _failure_message(self, failed: list[dict[str, Any]], outcome: WaitOutcome) -> str:
         ended = "; ".join("task %s ended with status %s" % (_describe(task), task.get("status")) for task in failed[:5])
-        return ("DMS %s on instance %s after %.1f s. Check the task's params and the instance in the DMS console;"
-                " set fail_on_task_failure: false to get the task back without failing." % (ended, self.options.instance_id, outcome.elapsed))
+        return (
+            "DMS %s on instance %s after %.1f s. Check the task's params and the instance in the DMS console;"
+            " set fail_on_task_failure: false to get the task back without failing."
+            % (ended, self.options.instance_id, outcome.elapsed)
+        )

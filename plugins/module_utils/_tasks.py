@@ -12,7 +12,12 @@ from urllib.parse import quote
 
 from ._body import loads_bounded
 from ._errors import (
-    ConfigurationError, DmsApiError, DmsResponseError, InstanceNotFoundError, TaskNotFoundError, is_instance_not_found,
+    ConfigurationError,
+    DmsApiError,
+    DmsResponseError,
+    InstanceNotFoundError,
+    TaskNotFoundError,
+    is_instance_not_found,
 )
 from ._ids import is_id
 from ._timeparse import TimeFormatError, UtcTime, option_to_api_time, sort_key
@@ -58,9 +63,11 @@ def normalize_task(raw: Any) -> dict[str, Any]:
     for field in _STRING_FIELDS:
         value = task.get(field)
         if value is not None and not isinstance(value, str):
-            raise DmsResponseError("DMS API returned task %s with a '%s' of type %s (%s), expected a string; the answer is"
-                                   " malformed (a proxy or server fault)."
-                                   % (_shown_id(task.get("id")), field, type(value).__name__, json.dumps(value)[:60]))
+            raise DmsResponseError(
+                "DMS API returned task %s with a '%s' of type %s (%s), expected a string; the answer is"
+                " malformed (a proxy or server fault)."
+                % (_shown_id(task.get("id")), field, type(value).__name__, json.dumps(value)[:60])
+            )
     if "params" in task:
         task["params"] = decode_params(task["params"])
     return task
@@ -75,7 +82,9 @@ def _shown_id(value: Any) -> str:
     return value if is_id(value) else repr(str(value)[:40])
 
 
-def filter_tasks(tasks: Iterable[dict[str, Any]], name: Optional[str] = None, latest: bool = False) -> list[dict[str, Any]]:
+def filter_tasks(
+    tasks: Iterable[dict[str, Any]], name: Optional[str] = None, latest: bool = False
+) -> list[dict[str, Any]]:
     kept = [task for task in tasks if name is None or task.get("name") == name]
     if latest and kept:
         return [max(kept, key=created_sort_key)]
@@ -88,9 +97,13 @@ def _tasks_of(data: Any, method_path: str) -> list[dict[str, Any]]:
         raise DmsResponseError("DMS API %s answered with %s instead of a JSON object." % (method_path, what))
     tasks = data.get("tasks")
     if tasks is None:
-        raise DmsResponseError("DMS API %s answered without a 'tasks' list (keys: %s)." % (method_path, ", ".join(sorted(data)) or "none"))
+        raise DmsResponseError(
+            "DMS API %s answered without a 'tasks' list (keys: %s)." % (method_path, ", ".join(sorted(data)) or "none")
+        )
     if not isinstance(tasks, list):
-        raise DmsResponseError("DMS API %s answered with 'tasks' of type %s, expected a list." % (method_path, type(tasks).__name__))
+        raise DmsResponseError(
+            "DMS API %s answered with 'tasks' of type %s, expected a list." % (method_path, type(tasks).__name__)
+        )
     return [normalize_task(task) for task in tasks]
 
 
@@ -119,7 +132,8 @@ class DmsTaskApi:
         return InstanceNotFoundError(
             "Instance %s was not found: it does not exist in project %s. Check 'instance_id', and that 'project_id' (or"
             " 'region') is the instance's project and region (the DMS console shows both). %s"
-            % (self.instance_id, self.project_id, err))
+            % (self.instance_id, self.project_id, err)
+        )
 
     def show(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
         path = "%s/%s" % (self.base_path, quote(task_id, safe=""))
@@ -129,34 +143,45 @@ class DmsTaskApi:
             if is_instance_not_found(err):
                 raise self._no_instance(err) from None
             if err.not_found:
-                raise TaskNotFoundError("Task %s was not found on instance %s: %s" % (task_id, self.instance_id, err)) from None
+                raise TaskNotFoundError(
+                    "Task %s was not found on instance %s: %s" % (task_id, self.instance_id, err)
+                ) from None
             raise
         tasks = _tasks_of(response.data, "GET " + path)
         if not tasks:
             # The docs do not say whether a missing task is a 404 or an empty list; treat both alike.
-            raise TaskNotFoundError("Task %s was not found on instance %s (the API returned no task)." % (task_id, self.instance_id))
+            raise TaskNotFoundError(
+                "Task %s was not found on instance %s (the API returned no task)." % (task_id, self.instance_id)
+            )
         match = [task for task in tasks if task.get("id") == task_id]
         if not match:
             # Never another task's status for this one: its SUCCESS would end a wait on the wrong task.
-            raise DmsResponseError("DMS API GET %s answered with task(s) %s instead of task %s; the answer is not about the task"
-                                   " asked for (a proxy or server fault)."
-                                   % (path, ", ".join(_shown_id(task.get("id")) for task in tasks[:5]), task_id))
+            raise DmsResponseError(
+                "DMS API GET %s answered with task(s) %s instead of task %s; the answer is not about the task"
+                " asked for (a proxy or server fault)."
+                % (path, ", ".join(_shown_id(task.get("id")) for task in tasks[:5]), task_id)
+            )
         return match[0]
 
     def progress(self, task_id: str, deadline: Optional[float] = None) -> dict[str, Any]:
         """GET .../tasks/{task_id}/progress (Kafka and RocketMQ; RabbitMQ answers 404): the API's object, keys as sent."""
         if not is_id(task_id):
             # The id came from a server's answer: '..' or 'a/b' must not become part of the next URL.
-            raise DmsResponseError("DMS API GET %s answered with a task id that is not an id (%r): letters, digits, '-' and '_'"
-                                   " only; its progress is not read (a proxy or server fault)." % (self.base_path, str(task_id)[:40]))
+            raise DmsResponseError(
+                "DMS API GET %s answered with a task id that is not an id (%r): letters, digits, '-' and '_'"
+                " only; its progress is not read (a proxy or server fault)." % (self.base_path, str(task_id)[:40])
+            )
         path = "%s/%s/progress" % (self.base_path, quote(task_id, safe=""))
         response = self._get(path, deadline=deadline)
         if not isinstance(response.data, dict):
-            raise DmsResponseError("DMS API GET %s answered with %s instead of a JSON object." % (path, type(response.data).__name__))
+            raise DmsResponseError(
+                "DMS API GET %s answered with %s instead of a JSON object." % (path, type(response.data).__name__)
+            )
         return response.data
 
-    def list(self, begin_time: Optional[str] = None, end_time: Optional[str] = None,
-             deadline: Optional[float] = None) -> list[dict[str, Any]]:
+    def list(
+        self, begin_time: Optional[str] = None, end_time: Optional[str] = None, deadline: Optional[float] = None
+    ) -> list[dict[str, Any]]:
         """Every task of the instance in the window, following start/limit pages."""
         collected: list[dict[str, Any]] = []
         start = 1
@@ -177,9 +202,11 @@ class DmsTaskApi:
             page = _tasks_of(response.data, "GET " + self.base_path)
             collected.extend(page)
             if len(collected) > MAX_TASKS:
-                raise DmsResponseError("DMS API GET %s listed more than %d tasks (the most one run keeps, across pages) on instance %s;"
-                                       " stopping. Narrow the list with begin_time and end_time, or give task_id."
-                                       % (self.base_path, MAX_TASKS, self.instance_id))
+                raise DmsResponseError(
+                    "DMS API GET %s listed more than %d tasks (the most one run keeps, across pages) on instance %s;"
+                    " stopping. Narrow the list with begin_time and end_time, or give task_id."
+                    % (self.base_path, MAX_TASKS, self.instance_id)
+                )
             total = _int_or_none(response.data.get("task_count"))
             if len(page) < PAGE_LIMIT or (total is not None and len(collected) >= total):
                 return collected

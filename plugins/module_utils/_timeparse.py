@@ -40,8 +40,10 @@ TIME_FORMATS = (
     " (e.g. 2024-01-15T08:30:00Z, 2024-01-15T16:30:00.5+08:00)"
 )
 
-_API_FORM = re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})"
-                       r"(?P<hour>[0-9]{2})(?P<minute>[0-9]{2})(?P<second>[0-9]{2})\Z")
+_API_FORM = re.compile(
+    r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})"
+    r"(?P<hour>[0-9]{2})(?P<minute>[0-9]{2})(?P<second>[0-9]{2})\Z"
+)
 _DATE = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
 _CLOCK = r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]+))?)?"
 _ZONE = r"(?P<zone>[Zz]|(?P<sign>[+-])(?P<zone_hour>[0-9]{2}):?(?P<zone_minute>[0-9]{2}))"
@@ -143,7 +145,8 @@ def parse_time(value: str, zone_required: bool = True) -> UtcTime:
     if zone_required and match.re is _ISO_FORM and not match.group("zone"):
         raise TimeFormatError(
             "an ISO 8601 time needs Z (UTC) or an offset such as +08:00; without one it means local time,"
-            " which the module will not guess (add Z if the time is UTC)")
+            " which the module will not guess (add Z if the time is UTC)"
+        )
     return _instant(match)
 
 
@@ -157,7 +160,8 @@ def option_to_api_time(value: Optional[object], option: str) -> Optional[str]:
     except TimeFormatError as err:
         raise TimeFormatError(
             "Option '%s' is not a valid date/time: %r: %s. Accepted formats: %s."
-            % (option, text.strip(_WHITESPACE)[:80], err.reason, TIME_FORMATS)) from None
+            % (option, text.strip(_WHITESPACE)[:80], err.reason, TIME_FORMATS)
+        ) from None
 
 
 def sort_key(value: object) -> tuple[int, UtcTime]:

@@ -42,14 +42,17 @@ def check_wait_options(wait_timeout: Any, wait_sleep: Any) -> None:
     if wait_timeout < 1:
         raise ConfigurationError("Option 'wait_timeout' must be at least 1 second, got %d." % wait_timeout)
     if wait_timeout > MAX_WAIT_TIMEOUT:
-        raise ConfigurationError("Option 'wait_timeout' must be at most %d seconds (one day), got %s." % (
-            MAX_WAIT_TIMEOUT, str(wait_timeout)[:20] + ("..." if len(str(wait_timeout)) > 20 else "")))
+        raise ConfigurationError(
+            "Option 'wait_timeout' must be at most %d seconds (one day), got %s."
+            % (MAX_WAIT_TIMEOUT, str(wait_timeout)[:20] + ("..." if len(str(wait_timeout)) > 20 else ""))
+        )
     if not wait_sleep > 0:
         raise ConfigurationError("Option 'wait_sleep' must be more than 0 seconds, got %s." % wait_sleep)
     if math.isinf(wait_sleep) or wait_sleep > wait_timeout:
         raise ConfigurationError(
             "Option 'wait_sleep' (%s s) must not exceed 'wait_timeout' (%d s): lower wait_sleep or raise wait_timeout."
-            % (wait_sleep, wait_timeout))
+            % (wait_sleep, wait_timeout)
+        )
 
 
 @dataclass
@@ -101,8 +104,10 @@ class TaskWaiter:
         self.timeout = float(timeout)
         self.sleep_interval = float(sleep_interval)
         if self.sleep_interval < MIN_WAIT_SLEEP:
-            warn("wait_sleep %s s is below the %s s floor (at most two polls a second per wait); polling every %s s instead."
-                 % (sleep_interval, MIN_WAIT_SLEEP, MIN_WAIT_SLEEP))
+            warn(
+                "wait_sleep %s s is below the %s s floor (at most two polls a second per wait); polling every %s s instead."
+                % (sleep_interval, MIN_WAIT_SLEEP, MIN_WAIT_SLEEP)
+            )
             self.sleep_interval = MIN_WAIT_SLEEP
         # When the module started (same clock): the deadline and elapsed count from there, IAM calls included.
         self.started = started
@@ -158,8 +163,12 @@ class TaskWaiter:
             if status not in KNOWN_STATUSES and key not in self._warned_statuses:
                 self._warned_statuses.add(key)
                 if status is None:
-                    self.warn("Task %s has no 'status' in the API's answer; it is treated as still running and polled until"
-                              " it reports SUCCESS, FAILED, DELETED or CANCELLED." % task.get("id"))
+                    self.warn(
+                        "Task %s has no 'status' in the API's answer; it is treated as still running and polled until"
+                        " it reports SUCCESS, FAILED, DELETED or CANCELLED." % task.get("id")
+                    )
                     continue
-                self.warn("Task %s reports status %r, which this module does not know; it is treated as still running"
-                          " and polled until it turns SUCCESS, FAILED, DELETED or CANCELLED." % (task.get("id"), status))
+                self.warn(
+                    "Task %s reports status %r, which this module does not know; it is treated as still running"
+                    " and polled until it turns SUCCESS, FAILED, DELETED or CANCELLED." % (task.get("id"), status)
+                )

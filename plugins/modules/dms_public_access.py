@@ -210,12 +210,19 @@ def main() -> None:
         wait_timeout=dict(type="int", default=900),
         wait_sleep=dict(type="float", default=5.0),
     )
-    module = DmsModule(argument_spec, failure_result=dict(instance={}, task=None, elapsed=0.0),
-                       required_if=[("state", "present", ("public_ip_ids",))], supports_check_mode=True)
+    module = DmsModule(
+        argument_spec,
+        failure_result=dict(instance={}, task=None, elapsed=0.0),
+        required_if=[("state", "present", ("public_ip_ids",))],
+        supports_check_mode=True,
+    )
     options = module.validate(lambda params: PublicAccessOptions(params, module.warn))
-    result = module.run(lambda context: PublicAccess(options, context.client, context.project_id, context.warn,
-                                                     started=context.started).run(context.check_mode, context.diff_mode),
-                        timeout=options.wait_timeout)
+    result = module.run(
+        lambda context: PublicAccess(
+            options, context.client, context.project_id, context.warn, started=context.started
+        ).run(context.check_mode, context.diff_mode),
+        timeout=options.wait_timeout,
+    )
     module.exit_json(**result)
 
 

@@ -277,8 +277,11 @@ def main() -> None:
         fail_on_task_failure=dict(type="bool", default=True),
         **WAIT_ARGUMENT_SPEC,
     )
-    module = DmsModule(argument_spec, failure_result=dict(status=None, json=None, request_id=None, elapsed=0.0),
-                       supports_check_mode=True)
+    module = DmsModule(
+        argument_spec,
+        failure_result=dict(status=None, json=None, request_id=None, elapsed=0.0),
+        supports_check_mode=True,
+    )
     options = module.validate(RequestOptions)
     result = module.run(lambda context: DmsRequest(options, context).run(), timeout=options.wait_timeout)
     module.exit_json(**result)

@@ -349,13 +349,20 @@ def main() -> None:
         include_progress=dict(type="bool", default=False),
         **WAIT_ARGUMENT_SPEC,
     )
-    failure_result = dict(tasks=[], task_count=0, elapsed=0.0, attempts=0,
-                          clock=dict(server_offset=None, begin_time=None, end_time=None))
+    failure_result = dict(
+        tasks=[], task_count=0, elapsed=0.0, attempts=0, clock=dict(server_offset=None, begin_time=None, end_time=None)
+    )
     module = DmsModule(argument_spec, failure_result=failure_result, supports_check_mode=True)
     options = module.validate(QueryOptions.from_params)
-    result = module.run(lambda context: TaskQuery(options, DmsTaskApi(context.client, context.project_id, options.instance_id),
-                                                  warn=context.warn, started=context.started).run(),
-                        timeout=options.wait_timeout if options.wait_for else None)
+    result = module.run(
+        lambda context: TaskQuery(
+            options,
+            DmsTaskApi(context.client, context.project_id, options.instance_id),
+            warn=context.warn,
+            started=context.started,
+        ).run(),
+        timeout=options.wait_timeout if options.wait_for else None,
+    )
     module.exit_json(changed=False, **result)
 
 

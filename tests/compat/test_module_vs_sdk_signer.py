@@ -37,8 +37,15 @@ def sdk_authorization(method: str, raw_path: str, headers: dict, body: bytes) ->
     fields = dict(part.split("=", 1) for part in headers["Authorization"].split(" ", 1)[1].split(", "))
     signed = fields["SignedHeaders"].split(";")
     header_params = {name: headers[name] for name in signed}
-    request = SdkRequest(method=method, schema="http", host=headers["host"], resource_path=parts.path,
-                         query_params=parse_qsl(parts.query, keep_blank_values=True), header_params=header_params, body=body)
+    request = SdkRequest(
+        method=method,
+        schema="http",
+        host=headers["host"],
+        resource_path=parts.path,
+        query_params=parse_qsl(parts.query, keep_blank_values=True),
+        header_params=header_params,
+        body=body,
+    )
     Signer(BasicCredentials(AK, SK, PROJECT)).sign(request)
     return request.header_params["Authorization"]
 
@@ -71,9 +78,16 @@ class SdkVerifyingHandler(BaseHTTPRequestHandler):
             return
         status = self.server.statuses[min(self.server.polls, len(self.server.statuses) - 1)]
         self.server.polls += 1
-        task = {"id": TASK, "name": "bindInstancePublicIp", "user_name": "paas_dms", "user_id": "u",
-                "params": "{\"public_ip_address\":\"100.93.2.18\"}", "status": status,
-                "created_at": "2020-06-15T08:55:53.606Z", "updated_at": "2020-06-15T08:55:56.600Z"}
+        task = {
+            "id": TASK,
+            "name": "bindInstancePublicIp",
+            "user_name": "paas_dms",
+            "user_id": "u",
+            "params": '{"public_ip_address":"100.93.2.18"}',
+            "status": status,
+            "created_at": "2020-06-15T08:55:53.606Z",
+            "updated_at": "2020-06-15T08:55:56.600Z",
+        }
         self.answer(200, {"task_count": "1", "tasks": [task]})
 
     def answer(self, status: int, payload: dict) -> None:
@@ -98,10 +112,21 @@ def server():
 
 def run_module(server: SdkVerifyingServer, args: str, extra_env: dict) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith("HW_")}
-    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-               HW_DMS_ENDPOINT="http://127.0.0.1:%d" % server.server_address[1], **extra_env)
-    done = subprocess.run([str(BIN / "ansible"), "localhost", "-o", "-m", "hwcloud.dms.dms_task_info", "-a", args],
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    env.update(
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="0",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        HW_DMS_ENDPOINT="http://127.0.0.1:%d" % server.server_address[1],
+        **extra_env,
+    )
+    done = subprocess.run(
+        [str(BIN / "ansible"), "localhost", "-o", "-m", "hwcloud.dms.dms_task_info", "-a", args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     marker = " | SUCCESS => " if " | SUCCESS => " in done.stdout else " | FAILED! => "
     assert marker in done.stdout, done.stdout + done.stderr
     result = json.loads(done.stdout.split(marker, 1)[1])
@@ -109,13 +134,18 @@ def run_module(server: SdkVerifyingServer, args: str, extra_env: dict) -> dict:
     return result
 
 
-@pytest.mark.parametrize("extra_env", [
-    pytest.param({}, id="aksk"),
-    pytest.param({"HW_SECURITY_TOKEN": "EXAMPLE-SECURITY-TOKEN/with+odd=chars"}, id="aksk-with-security-token"),
-])
+@pytest.mark.parametrize(
+    "extra_env",
+    [
+        pytest.param({}, id="aksk"),
+        pytest.param({"HW_SECURITY_TOKEN": "EXAMPLE-SECURITY-TOKEN/with+odd=chars"}, id="aksk-with-security-token"),
+    ],
+)
 def test_waiting_module_is_accepted_by_huaweis_signer(server, extra_env):
     env = dict(HW_ACCESS_KEY=AK, HW_SECRET_KEY=SK, HW_PROJECT_ID=PROJECT, **extra_env)
-    result = run_module(server, "instance_id=%s task_id=%s wait_for=true wait_sleep=0.1 wait_timeout=30" % (INSTANCE, TASK), env)
+    result = run_module(
+        server, "instance_id=%s task_id=%s wait_for=true wait_sleep=0.1 wait_timeout=30" % (INSTANCE, TASK), env
+    )
     assert result["task"]["status"] == "SUCCESS"
     assert result["attempts"] == 3
     assert [ok for _path, ok in server.verdicts] == [True, True, True]
@@ -123,8 +153,12 @@ def test_waiting_module_is_accepted_by_huaweis_signer(server, extra_env):
 
 def test_list_with_query_string_is_accepted_by_huaweis_signer(server):
     env = dict(HW_ACCESS_KEY=AK, HW_SECRET_KEY=SK, HW_PROJECT_ID=PROJECT)
-    result = run_module(server, "instance_id=%s name=bindInstancePublicIp begin_time=2024-01-15T16:30:00+08:00 end_time=20240116000000 latest=true"
-                        % INSTANCE, env)
+    result = run_module(
+        server,
+        "instance_id=%s name=bindInstancePublicIp begin_time=2024-01-15T16:30:00+08:00 end_time=20240116000000 latest=true"
+        % INSTANCE,
+        env,
+    )
     assert result["task"]["id"] == TASK
     path, ok = server.verdicts[0]
     assert ok, path

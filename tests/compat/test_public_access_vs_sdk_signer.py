@@ -19,21 +19,33 @@ import pytest
 
 pytest.importorskip("huaweicloudsdkcore")
 
+import huaweicloudsdkrabbitmq.v2 as rabbitmq  # noqa: E402
 from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
 from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
 from huaweicloudsdkrabbitmq.v2 import RabbitMQClient  # noqa: E402
 
-import huaweicloudsdkrabbitmq.v2 as rabbitmq  # noqa: E402
-
 # The stand-in, its signer check and the playbook runner are shared with dms_request's test.
 from test_request_vs_sdk_signer import (  # noqa: E402  pylint: disable=import-error
-    AK, INSTANCE, PROJECT, SK, StandIn, StandInHandler, canonical_parts, run_playbook, stand_in_thread,
+    AK,
+    INSTANCE,
+    PROJECT,
+    SK,
+    StandIn,
+    StandInHandler,
+    canonical_parts,
+    run_playbook,
+    stand_in_thread,
 )
 
-EIPS = {"kafka": ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a",
-                  "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"],
-        "rabbitmq": ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"],
-        "rocketmq": ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"]}
+EIPS = {
+    "kafka": [
+        "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f",
+        "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a",
+        "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b",
+    ],
+    "rabbitmq": ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"],
+    "rocketmq": ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"],
+}
 INSTANCE_PATH = "/v2/%s/instances/%s" % (PROJECT, INSTANCE)
 KAFKA_SWITCH = "/v1/%s/instances/%s/public-boundwidth" % (PROJECT, INSTANCE)
 
@@ -50,16 +62,25 @@ class PublicStandIn(StandIn):
         self.tasks: list[dict[str, Any]] = []
 
     def detail(self) -> dict[str, Any]:
-        detail: dict[str, Any] = {"instance_id": INSTANCE, "engine": self.engine, "status": "RUNNING",
-                                  "broker_num": len(EIPS[self.engine]), "enable_publicip": self.enabled}
+        detail: dict[str, Any] = {
+            "instance_id": INSTANCE,
+            "engine": self.engine,
+            "status": "RUNNING",
+            "broker_num": len(EIPS[self.engine]),
+            "enable_publicip": self.enabled,
+        }
         if self.enabled:
             if self.engine == "kafka":
-                detail.update(public_access_enabled="true", kafka_public_status="true",
-                              public_connect_address="100.93.2.18:9094,100.93.2.19:9094,100.93.2.20:9094")
+                detail.update(
+                    public_access_enabled="true",
+                    kafka_public_status="true",
+                    public_connect_address="100.93.2.18:9094,100.93.2.19:9094,100.93.2.20:9094",
+                )
             else:
                 detail.update(publicip_id=self.ids, publicip_address="100.93.2.18")
-                detail["public_connect_address" if self.engine == "rabbitmq" else "public_namesrv_address"] = \
+                detail["public_connect_address" if self.engine == "rabbitmq" else "public_namesrv_address"] = (
                     "100.93.2.18:5672"
+                )
         elif self.engine == "kafka":
             detail.update(public_access_enabled="false", kafka_public_status="closed")
         return detail
@@ -69,9 +90,18 @@ class PublicStandIn(StandIn):
         now = time.time()
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % int(now % 1 * 1000)
         name = "bindInstancePublicIp" if enable else "unbindInstancePublicIp"
-        self.tasks.append({"id": "%032x" % (0x8ABFA7B272ADC5B40172B73130065000 + len(self.tasks)), "name": name,
-                           "user_name": "paas_dms", "user_id": "u", "params": "{}", "status": "SUCCESS",
-                           "created_at": stamp, "updated_at": stamp})
+        self.tasks.append(
+            {
+                "id": "%032x" % (0x8ABFA7B272ADC5B40172B73130065000 + len(self.tasks)),
+                "name": name,
+                "user_name": "paas_dms",
+                "user_id": "u",
+                "params": "{}",
+                "status": "SUCCESS",
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
 
 
 class PublicHandler(StandInHandler):
@@ -123,30 +153,39 @@ def test_bind_and_unbind_pass_huaweis_signer(public_servers, tmp_path, engine, a
     if engine == "kafka":
         assert changes == [("POST", KAFKA_SWITCH, {"publicip_id": ",".join(EIPS[engine])}), ("POST", KAFKA_SWITCH, {})]
     else:
-        assert changes == [("PUT", INSTANCE_PATH, {"enable_publicip": True, "publicip_id": ",".join(EIPS[engine])}),
-                           ("PUT", INSTANCE_PATH, {"enable_publicip": False})]
+        assert changes == [
+            ("PUT", INSTANCE_PATH, {"enable_publicip": True, "publicip_id": ",".join(EIPS[engine])}),
+            ("PUT", INSTANCE_PATH, {"enable_publicip": False}),
+        ]
         assert saved["bind"]["task"]["name"] == "bindInstancePublicIp"
         # The task list was read (signed, with its begin_time query) while waiting.
-        assert any(item.path == INSTANCE_PATH + "/tasks" and dict(item.query).get("begin_time")
-                   for item in server.received)
+        assert any(
+            item.path == INSTANCE_PATH + "/tasks" and dict(item.query).get("begin_time") for item in server.received
+        )
     assert any(item.method == "GET" and item.path == INSTANCE_PATH for item in server.received)
 
 
 def test_sdk_and_module_build_the_same_canonical_rabbitmq_bind(public_servers, tmp_path):
     server = public_servers("aksk", "rabbitmq")
-    client = RabbitMQClient.new_builder().with_http_config(HttpConfig.get_default_config()).with_credentials(
-        BasicCredentials(AK, SK, PROJECT)).with_endpoints([server.url]).build()
+    client = (
+        RabbitMQClient.new_builder()
+        .with_http_config(HttpConfig.get_default_config())
+        .with_credentials(BasicCredentials(AK, SK, PROJECT))
+        .with_endpoints([server.url])
+        .build()
+    )
     body = rabbitmq.UpdateInstanceReq(enable_publicip=True, publicip_id=EIPS["rabbitmq"][0])
     client.update_instance(rabbitmq.UpdateInstanceRequest(instance_id=INSTANCE, body=body))
     sdk = server.received[-1]
     assert sdk.problem is None and sdk.method == "PUT"
-    server.enabled = False    # back to unbound, so the module binds too
+    server.enabled = False  # back to unbound, so the module binds too
     done, _saved = run_playbook(server, "public_access_signed.yml", tmp_path, dict(eips=EIPS["rabbitmq"]))
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     module = next(item for item in server.received[1:] if item.method == "PUT")
     assert module.problem is None
-    assert canonical_parts(module.method, module.raw_path, module.body) == canonical_parts(sdk.method, sdk.raw_path,
-                                                                                           sdk.body)
+    assert canonical_parts(module.method, module.raw_path, module.body) == canonical_parts(
+        sdk.method, sdk.raw_path, sdk.body
+    )
     signed = [re.search(r"SignedHeaders=([^,]+)", item.headers["authorization"]).group(1) for item in (module, sdk)]
     assert signed[0] == signed[1]
     assert json.loads(module.body) == json.loads(sdk.body)

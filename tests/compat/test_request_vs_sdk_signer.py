@@ -27,13 +27,12 @@ import pytest
 
 pytest.importorskip("huaweicloudsdkcore")
 
+import huaweicloudsdkkafka.v2 as kafka  # noqa: E402
 from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
 from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
 from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402
 from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402
 from huaweicloudsdkkafka.v2 import KafkaClient  # noqa: E402
-
-import huaweicloudsdkkafka.v2 as kafka  # noqa: E402
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -50,21 +49,36 @@ TASK_PATH = re.compile(r"^/v2/(?P<project>[^/]+)/instances/(?P<instance>[^/]+)/t
 def sdk_sign(method: str, raw_path: str, headers: dict[str, str], body: bytes, signed: list[str]) -> SdkRequest:
     """The received request as an SdkRequest, signed by Huawei's Signer over the headers the client signed."""
     parts = urlsplit(raw_path)
-    request = SdkRequest(method=method, schema="http", host=headers["host"], resource_path=parts.path,
-                         query_params=parse_qsl(parts.query, keep_blank_values=True),
-                         header_params={name: headers[name] for name in signed}, body=body)
+    request = SdkRequest(
+        method=method,
+        schema="http",
+        host=headers["host"],
+        resource_path=parts.path,
+        query_params=parse_qsl(parts.query, keep_blank_values=True),
+        header_params={name: headers[name] for name in signed},
+        body=body,
+    )
     return Signer(BasicCredentials(AK, SK, PROJECT)).sign(request)
 
 
 def canonical_parts(method: str, raw_path: str, body: bytes) -> tuple[str, str, str, str]:
     """Method, canonical URI, canonical query and body hash, as Huawei's Signer computes them."""
     parts = urlsplit(raw_path)
-    request = SdkRequest(method=method, resource_path=parts.path, header_params={},
-                         query_params=parse_qsl(parts.query, keep_blank_values=True), body=body)
+    request = SdkRequest(
+        method=method,
+        resource_path=parts.path,
+        header_params={},
+        query_params=parse_qsl(parts.query, keep_blank_values=True),
+        body=body,
+    )
     signer = Signer(BasicCredentials(AK, SK, PROJECT))
     # pylint: disable=protected-access
-    return (method, signer._process_canonical_uri(request), Signer.process_canonical_query_string(request),
-            signer._process_hash_payload(request))
+    return (
+        method,
+        signer._process_canonical_uri(request),
+        Signer.process_canonical_query_string(request),
+        signer._process_hash_payload(request),
+    )
 
 
 class Received:
@@ -84,8 +98,10 @@ class Received:
             return None if self.headers.get("x-auth-token") == IAM_TOKEN else "X-Auth-Token missing or wrong"
         if "x-auth-token" in self.headers:
             return "AK/SK request carries X-Auth-Token"
-        match = re.match(r"^SDK-HMAC-SHA256 Access=(?P<ak>[^,]+), SignedHeaders=(?P<sh>[^,]+), Signature=[0-9a-f]{64}$",
-                         authorization or "")
+        match = re.match(
+            r"^SDK-HMAC-SHA256 Access=(?P<ak>[^,]+), SignedHeaders=(?P<sh>[^,]+), Signature=[0-9a-f]{64}$",
+            authorization or "",
+        )
         if not match or match.group("ak") != AK:
             return "malformed Authorization %r" % authorization
         signed = match.group("sh").split(";")
@@ -143,7 +159,9 @@ class StandInHandler(BaseHTTPRequestHandler):
         received = Received(self.command, self.path, headers, body, self.server.auth)
         self.server.received.append(received)
         if received.problem:
-            self.answer(401, {"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail: " + received.problem})
+            self.answer(
+                401, {"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail: " + received.problem}
+            )
             return
         self._route(received)
 
@@ -157,8 +175,15 @@ class StandInHandler(BaseHTTPRequestHandler):
         elif self.command == "DELETE":
             self.answer(204, None)
         elif received.path.endswith("/recycle/restore"):
-            self.answer(200, {"results": [{"instance_id": INSTANCE, "job_id": self.server.new_job()},
-                                          {"instance_id": OTHER_INSTANCE, "job_id": self.server.new_job()}]})
+            self.answer(
+                200,
+                {
+                    "results": [
+                        {"instance_id": INSTANCE, "job_id": self.server.new_job()},
+                        {"instance_id": OTHER_INSTANCE, "job_id": self.server.new_job()},
+                    ]
+                },
+            )
         elif received.path.endswith("/no-job"):
             self.answer(200, {"result": "ok"})
         else:
@@ -171,10 +196,21 @@ class StandInHandler(BaseHTTPRequestHandler):
             polls = self.server.polls.get(task_id, 0)
             self.server.polls[task_id] = polls + 1
         status = ["CREATED", "EXECUTING", "SUCCESS"][min(polls, 2)]
-        return {"task_count": "1", "tasks": [{"id": task_id, "name": "kafkaInstanceExtend", "user_name": "paas_dms",
-                                              "user_id": "u", "params": "{}", "status": status,
-                                              "created_at": "2020-06-15T08:55:53.606Z",
-                                              "updated_at": "2020-06-15T08:55:56.600Z"}]}
+        return {
+            "task_count": "1",
+            "tasks": [
+                {
+                    "id": task_id,
+                    "name": "kafkaInstanceExtend",
+                    "user_name": "paas_dms",
+                    "user_id": "u",
+                    "params": "{}",
+                    "status": status,
+                    "created_at": "2020-06-15T08:55:53.606Z",
+                    "updated_at": "2020-06-15T08:55:56.600Z",
+                }
+            ],
+        }
 
     def answer(self, status: int, payload: Any) -> None:
         body = b"" if payload is None else json.dumps(payload).encode()
@@ -216,32 +252,82 @@ def auth_env(auth: str) -> dict[str, str]:
     return env
 
 
-def run_playbook(server: StandIn, name: str, tmp_path: Path, extra_vars: Optional[dict[str, Any]] = None,
-                 args: Optional[list[str]] = None) -> tuple[subprocess.CompletedProcess, dict[str, Any]]:
+def run_playbook(
+    server: StandIn,
+    name: str,
+    tmp_path: Path,
+    extra_vars: Optional[dict[str, Any]] = None,
+    args: Optional[list[str]] = None,
+) -> tuple[subprocess.CompletedProcess, dict[str, Any]]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "HUAWEICLOUD_SDK_"))}
-    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-               ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable, HW_DMS_ENDPOINT=server.url,
-               HW_MAX_RETRIES="0", **auth_env(server.auth))
+    env.update(
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="0",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+        ANSIBLE_RETRY_FILES_ENABLED="0",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        HW_DMS_ENDPOINT=server.url,
+        HW_MAX_RETRIES="0",
+        **auth_env(server.auth),
+    )
     out = tmp_path / ("out-" + name)
     out.mkdir()
     variables = dict(out_dir=str(out), instance_id=INSTANCE, **(extra_vars or {}))
-    done = subprocess.run([str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local", "-e", json.dumps(variables),
-                           str(PLAYBOOKS / name)] + list(args or []),
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            str(BIN / "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-e",
+            json.dumps(variables),
+            str(PLAYBOOKS / name),
+        ]
+        + list(args or []),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     saved = out / "result.json"
     return done, (json.loads(saved.read_text()) if saved.exists() else {})
 
 
-QUERY = {"engine": "kafka", "name": ["b", "a", "a b"], "include_failure": True, "off": False, "limit": 10, "ratio": 2.5,
-         "reserved": "a b/c~d*e+f=g&h?i#j%k,l;m:n@o$p!q'r(s)t[u]v", "text": "caf\u00e9 \u65e5\u672c", "blank": "",
-         "dropped": None}
-QUERY_ON_THE_WIRE = sorted([
-    ("engine", "kafka"), ("name", "b"), ("name", "a"), ("name", "a b"), ("include_failure", "true"), ("off", "false"),
-    ("limit", "10"), ("ratio", "2.5"), ("reserved", QUERY["reserved"]), ("text", QUERY["text"]), ("blank", ""),
-])
-NESTED_BODY = {"oper_type": "horizontal", "new_broker_num": 5,
-               "tags": [{"key": "owner", "value": "J\u00fcrgen \u00e9quipe \u65e5\u672c"}],
-               "nested": {"deeper": {"flag": True, "none": None, "ratio": 0.5, "text": "quote\" back\\slash /"}}}
+QUERY = {
+    "engine": "kafka",
+    "name": ["b", "a", "a b"],
+    "include_failure": True,
+    "off": False,
+    "limit": 10,
+    "ratio": 2.5,
+    "reserved": "a b/c~d*e+f=g&h?i#j%k,l;m:n@o$p!q'r(s)t[u]v",
+    "text": "caf\u00e9 \u65e5\u672c",
+    "blank": "",
+    "dropped": None,
+}
+QUERY_ON_THE_WIRE = sorted(
+    [
+        ("engine", "kafka"),
+        ("name", "b"),
+        ("name", "a"),
+        ("name", "a b"),
+        ("include_failure", "true"),
+        ("off", "false"),
+        ("limit", "10"),
+        ("ratio", "2.5"),
+        ("reserved", QUERY["reserved"]),
+        ("text", QUERY["text"]),
+        ("blank", ""),
+    ]
+)
+NESTED_BODY = {
+    "oper_type": "horizontal",
+    "new_broker_num": 5,
+    "tags": [{"key": "owner", "value": "J\u00fcrgen \u00e9quipe \u65e5\u672c"}],
+    "nested": {"deeper": {"flag": True, "none": None, "ratio": 0.5, "text": 'quote" back\\slash /'}},
+}
 LIST_BODY = ["orders", {"name": "caf\u00e9", "partitions": 3}]
 
 
@@ -281,13 +367,15 @@ def test_every_request_of_dms_request_passes_huaweis_signer(servers, tmp_path, a
 
     put = saved["put_configs"]
     assert put["changed"] is True and put["task"]["status"] == "SUCCESS"
-    assert [item.json for item in _calls(server, "PUT")] == [{"kafka_configs": [{"name": "log.retention.hours",
-                                                                                 "value": "72"}]}]
+    assert [item.json for item in _calls(server, "PUT")] == [
+        {"kafka_configs": [{"name": "log.retention.hours", "value": "72"}]}
+    ]
 
     delete = saved["delete"]
     assert delete["changed"] is True and delete["status"] == 204 and delete["json"] is None
     assert [(item.path, item.body) for item in _calls(server, "DELETE")] == [
-        ("/v2/%s/instances/%s/topics/orders" % (PROJECT, INSTANCE), b"")]
+        ("/v2/%s/instances/%s/topics/orders" % (PROJECT, INSTANCE), b"")
+    ]
 
     patch = saved["patch"]
     assert patch["changed"] is True and patch["status"] == 200
@@ -309,13 +397,16 @@ def test_every_request_of_dms_request_passes_huaweis_signer(servers, tmp_path, a
     assert all("{" not in item.raw_path and "%7B" not in item.raw_path.upper() for item in server.received)
 
 
-@pytest.mark.parametrize("path", [
-    "/v2/{project_id}/instances/{instance_id}/topics/my%20topic",
-    "/v2/{project_id}/instances/{instance_id}/groups/caf%C3%A9",
-    "/v2/{project_id}/instances/{instance_id}/groups/a%2Fb",
-    "/v2/{project_id}/instances/{instance_id}/groups/x~y*z",
-    "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/%2F/exchanges",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v2/{project_id}/instances/{instance_id}/topics/my%20topic",
+        "/v2/{project_id}/instances/{instance_id}/groups/caf%C3%A9",
+        "/v2/{project_id}/instances/{instance_id}/groups/a%2Fb",
+        "/v2/{project_id}/instances/{instance_id}/groups/x~y*z",
+        "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/%2F/exchanges",
+    ],
+)
 def test_percent_encoded_paths_pass_huaweis_signer(servers, tmp_path, path):
     server = servers("aksk")
     done, saved = run_playbook(server, "request_one.yml", tmp_path, dict(call_method="GET", call_path=path))
@@ -328,10 +419,16 @@ def test_sdk_and_module_build_the_same_canonical_request_for_a_scale_out(servers
     server = servers("aksk")
     config = HttpConfig.get_default_config()
     config.timeout = (5, 10)
-    client = KafkaClient.new_builder().with_http_config(config).with_credentials(
-        BasicCredentials(AK, SK, PROJECT)).with_endpoints([server.url]).build()
-    body = kafka.ResizeEngineInstanceReq(oper_type="horizontal", new_broker_num=5, publicip_id="eip-1",
-                                         tenant_ips=["192.168.0.8", "192.168.0.9"])
+    client = (
+        KafkaClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(BasicCredentials(AK, SK, PROJECT))
+        .with_endpoints([server.url])
+        .build()
+    )
+    body = kafka.ResizeEngineInstanceReq(
+        oper_type="horizontal", new_broker_num=5, publicip_id="eip-1", tenant_ips=["192.168.0.8", "192.168.0.9"]
+    )
     answer = client.resize_kafka_instance(kafka.ResizeKafkaInstanceRequest(instance_id=INSTANCE, body=body))
     assert answer.job_id
     sdk = server.received[-1]
@@ -339,13 +436,18 @@ def test_sdk_and_module_build_the_same_canonical_request_for_a_scale_out(servers
 
     # The module gets the body the SDK sent, in the SDK's key order, and the path from the SDK's resource path.
     sdk_path = sdk.path.replace(PROJECT, "{project_id}").replace(INSTANCE, "{instance_id}")
-    done, saved = run_playbook(server, "request_one.yml", tmp_path,
-                               dict(call_method="POST", call_path=sdk_path, call_body=json.loads(sdk.body.decode())))
+    done, saved = run_playbook(
+        server,
+        "request_one.yml",
+        tmp_path,
+        dict(call_method="POST", call_path=sdk_path, call_body=json.loads(sdk.body.decode())),
+    )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     module = server.received[-1]
     assert module.problem is None and saved["result"]["job_id"]
-    assert canonical_parts(module.method, module.raw_path, module.body) == canonical_parts(sdk.method, sdk.raw_path,
-                                                                                           sdk.body)
+    assert canonical_parts(module.method, module.raw_path, module.body) == canonical_parts(
+        sdk.method, sdk.raw_path, sdk.body
+    )
     assert hashlib.sha256(module.body).hexdigest() == hashlib.sha256(sdk.body).hexdigest()
     assert module.raw_path == sdk.raw_path
     # Both sign the same header names, apart from the SDK's User-Agent value (which is signed by both).
@@ -356,29 +458,52 @@ def test_sdk_and_module_build_the_same_canonical_request_for_a_scale_out(servers
 def test_sdk_and_module_build_the_same_canonical_query_for_a_task_list(servers, tmp_path):
     server = servers("aksk")
     config = HttpConfig.get_default_config()
-    client = KafkaClient.new_builder().with_http_config(config).with_credentials(
-        BasicCredentials(AK, SK, PROJECT)).with_endpoints([server.url]).build()
-    client.list_background_tasks(kafka.ListBackgroundTasksRequest(instance_id=INSTANCE, start=1, limit=10,
-                                                                  begin_time="20240101000000",
-                                                                  end_time="20240115235959"))
+    client = (
+        KafkaClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(BasicCredentials(AK, SK, PROJECT))
+        .with_endpoints([server.url])
+        .build()
+    )
+    client.list_background_tasks(
+        kafka.ListBackgroundTasksRequest(
+            instance_id=INSTANCE, start=1, limit=10, begin_time="20240101000000", end_time="20240115235959"
+        )
+    )
     sdk = server.received[-1]
     assert sdk.problem is None
-    done, _saved = run_playbook(server, "request_one.yml", tmp_path, dict(
-        call_method="GET", call_path="/v2/{project_id}/instances/{instance_id}/tasks",
-        call_query={"start": 1, "limit": 10, "begin_time": "20240101000000", "end_time": "20240115235959"}))
+    done, _saved = run_playbook(
+        server,
+        "request_one.yml",
+        tmp_path,
+        dict(
+            call_method="GET",
+            call_path="/v2/{project_id}/instances/{instance_id}/tasks",
+            call_query={"start": 1, "limit": 10, "begin_time": "20240101000000", "end_time": "20240115235959"},
+        ),
+    )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     module = server.received[-1]
     assert module.problem is None
-    assert canonical_parts(module.method, module.raw_path, module.body) == canonical_parts(sdk.method, sdk.raw_path,
-                                                                                           sdk.body)
+    assert canonical_parts(module.method, module.raw_path, module.body) == canonical_parts(
+        sdk.method, sdk.raw_path, sdk.body
+    )
 
 
 def test_check_mode_sends_nothing_to_the_stand_in(servers, tmp_path):
     server = servers("aksk")
-    done, saved = run_playbook(server, "request_one.yml", tmp_path, dict(
-        call_method="POST", call_path="/v2/{project_id}/kafka/instances/{instance_id}/extend", call_body=NESTED_BODY,
-        call_wait_for=True),
-        args=["--check"])
+    done, saved = run_playbook(
+        server,
+        "request_one.yml",
+        tmp_path,
+        dict(
+            call_method="POST",
+            call_path="/v2/{project_id}/kafka/instances/{instance_id}/extend",
+            call_body=NESTED_BODY,
+            call_wait_for=True,
+        ),
+        args=["--check"],
+    )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert server.received == []
     assert saved["result"]["changed"] is True and saved["result"]["request"]["body"] == NESTED_BODY

@@ -3,6 +3,7 @@
 If the SDK signs, sends and parses everything without one signature failure, the emulator's
 verifier and response shapes agree with Huawei's code, independently of the collection's signer.
 """
+
 from __future__ import annotations
 
 import time
@@ -12,6 +13,9 @@ import pytest
 
 pytest.importorskip("huaweicloudsdkcore")
 
+import huaweicloudsdkkafka.v2 as kafka  # noqa: E402
+import huaweicloudsdkrabbitmq.v2 as rabbitmq  # noqa: E402
+import huaweicloudsdkrocketmq.v2 as rocketmq  # noqa: E402
 from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException, SdkException  # noqa: E402
 from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
@@ -19,10 +23,6 @@ from huaweicloudsdkcore.region.region import Region  # noqa: E402
 from huaweicloudsdkkafka.v2 import KafkaClient  # noqa: E402
 from huaweicloudsdkrabbitmq.v2 import RabbitMQClient  # noqa: E402
 from huaweicloudsdkrocketmq.v2 import RocketMQClient  # noqa: E402
-
-import huaweicloudsdkkafka.v2 as kafka  # noqa: E402
-import huaweicloudsdkrabbitmq.v2 as rabbitmq  # noqa: E402
-import huaweicloudsdkrocketmq.v2 as rocketmq  # noqa: E402
 
 ENGINES = {
     "kafka": (KafkaClient, kafka, True),
@@ -51,8 +51,14 @@ def _exercise(engine, emu, tls=False):
     dummy, models, has_progress = ENGINES[engine]
     admin = emu.admin
     now = time.time()
-    admin.create_task(instance_id=INSTANCE, engine=engine, id="a" * 32, name="bindInstancePublicIp", params=PARAMS,
-                      timeline=[{"status": "EXECUTING", "polls": 1}, {"status": "SUCCESS"}])
+    admin.create_task(
+        instance_id=INSTANCE,
+        engine=engine,
+        id="a" * 32,
+        name="bindInstancePublicIp",
+        params=PARAMS,
+        timeline=[{"status": "EXECUTING", "polls": 1}, {"status": "SUCCESS"}],
+    )
     admin.create_task(instance_id=INSTANCE, id="b" * 32, name="modifyAutoTopic", created_at="2020-06-15T08:55:53.606Z")
     client = _client(engine, emu, tls=tls)
 
@@ -63,8 +69,11 @@ def _exercise(engine, emu, tls=False):
     assert task.params == '{"public_ip_id":"1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f","enable_public_ip":true}'
     assert task.created_at.endswith("Z") and task.updated_at.endswith("Z") and task.user_name == "paas_dms"
 
-    listed = client.list_background_tasks(models.ListBackgroundTasksRequest(
-        instance_id=INSTANCE, start=1, limit=10, begin_time=_compact(now - 3600), end_time=_compact(now + 3600)))
+    listed = client.list_background_tasks(
+        models.ListBackgroundTasksRequest(
+            instance_id=INSTANCE, start=1, limit=10, begin_time=_compact(now - 3600), end_time=_compact(now + 3600)
+        )
+    )
     assert listed.task_count == "1"
     assert [t.id for t in listed.tasks] == ["a" * 32] and listed.tasks[0].status == "SUCCESS"
     everything = client.list_background_tasks(models.ListBackgroundTasksRequest(instance_id=INSTANCE))
@@ -75,10 +84,16 @@ def _exercise(engine, emu, tls=False):
         progress_task = "a" * 32
         if engine == "kafka":
             progress_task = "c" * 32
-            admin.create_task(instance_id=INSTANCE, id=progress_task, name="kafkaScaleOut", status="SUCCESS",
-                              created_at="2020-06-15T08:55:53.606Z")
+            admin.create_task(
+                instance_id=INSTANCE,
+                id=progress_task,
+                name="kafkaScaleOut",
+                status="SUCCESS",
+                created_at="2020-06-15T08:55:53.606Z",
+            )
         progress = client.show_background_task_progress(
-            models.ShowBackgroundTaskProgressRequest(instance_id=INSTANCE, task_id=progress_task))
+            models.ShowBackgroundTaskProgressRequest(instance_id=INSTANCE, task_id=progress_task)
+        )
         assert progress.progress_percentage == 100 and progress.remain_time == 0
         assert [s.statue for s in progress.step_list] == ["COMPLETED"] * len(progress.step_list)
 
@@ -130,7 +145,9 @@ def test_sdk_progress_on_rabbitmq_instance_is_404(emulator):
     emulator.admin.create_task(instance_id=INSTANCE, engine="rabbitmq", id="d" * 32)
     client = _client("kafka", emulator)
     with pytest.raises(ClientRequestException) as err:
-        client.show_background_task_progress(kafka.ShowBackgroundTaskProgressRequest(instance_id=INSTANCE, task_id="d" * 32))
+        client.show_background_task_progress(
+            kafka.ShowBackgroundTaskProgressRequest(instance_id=INSTANCE, task_id="d" * 32)
+        )
     assert err.value.status_code == 404
 
 
@@ -138,8 +155,13 @@ def _region_client(emu, ak, sk, region):
     creds = BasicCredentials(ak, sk).with_iam_endpoint(emu.url)
     config = HttpConfig.get_default_config()
     config.timeout = (5, 10)
-    return KafkaClient.new_builder().with_http_config(config).with_credentials(creds) \
-        .with_region(Region(region, emu.url)).build()
+    return (
+        KafkaClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(creds)
+        .with_region(Region(region, emu.url))
+        .build()
+    )
 
 
 def test_sdk_resolves_project_id_through_emulated_iam(emulator):
@@ -154,8 +176,10 @@ def test_sdk_resolves_project_id_through_emulated_iam(emulator):
     assert stats["requests_by_route"]["iam.list_projects"] == 1 and stats["signature_failures"] == 0
 
 
-@pytest.mark.parametrize("extra, message", [([], "Failed to get project id"),
-                                            ([{"id": "f" * 32, "name": "cn-north-4"}], "Multiple project ids")])
+@pytest.mark.parametrize(
+    "extra, message",
+    [([], "Failed to get project id"), ([{"id": "f" * 32, "name": "cn-north-4"}], "Multiple project ids")],
+)
 def test_sdk_project_lookup_failures(emulator, extra, message):
     ak, sk = "IAMAK" + uuid.uuid4().hex[:15].upper(), "iam-sk-" + uuid.uuid4().hex
     emulator.admin.add_credentials(access_keys=[{"access_key": ak, "secret_key": sk}], projects=extra)

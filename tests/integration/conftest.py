@@ -36,7 +36,12 @@ class PlaybookRun:
         self.results = results
 
     def __repr__(self) -> str:
-        return "PlaybookRun(rc=%d, wall=%.2f)\n--- stdout\n%s\n--- stderr\n%s" % (self.returncode, self.wall, self.stdout[-6000:], self.stderr[-3000:])
+        return "PlaybookRun(rc=%d, wall=%.2f)\n--- stdout\n%s\n--- stderr\n%s" % (
+            self.returncode,
+            self.wall,
+            self.stdout[-6000:],
+            self.stderr[-3000:],
+        )
 
 
 class PlaybookRunner:
@@ -50,24 +55,55 @@ class PlaybookRunner:
 
     def env(self, credentials: bool = True, **extra: str) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "HUAWEICLOUD_SDK_"))}
-        env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_LOCALHOST_WARNING="0",
-                   ANSIBLE_INVENTORY_UNPARSED_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=MANAGED_PYTHON)
+        env.update(
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            ANSIBLE_LOCALHOST_WARNING="0",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+            ANSIBLE_PYTHON_INTERPRETER=MANAGED_PYTHON,
+        )
         if credentials:
-            env.update(HW_ACCESS_KEY=self.handle.access_key, HW_SECRET_KEY=self.handle.secret_key,
-                       HW_PROJECT_ID=self.handle.project_id, HW_DMS_ENDPOINT=self.handle.url)
+            env.update(
+                HW_ACCESS_KEY=self.handle.access_key,
+                HW_SECRET_KEY=self.handle.secret_key,
+                HW_PROJECT_ID=self.handle.project_id,
+                HW_DMS_ENDPOINT=self.handle.url,
+            )
         env.update(extra)
         return env
 
-    def __call__(self, name: str, extra_vars: Optional[dict[str, Any]] = None, env: Optional[dict[str, str]] = None,
-                 args: Optional[list[str]] = None, timeout: float = 300) -> PlaybookRun:
+    def __call__(
+        self,
+        name: str,
+        extra_vars: Optional[dict[str, Any]] = None,
+        env: Optional[dict[str, str]] = None,
+        args: Optional[list[str]] = None,
+        timeout: float = 300,
+    ) -> PlaybookRun:
         out_dir = self.tmp_path / ("out-" + name.replace("/", "_"))
         out_dir.mkdir(exist_ok=True)
         variables = {"out_dir": str(out_dir), "instance_id": INSTANCE, "emulator_url": self.handle.url}
         variables.update(extra_vars or {})
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                   "-e", json.dumps(variables), str(PLAYBOOKS / name)] + list(args or [])
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-e",
+            json.dumps(variables),
+            str(PLAYBOOKS / name),
+        ] + list(args or [])
         started = time.monotonic()
-        done = subprocess.run(command, env=env if env is not None else self.env(), capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            command,
+            env=env if env is not None else self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         wall = time.monotonic() - started
         results = {path.stem: json.loads(path.read_text()) for path in out_dir.glob("*.json")}
         return PlaybookRun(done.returncode, done.stdout, done.stderr, wall, results)

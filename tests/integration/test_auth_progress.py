@@ -8,8 +8,12 @@ RABBITMQ = "22222222-3333-4444-5555-666666666666"
 
 
 def test_progress_on_kafka_while_waiting_and_a_single_warning_on_rabbitmq(emulator, playbook, instance_id):
-    kafka = emulator.admin.create_task(instance_id=instance_id, engine="kafka", name="kafkaScaleOut",
-                                       timeline=[{"status": "EXECUTING", "polls": 2}, {"status": "SUCCESS"}])
+    kafka = emulator.admin.create_task(
+        instance_id=instance_id,
+        engine="kafka",
+        name="kafkaScaleOut",
+        timeline=[{"status": "EXECUTING", "polls": 2}, {"status": "SUCCESS"}],
+    )
     for name in ("bindInstancePublicIp", "unbindInstancePublicIp"):
         emulator.admin.create_task(instance_id=RABBITMQ, engine="rabbitmq", name=name)
     run = playbook("auth_progress.yml", {"task_id": kafka["id"], "rabbitmq_instance_id": RABBITMQ})

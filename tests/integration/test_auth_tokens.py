@@ -21,15 +21,21 @@ def test_token_from_env_with_lookup_and_an_expired_token(emulator, playbook, ins
     token = emulator.admin.issue_token()["token"]
     expired = emulator.admin.issue_token(expired=True)["token"]
     env = playbook.env(credentials=False, HW_AUTH_TOKEN=token, HW_DMS_ENDPOINT=emulator.url, HW_AUTH_URL=emulator.url)
-    run = playbook("auth_token.yml", {"task_id": task["id"], "expired_token": expired, "project_id": emulator.project_id},
-                   env=env, args=["-vvv"])
+    run = playbook(
+        "auth_token.yml",
+        {"task_id": task["id"], "expired_token": expired, "project_id": emulator.project_id},
+        env=env,
+        args=["-vvv"],
+    )
     assert run.returncode == 0, run
 
     assert run.results["token_env"]["task"]["id"] == task["id"]
     failed = run.results["token_expired"]
     assert failed["failed"] is True
     assert "HTTP 401" in failed["msg"] and "token expires" in failed["msg"]
-    assert "expired or is invalid" in failed["msg"] and "HW_AUTH_TOKEN" in failed["msg"] and "user_name" in failed["msg"]
+    assert (
+        "expired or is invalid" in failed["msg"] and "HW_AUTH_TOKEN" in failed["msg"] and "user_name" in failed["msg"]
+    )
 
     stats = emulator.admin.stats()
     # Token only: nothing signed; one lookup (with the token) and one read in the first run, one refused read in the second.
@@ -46,10 +52,20 @@ def test_password_token_wrong_password_and_region_without_project(emulator, play
     wrong = "wrong-" + uuid.uuid4().hex
     emulator.admin.add_credentials(users=[{"name": USER, "password": password, "domain_name": DOMAIN}])
     task = emulator.admin.create_task(instance_id=instance_id)
-    env = playbook.env(credentials=False, HW_USER_NAME=USER, HW_USER_PASSWORD=password, HW_DOMAIN_NAME=DOMAIN,
-                       HW_DMS_ENDPOINT=emulator.url, HW_AUTH_URL=emulator.url)
-    run = playbook("auth_password.yml", {"task_id": task["id"], "wrong_password": wrong, "empty_region": EMPTY_REGION},
-                   env=env, args=["-vvv"])
+    env = playbook.env(
+        credentials=False,
+        HW_USER_NAME=USER,
+        HW_USER_PASSWORD=password,
+        HW_DOMAIN_NAME=DOMAIN,
+        HW_DMS_ENDPOINT=emulator.url,
+        HW_AUTH_URL=emulator.url,
+    )
+    run = playbook(
+        "auth_password.yml",
+        {"task_id": task["id"], "wrong_password": wrong, "empty_region": EMPTY_REGION},
+        env=env,
+        args=["-vvv"],
+    )
     assert run.returncode == 0, run
 
     assert run.results["password_ok"]["task"]["id"] == task["id"]
@@ -71,4 +87,6 @@ def test_password_token_wrong_password_and_region_without_project(emulator, play
     assert stats["auth_headers_seen"] == {"x-auth-token": 1}
     text = _everything(run)
     assert password not in text and wrong not in text
-    assert "MIIEMU" not in text  # the emulator's tokens all start so: the one IAM issued for the password never shows either
+    assert (
+        "MIIEMU" not in text
+    )  # the emulator's tokens all start so: the one IAM issued for the password never shows either

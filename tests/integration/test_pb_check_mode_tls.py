@@ -13,11 +13,16 @@ TIMELINE = [{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "polls": 
 def _without_timing(result):
     """The result minus what depends on when it ran: elapsed, updated_at (when the status last flipped), and the
     server clock's offset estimate (its bounds come from sub-second send/receive times)."""
+
     def task(item):
         return {key: value for key, value in item.items() if key != "updated_at"}
+
     kept = {key: value for key, value in result.items() if key not in ("elapsed", "task", "tasks", "clock")}
-    kept.update(task=task(result["task"]), tasks=[task(item) for item in result["tasks"]],
-                clock={key: value for key, value in result["clock"].items() if key != "server_offset"})
+    kept.update(
+        task=task(result["task"]),
+        tasks=[task(item) for item in result["tasks"]],
+        clock={key: value for key, value in result["clock"].items() if key != "server_offset"},
+    )
     return kept
 
 
@@ -25,8 +30,13 @@ def test_check_mode_reads_and_waits_like_a_normal_run(emulator, playbook, instan
     runs, stats = {}, {}
     for mode, args in (("normal", []), ("check", ["--check"])):
         emulator.admin.reset()
-        emulator.admin.create_task(instance_id=instance_id, id=TASK_ID, name="bindInstancePublicIp",
-                                   created_at="2024-01-15T08:00:00.000Z", timeline=TIMELINE)
+        emulator.admin.create_task(
+            instance_id=instance_id,
+            id=TASK_ID,
+            name="bindInstancePublicIp",
+            created_at="2024-01-15T08:00:00.000Z",
+            timeline=TIMELINE,
+        )
         runs[mode] = playbook("check_mode.yml", {"task_id": TASK_ID}, args=args)
         assert runs[mode].returncode == 0, runs[mode]
         stats[mode] = emulator.admin.stats()["requests_by_route"]

@@ -34,7 +34,7 @@ def test_wait_after_bind_with_a_skewed_server_clock(emulator, playbook, instance
     bind = saved["bind"]
     assert bind["task"]["id"] == new_id and bind["task"]["status"] == "SUCCESS"
     assert [task["id"] for task in bind["tasks"]] == [new_id]
-    assert bind["attempts"] >= 2                         # it appeared only after a few seconds: the wait polled for it
+    assert bind["attempts"] >= 2  # it appeared only after a few seconds: the wait polled for it
     assert saved["after"]["task"]["id"] == new_id
     assert saved["first"].get("task", {}).get("id", new_id) == new_id
 
@@ -43,8 +43,8 @@ def test_wait_after_bind_with_a_skewed_server_clock(emulator, playbook, instance
     assert clock["server_offset"] == pytest.approx(skew, abs=1.5)
     sent_begin = calendar.timegm(time.strptime(clock["begin_time"], "%Y%m%d%H%M%S"))
     assert clock["end_time"] is None
-    assert sent_begin <= _epoch(bind["task"]["created_at"])             # the new task is inside the window ...
-    assert all(sent_begin > created for created in older.values())      # ... the older ones are not
+    assert sent_begin <= _epoch(bind["task"]["created_at"])  # the new task is inside the window ...
+    assert all(sent_begin > created for created in older.values())  # ... the older ones are not
 
     # end_time = the noted time (controller's clock) keeps both older tasks and not the new one.
     before = saved["before"]
@@ -56,11 +56,14 @@ def test_wait_after_bind_with_a_skewed_server_clock(emulator, playbook, instance
     for name in ("first", "bind", "after", "before"):
         said = [warning for warning in saved[name].get("warnings", []) if "The DMS API's clock is about" in warning]
         assert len(said) == 1, (name, saved[name].get("warnings"))
-        found = re.search(r"The DMS API's clock is about (\d+) s (behind|ahead of) this host's: its answer was dated"
-                          r" \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT when this host's clock said \d{4}-\d\d-\d\dT", said[0])
+        found = re.search(
+            r"The DMS API's clock is about (\d+) s (behind|ahead of) this host's: its answer was dated"
+            r" \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT when this host's clock said \d{4}-\d\d-\d\dT",
+            said[0],
+        )
         assert found and 29 <= int(found.group(1)) <= 31 and found.group(2) == direction, said[0]
         assert "sync this host's clock with NTP" in said[0]
-    output = " ".join((run.stdout + run.stderr).split())        # Ansible wraps long warnings
+    output = " ".join((run.stdout + run.stderr).split())  # Ansible wraps long warnings
     assert "The DMS API's clock is about" in output
 
 

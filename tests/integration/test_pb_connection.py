@@ -11,9 +11,17 @@ WRONG_SK = "not-the-secret-key-of-this-access-key"
 
 def test_credentials_from_env_options_and_module_defaults(emulator, playbook, instance_id):
     task = emulator.admin.create_task(instance_id=instance_id, name="bindInstancePublicIp", timeline="SUCCESS")
-    run = playbook("connection.yml", {"task_id": task["id"], "ak": emulator.access_key, "sk": emulator.secret_key,
-                                      "wrong_sk": WRONG_SK, "project_id": emulator.project_id},
-                   env=playbook.env(credentials=False))
+    run = playbook(
+        "connection.yml",
+        {
+            "task_id": task["id"],
+            "ak": emulator.access_key,
+            "sk": emulator.secret_key,
+            "wrong_sk": WRONG_SK,
+            "project_id": emulator.project_id,
+        },
+        env=playbook.env(credentials=False),
+    )
     assert run.returncode == 0, run
     saved = run.results["connection"]
 
@@ -32,13 +40,19 @@ def test_credentials_from_env_options_and_module_defaults(emulator, playbook, in
 
     unknown_task = saved["unknown_task"]
     assert unknown_task["failed"] is True and unknown_task["tasks"] == []
-    assert re.search(r"Task 0{32} was not found on instance %s: .*HTTP 404: DMS\.00404023 .*\(X-Request-Id: [0-9a-f]{32}\)" % instance_id,
-                     unknown_task["msg"]), unknown_task["msg"]
+    assert re.search(
+        r"Task 0{32} was not found on instance %s: .*HTTP 404: DMS\.00404023 .*\(X-Request-Id: [0-9a-f]{32}\)"
+        % instance_id,
+        unknown_task["msg"],
+    ), unknown_task["msg"]
     unknown_instance = saved["unknown_instance"]
     assert unknown_instance["failed"] is True
-    assert re.search(r"Instance 9{8}-0{4}-0{4}-0{4}-0{12} was not found: it does not exist in project .*"
-                     r"HTTP 404: DMS\.00404022 This DMS instance does not exist\."
-                     r" \(X-Request-Id: [0-9a-f]{32}\)", unknown_instance["msg"]), unknown_instance["msg"]
+    assert re.search(
+        r"Instance 9{8}-0{4}-0{4}-0{4}-0{12} was not found: it does not exist in project .*"
+        r"HTTP 404: DMS\.00404022 This DMS instance does not exist\."
+        r" \(X-Request-Id: [0-9a-f]{32}\)",
+        unknown_instance["msg"],
+    ), unknown_instance["msg"]
 
     stats = emulator.admin.stats()
     # Exactly one bad signature (the wrong option); the missing-credentials run never sent a request.

@@ -9,15 +9,27 @@ import re
 
 import pytest
 
-EIPS = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"]
-OTHER = ["4d1da1a0-1a0b-43bd-e6a1-9b6112a80e2c", "5e2eb2b1-2b1c-44ce-f7b2-ac7223b91f3d", "6f3fc3c2-3c2d-45df-08c3-bd8334ca2a4e"]
+EIPS = [
+    "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f",
+    "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a",
+    "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b",
+]
+OTHER = [
+    "4d1da1a0-1a0b-43bd-e6a1-9b6112a80e2c",
+    "5e2eb2b1-2b1c-44ce-f7b2-ac7223b91f3d",
+    "6f3fc3c2-3c2d-45df-08c3-bd8334ca2a4e",
+]
 BROKERS = {"kafka": 3, "rabbitmq": 1, "rocketmq": 2}
-ADDRESS_FIELD = {"kafka": "public_connect_address", "rabbitmq": "public_connect_address", "rocketmq": "public_namesrv_address"}
+ADDRESS_FIELD = {
+    "kafka": "public_connect_address",
+    "rabbitmq": "public_connect_address",
+    "rocketmq": "public_namesrv_address",
+}
 
 
 def _instance(emulator, instance_id, engine, **spec):
     emulator.admin.create_instance(instance_id, engine, broker_num=BROKERS[engine], **spec)
-    return EIPS[:BROKERS[engine]], OTHER[:BROKERS[engine]]
+    return EIPS[: BROKERS[engine]], OTHER[: BROKERS[engine]]
 
 
 @pytest.mark.parametrize("engine", sorted(BROKERS))
@@ -30,8 +42,10 @@ def test_bind_rerun_switch_check_mode_unbind(engine, emulator, playbook, instanc
     bind = saved["bind"]
     assert bind["changed"] is True and bind["actions"] == ["bind"]
     assert bind["instance"]["enable_publicip"] is True and bind["instance"][ADDRESS_FIELD[engine]]
-    assert bind["diff"] == {"before": {"enable_publicip": False, "public_ip_ids": []},
-                            "after": {"enable_publicip": True, "public_ip_ids": sorted(eips)}}
+    assert bind["diff"] == {
+        "before": {"enable_publicip": False, "public_ip_ids": []},
+        "after": {"enable_publicip": True, "public_ip_ids": sorted(eips)},
+    }
     if engine == "kafka":
         assert bind["task"] is None and bind["instance"]["kafka_public_status"] == "true"
     else:
@@ -63,8 +77,8 @@ def test_bind_rerun_switch_check_mode_unbind(engine, emulator, playbook, instanc
     routes = emulator.admin.stats()["requests_by_route"]
     route = "instances.kafka_public_switch" if engine == "kafka" else "instances.update"
     assert routes[route] == (2 if engine == "kafka" else 4)
-    changes = 4 if engine == "kafka" else 5      # changed tasks: bind, (switch), check-mode unbind, unbind, the copy
-    assert "-enable_publicip: false" not in run.stdout      # the diff is shown as before/after keys
+    changes = 4 if engine == "kafka" else 5  # changed tasks: bind, (switch), check-mode unbind, unbind, the copy
+    assert "-enable_publicip: false" not in run.stdout  # the diff is shown as before/after keys
     assert re.search(r"\+\s*\"?enable_publicip\"?: true", run.stdout), run.stdout
     assert re.search(r"localhost\s+: ok=7\s+changed=%d\s" % changes, run.stdout), run.stdout
 

@@ -19,9 +19,13 @@ EIPS = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e
 def test_public_access_waits_for_its_own_task_on_a_skewed_server(engine, skew, emulator, playbook, instance_id):
     emulator.admin.set_clock_skew(skew)
     emulator.admin.create_instance(instance_id, engine, broker_num=BROKERS[engine], bind_seconds=2)
-    older = {emulator.admin.create_task(instance_id=instance_id, name="bindInstancePublicIp", timeline="SUCCESS",
-                                        created_ago=ago)["id"] for ago in (60, 20)}
-    run = playbook("public_access_once.yml", {"eips": EIPS[:BROKERS[engine]], "wait_sleep": 0.5})
+    older = {
+        emulator.admin.create_task(
+            instance_id=instance_id, name="bindInstancePublicIp", timeline="SUCCESS", created_ago=ago
+        )["id"]
+        for ago in (60, 20)
+    }
+    run = playbook("public_access_once.yml", {"eips": EIPS[: BROKERS[engine]], "wait_sleep": 0.5})
     assert run.returncode == 0, run
     change = run.results["change"]
     assert change["failed"] is False and change["changed"] is True, change

@@ -10,8 +10,13 @@ PAGED_COUNT = 250
 # created_at of each seeded task; the filters below are checked against these instants (all UTC).
 SEED = [
     ("bind1", "bindInstancePublicIp", "2024-01-15T08:00:00.000Z", "SUCCESS", {"public_ip_address": "100.93.2.18"}),
-    ("retention", "changeRetentionPolicy", "2024-01-15T09:00:00.000Z", "SUCCESS",
-     '{"new_retention_policy":"produce_reject","origin_retention_policy":"time_base"}'),
+    (
+        "retention",
+        "changeRetentionPolicy",
+        "2024-01-15T09:00:00.000Z",
+        "SUCCESS",
+        '{"new_retention_policy":"produce_reject","origin_retention_policy":"time_base"}',
+    ),
     ("bind2", "bindInstancePublicIp", "2024-01-15T10:00:00.000Z", "SUCCESS", {"public_ip_address": "100.93.2.19"}),
     ("unbind", "unbindInstancePublicIp", "2024-01-16T08:00:00.000Z", "FAILED", {"public_ip_address": "100.93.2.19"}),
 ]
@@ -24,7 +29,10 @@ FILTERS = {
     "begin_iso_plus_offset": ({"begin_time": "2024-01-15T17:30:00+08:00"}, ["unbind", "bind2"]),
     "end_iso_minus_offset": ({"end_time": "2024-01-15T03:00:00-05:00"}, ["bind1"]),
     "end_iso_z_inclusive": ({"end_time": "2024-01-15T10:00:00Z"}, ["bind2", "retention", "bind1"]),
-    "window_mixed_formats": ({"begin_time": "2024-01-15T16:00:00+08:00", "end_time": "20240115090000"}, ["retention", "bind1"]),
+    "window_mixed_formats": (
+        {"begin_time": "2024-01-15T16:00:00+08:00", "end_time": "20240115090000"},
+        ["retention", "bind1"],
+    ),
     "latest": ({"latest": True}, ["unbind"]),
     "name_and_latest": ({"name": "bindInstancePublicIp", "latest": True}, ["bind2"]),
     "name_and_begin": ({"name": "bindInstancePublicIp", "begin_time": "2024-01-15T09:00:01Z"}, ["bind2"]),
@@ -34,18 +42,30 @@ FILTERS = {
 def _seed(emulator, instance_id):
     ids = {}
     for key, name, created_at, status, params in SEED:
-        ids[key] = emulator.admin.create_task(instance_id=instance_id, name=name, created_at=created_at, timeline=status, params=params)["id"]
+        ids[key] = emulator.admin.create_task(
+            instance_id=instance_id, name=name, created_at=created_at, timeline=status, params=params
+        )["id"]
     for number in range(PAGED_COUNT):
-        emulator.admin.create_task(instance_id=PAGED_INSTANCE, id="paged%027d" % number, name="task-%03d" % number,
-                                   created_at="2023-01-01T%02d:%02d:00.000Z" % divmod(number, 60))
+        emulator.admin.create_task(
+            instance_id=PAGED_INSTANCE,
+            id="paged%027d" % number,
+            name="task-%03d" % number,
+            created_at="2023-01-01T%02d:%02d:00.000Z" % divmod(number, 60),
+        )
     return ids
 
 
 def test_show_list_filters_latest_paging(emulator, playbook, instance_id):
     ids = _seed(emulator, instance_id)
     key_of = {task_id: key for key, task_id in ids.items()}
-    run = playbook("query_and_list.yml", {"first_bind_id": ids["bind1"], "paged_instance_id": PAGED_INSTANCE,
-                                          "filters": {name: options for name, (options, _expected) in FILTERS.items()}})
+    run = playbook(
+        "query_and_list.yml",
+        {
+            "first_bind_id": ids["bind1"],
+            "paged_instance_id": PAGED_INSTANCE,
+            "filters": {name: options for name, (options, _expected) in FILTERS.items()},
+        },
+    )
     assert run.returncode == 0, run
     saved = run.results["query"]
 
@@ -61,7 +81,10 @@ def test_show_list_filters_latest_paging(emulator, playbook, instance_id):
     assert [key_of[task["id"]] for task in listed["tasks"]] == ["unbind", "bind2", "retention", "bind1"]
     assert listed["task_count"] == 4 and "task" not in listed
     # params is a JSON string in the API; the module hands back a dict, whichever way the task was created.
-    assert listed["tasks"][2]["params"] == {"new_retention_policy": "produce_reject", "origin_retention_policy": "time_base"}
+    assert listed["tasks"][2]["params"] == {
+        "new_retention_policy": "produce_reject",
+        "origin_retention_policy": "time_base",
+    }
 
     results = {item["item"]["key"]: item for item in saved["filtered"]["results"]}
     assert set(results) == set(FILTERS)
@@ -76,11 +99,13 @@ def test_show_list_filters_latest_paging(emulator, playbook, instance_id):
 
     alias = saved["via_alias"]
     assert alias["task"]["id"] == ids["bind2"] and alias["task"]["status"] == "SUCCESS"
-    assert alias["attempts"] == 1 and alias["transient_errors"] == 0   # transient_errors only comes back from a wait
+    assert alias["attempts"] == 1 and alias["transient_errors"] == 0  # transient_errors only comes back from a wait
 
     paged = saved["paged"]
     assert paged["task_count"] == PAGED_COUNT
-    assert [task["name"] for task in paged["tasks"]] == ["task-%03d" % number for number in reversed(range(PAGED_COUNT))]
+    assert [task["name"] for task in paged["tasks"]] == [
+        "task-%03d" % number for number in reversed(range(PAGED_COUNT))
+    ]
     assert len({task["id"] for task in paged["tasks"]}) == PAGED_COUNT
 
     stats = emulator.admin.stats()

@@ -37,8 +37,10 @@ def test_changes_are_started_and_waited_for(emulator, playbook):
         _instance(admin, instance_id)
     _instance(admin, KAFKA_FAILING, timeline=[{"status": "EXECUTING", "polls": 1}, "FAILED"])
     _instance(admin, RABBITMQ, engine="rabbitmq")
-    run = playbook("request.yml", {"kafka_ok": KAFKA_OK, "kafka_failing": KAFKA_FAILING, "kafka_status": KAFKA_STATUS,
-                                   "rabbitmq": RABBITMQ})
+    run = playbook(
+        "request.yml",
+        {"kafka_ok": KAFKA_OK, "kafka_failing": KAFKA_FAILING, "kafka_status": KAFKA_STATUS, "rabbitmq": RABBITMQ},
+    )
     assert run.returncode == 0, run
     saved = run.results["request"]
 
@@ -82,17 +84,31 @@ def test_check_mode_sends_nothing(emulator, playbook, instance_id):
     assert run.returncode == 0, run
     planned = run.results["request_check"]["planned"]
     assert planned["changed"] is True and planned["status"] is None and "task" not in planned
-    assert planned["request"] == {"method": "POST", "body": {"oper_type": "horizontal", "new_broker_num": 5},
-                                  "url": "%s/v2/%s/kafka/instances/%s/extend" % (emulator.url, emulator.project_id, instance_id)}
+    assert planned["request"] == {
+        "method": "POST",
+        "body": {"oper_type": "horizontal", "new_broker_num": 5},
+        "url": "%s/v2/%s/kafka/instances/%s/extend" % (emulator.url, emulator.project_id, instance_id),
+    }
     stats = emulator.admin.stats()
     assert stats["requests"] == 0 and stats["requests_by_route"] == {}
     assert emulator.admin.jobs()["jobs"] == []
 
 
 UNSAFE = [
-    "https://evil.example.com/v2/x", "//evil.example.com/v2/x", "v2/{project_id}/x",
-    "/v2/{project_id}/../../v3/auth/tokens", "/v2/%2e%2e/x", "/v2/%2E%2e/x", "/v2/%252e%252e/x", "/v2/..%2Fx",
-    "/v2\\..\\x", "/v2/%5cx", "/v2/x%0d%0aX-Injected:%201", "/v2/x?limit=1", "/v3/auth/tokens", "/v2/{project_id}/{job}",
+    "https://evil.example.com/v2/x",
+    "//evil.example.com/v2/x",
+    "v2/{project_id}/x",
+    "/v2/{project_id}/../../v3/auth/tokens",
+    "/v2/%2e%2e/x",
+    "/v2/%2E%2e/x",
+    "/v2/%252e%252e/x",
+    "/v2/..%2Fx",
+    "/v2\\..\\x",
+    "/v2/%5cx",
+    "/v2/x%0d%0aX-Injected:%201",
+    "/v2/x?limit=1",
+    "/v3/auth/tokens",
+    "/v2/{project_id}/{job}",
 ]
 
 
@@ -156,7 +172,7 @@ def test_no_secret_in_any_output_at_vvv(logged_emulator, tmp_path, instance_id):
     assert "POST is not retried after a server error" in server_error["msg"]
     stats = emulator.admin.stats()
     assert stats["auth_failures_by_reason"].get("signature_mismatch") == 1
-    assert stats["requests_by_route"]["kafka.plain_ssl_switch"] == 1      # sent once although retries is 5
+    assert stats["requests_by_route"]["kafka.plain_ssl_switch"] == 1  # sent once although retries is 5
     emulator.admin.reset()
     log_text = log_path.read_text(encoding="utf-8")
     haystacks = {"stdout": run.stdout, "stderr": run.stderr, "results": json.dumps(saved), "emulator log": log_text}

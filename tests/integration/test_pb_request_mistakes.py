@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Realistic dms_request mistakes in a real playbook against the emulator: each works sensibly or fails naming the
 option and the fix; the ones the module can see before sending send nothing (the emulator's counters say so)."""
+
 from __future__ import annotations
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"

@@ -13,20 +13,41 @@ APPEAR_AFTER = 3
 
 def test_wait_outcomes(emulator, playbook, instance_id):
     create = emulator.admin.create_task
-    success = create(instance_id=instance_id, name="bindInstancePublicIp", params={"public_ip_address": "100.93.2.18"},
-                     timeline=[{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "seconds": 0.8}, {"status": "SUCCESS"}])
-    failing = create(instance_id=instance_id, name="kafkaConfigModify", timeline=[{"status": "EXECUTING", "polls": 2}, {"status": "FAILED"}])
-    failing_too = create(instance_id=instance_id, name="unbindInstancePublicIp", timeline=[{"status": "EXECUTING", "polls": 1}, {"status": "FAILED"}])
+    success = create(
+        instance_id=instance_id,
+        name="bindInstancePublicIp",
+        params={"public_ip_address": "100.93.2.18"},
+        timeline=[{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "seconds": 0.8}, {"status": "SUCCESS"}],
+    )
+    failing = create(
+        instance_id=instance_id,
+        name="kafkaConfigModify",
+        timeline=[{"status": "EXECUTING", "polls": 2}, {"status": "FAILED"}],
+    )
+    failing_too = create(
+        instance_id=instance_id,
+        name="unbindInstancePublicIp",
+        timeline=[{"status": "EXECUTING", "polls": 1}, {"status": "FAILED"}],
+    )
     stuck = create(instance_id=instance_id, name="restartInstance", timeline="EXECUTING")
-    run = playbook("wait_outcomes.yml", {"success_id": success["id"], "failing_id": failing["id"], "failing_too_id": failing_too["id"],
-                                         "stuck_id": stuck["id"], "timeout": TIMEOUT, "late_instance_id": LATE_INSTANCE,
-                                         "appear_after": APPEAR_AFTER})
+    run = playbook(
+        "wait_outcomes.yml",
+        {
+            "success_id": success["id"],
+            "failing_id": failing["id"],
+            "failing_too_id": failing_too["id"],
+            "stuck_id": stuck["id"],
+            "timeout": TIMEOUT,
+            "late_instance_id": LATE_INSTANCE,
+            "appear_after": APPEAR_AFTER,
+        },
+    )
     assert run.returncode == 0, run
     saved = run.results["waits"]
 
     succeeded = saved["succeeded"]
     assert succeeded["task"]["status"] == "SUCCESS" and succeeded["task"]["id"] == success["id"]
-    assert succeeded["attempts"] >= 3            # saw CREATED, then EXECUTING, then SUCCESS
+    assert succeeded["attempts"] >= 3  # saw CREATED, then EXECUTING, then SUCCESS
     assert 0.8 <= succeeded["elapsed"] < 30 and succeeded["transient_errors"] == 0 and not succeeded["changed"]
 
     failed = saved["failed_wait"]
@@ -38,7 +59,11 @@ def test_wait_outcomes(emulator, playbook, instance_id):
 
     tolerated = saved["tolerated"]
     assert "failed" not in tolerated or tolerated["failed"] is False
-    assert tolerated["task"]["status"] == "FAILED" and tolerated["task"]["id"] == failing_too["id"] and tolerated["attempts"] == 2
+    assert (
+        tolerated["task"]["status"] == "FAILED"
+        and tolerated["task"]["id"] == failing_too["id"]
+        and tolerated["attempts"] == 2
+    )
 
     assert saved["baseline"]["task"]["status"] == "EXECUTING"
     timed_out = saved["timed_out"]
@@ -52,7 +77,14 @@ def test_wait_outcomes(emulator, playbook, instance_id):
     assert timed_out["task"]["status"] == "EXECUTING" and timed_out["tasks"] == [timed_out["task"]]
     assert timed_out["attempts"] >= 3 and timed_out["transient_errors"] == 0
     message = timed_out["msg"]
-    for part in (stuck["id"], "restartInstance", instance_id, "wait_timeout=%d" % TIMEOUT, "last status EXECUTING", "raise wait_timeout"):
+    for part in (
+        stuck["id"],
+        "restartInstance",
+        instance_id,
+        "wait_timeout=%d" % TIMEOUT,
+        "last status EXECUTING",
+        "raise wait_timeout",
+    ):
         assert part in message, (part, message)
 
     late = saved["late"]
@@ -65,7 +97,8 @@ def test_wait_outcomes(emulator, playbook, instance_id):
     stats = emulator.admin.stats()
     assert stats["signature_failures"] == 0 and stats["auth_failures"] == 0
     assert stats["responses_by_status"].get("404", 0) == 0
-    assert stats["requests_by_route"]["dms.show_task"] == (succeeded["attempts"] + failed["attempts"] + tolerated["attempts"] + 1
-                                                           + timed_out["attempts"])
+    assert stats["requests_by_route"]["dms.show_task"] == (
+        succeeded["attempts"] + failed["attempts"] + tolerated["attempts"] + 1 + timed_out["attempts"]
+    )
     assert stats["requests_by_route"]["dms.list_tasks"] == late["attempts"]
     assert re.fullmatch(r"[0-9a-f]{32}", saved["late_task"]["id"])

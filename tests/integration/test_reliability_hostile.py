@@ -39,13 +39,23 @@ SLOW_MODULE_START = 2.0  # a module start on this loaded 2-core machine, with ro
 
 # --- forms a secret can take in a message ----------------------------------------------------------------------
 
+
 def secret_forms(secret: str) -> set[str]:
     forms = set()
     for value in sorted({secret, secret.strip()}):
         if not value:
             continue
-        forms.update({value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1],
-                      quote(value, safe=""), quote(value), quote_plus(value)})
+        forms.update(
+            {
+                value,
+                json.dumps(value)[1:-1],
+                json.dumps(value, ensure_ascii=False)[1:-1],
+                repr(value)[1:-1],
+                quote(value, safe=""),
+                quote(value),
+                quote_plus(value),
+            }
+        )
     # A message that quotes a cut-off excerpt leaks a part: every run of 6+ letters and digits counts too.
     forms.update(re.findall(r"[A-Za-z0-9]{6,}", secret))
     return {form for form in forms if len(form) >= 4}
@@ -95,6 +105,7 @@ def assert_clean_failure(run: "ModuleRun") -> dict:
 
 # --- the module, run as AnsiballZ would run it ---------------------------------------------------------------
 
+
 class ModuleRun:
     def __init__(self, returncode: int, stdout: str, stderr: str, wall: float, peak_rss_kib: Optional[int]) -> None:
         self.returncode = returncode
@@ -103,34 +114,51 @@ class ModuleRun:
         self.wall = wall
         self.peak_rss_kib = peak_rss_kib
         try:
-            self.result = json.loads(stdout[stdout.index("{"):]) if "{" in stdout else {}
+            self.result = json.loads(stdout[stdout.index("{") :]) if "{" in stdout else {}
         except ValueError:
             self.result = {}
 
     def __repr__(self) -> str:
         return "ModuleRun(rc=%s, wall=%.2f)\n--- stdout\n%s\n--- stderr\n%s" % (
-            self.returncode, self.wall, self.stdout[-4000:], self.stderr[-3000:])
+            self.returncode,
+            self.wall,
+            self.stdout[-4000:],
+            self.stderr[-3000:],
+        )
 
 
 # Runs the module in this interpreter and reports its peak RSS on the last stderr line (after exit_json's SystemExit).
-_RUNNER = ("import resource, runpy, sys\n"
-           "try:\n"
-           "    runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)\n"
-           "finally:\n"
-           "    sys.stderr.write('\\nPEAK_RSS_KIB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+_RUNNER = (
+    "import resource, runpy, sys\n"
+    "try:\n"
+    "    runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)\n"
+    "finally:\n"
+    "    sys.stderr.write('\\nPEAK_RSS_KIB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+)
 
 
-def run_module(args: dict[str, Any], tmp_path: Path, env: Optional[dict[str, str]] = None, timeout: float = 120) -> ModuleRun:
+def run_module(
+    args: dict[str, Any], tmp_path: Path, env: Optional[dict[str, str]] = None, timeout: float = 120
+) -> ModuleRun:
     args_file = tmp_path / ("args-%d.json" % time.monotonic_ns())
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}), encoding="utf-8")
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("HW_", "HUAWEICLOUD_SDK_")) and key.lower() not in ("http_proxy", "https_proxy", "no_proxy",
-                                                                                              "all_proxy")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("HW_", "HUAWEICLOUD_SDK_"))
+        and key.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")
+    }
     environment["PYTHONPATH"] = str(COLLECTIONS_ROOT)
     environment.update(env or {})
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", _RUNNER, MODULE, str(args_file)], env=environment, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER, MODULE, str(args_file)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     wall = time.monotonic() - started
     stderr, _marker, rss = done.stderr.rpartition("PEAK_RSS_KIB=")
     peak = int(rss.strip()) if rss.strip().isdigit() else None
@@ -138,6 +166,7 @@ def run_module(args: dict[str, Any], tmp_path: Path, env: Optional[dict[str, str
 
 
 # --- a server that answers with exactly the scripted bytes -------------------------------------------------------
+
 
 class Request:
     def __init__(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
@@ -222,6 +251,7 @@ def server_factory():
         server = HostileServer(handler)
         servers.append(server)
         return server
+
     yield make
     for server in servers:
         server.close()
@@ -241,11 +271,15 @@ def answer(status: int, body: Any = b"", headers: Optional[dict[str, str]] = Non
 def send(data: bytes) -> Handler:
     def handler(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
         conn.sendall(data)
+
     return handler
 
 
 def task(task_id: str = "t1", status: Any = "SUCCESS", **fields: Any) -> dict:
-    return dict({"id": task_id, "name": "bindInstancePublicIp", "status": status, "created_at": "2024-01-15T08:30:00Z"}, **fields)
+    return dict(
+        {"id": task_id, "name": "bindInstancePublicIp", "status": status, "created_at": "2024-01-15T08:30:00Z"},
+        **fields,
+    )
 
 
 def tasks_body(*items: dict, count: Any = None) -> dict:
@@ -253,8 +287,15 @@ def tasks_body(*items: dict, count: Any = None) -> dict:
 
 
 def aksk(server: HostileServer, **extra: Any) -> dict:
-    args = {"instance_id": "i1", "task_id": "t1", "project_id": PROJECT, "endpoint": server.url, "access_key": AK, "secret_key": SK,
-            "retries": 0}
+    args = {
+        "instance_id": "i1",
+        "task_id": "t1",
+        "project_id": PROJECT,
+        "endpoint": server.url,
+        "access_key": AK,
+        "secret_key": SK,
+        "retries": 0,
+    }
     args.update(extra)
     return {key: value for key, value in args.items() if value is not None}
 
@@ -264,8 +305,19 @@ def aksk(server: HostileServer, **extra: Any) -> dict:
 TOKEN_NL = "MY-TOKEN-Zq7SECRET\n"
 
 
-@pytest.mark.parametrize("case", ["auth_token_newline", "security_token_newline", "env_HW_AUTH_TOKEN_newline", "auth_token_non_latin1",
-                                  "secret_key_non_latin1", "access_key_non_latin1", "secret_key_tab", "security_token_crlf"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "auth_token_newline",
+        "security_token_newline",
+        "env_HW_AUTH_TOKEN_newline",
+        "auth_token_non_latin1",
+        "secret_key_non_latin1",
+        "access_key_non_latin1",
+        "secret_key_tab",
+        "security_token_crlf",
+    ],
+)
 def test_token_or_key_that_is_not_printable_ascii_is_refused_without_printing_it(server_factory, tmp_path, case):
     server = server_factory(send(answer(200, tasks_body(task()))))
     base = {"instance_id": "i1", "task_id": "t1", "project_id": PROJECT, "endpoint": server.url}
@@ -306,14 +358,42 @@ def test_adhoc_reproduction_of_item_1_prints_no_token(tmp_path):
     ansible = os.path.join(os.path.dirname(sys.executable), "ansible")
     if not os.path.exists(ansible):
         pytest.fail("ansible is not next to %s" % sys.executable)
-    args = {"instance_id": "i1", "task_id": "t1", "project_id": PROJECT, "endpoint": "http://127.0.0.1:9",
-            "auth_token": "MY-TOKEN-SECRET\n"}
+    args = {
+        "instance_id": "i1",
+        "task_id": "t1",
+        "project_id": PROJECT,
+        "endpoint": "http://127.0.0.1:9",
+        "auth_token": "MY-TOKEN-SECRET\n",
+    }
     env = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "HUAWEICLOUD_SDK_"))}
-    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
-               ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
-    done = subprocess.run([ansible, "localhost", "-i", "localhost,", "-c", "local", "-m", "hwcloud.dms.dms_task_info",
-                           "-a", json.dumps(args), "-vvv"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    env.update(
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="0",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+    )
+    done = subprocess.run(
+        [
+            ansible,
+            "localhost",
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-m",
+            "hwcloud.dms.dms_task_info",
+            "-a",
+            json.dumps(args),
+            "-vvv",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert "FAILED" in done.stdout, done.stdout
     assert "'auth_token'" in done.stdout and "printable ASCII" in done.stdout, done.stdout[-3000:]
     for form in secret_forms("MY-TOKEN-SECRET\n"):
@@ -322,23 +402,37 @@ def test_adhoc_reproduction_of_item_1_prints_no_token(tmp_path):
 
 # --- 2. the IAM-issued token and escaped passwords --------------------------------------------------------------
 
+
 def iam_then(dms: Handler, token: str = ISSUED, iam_failure: Optional[bytes] = None) -> Handler:
     """POST /v3/auth/tokens issues ``token`` (or answers ``iam_failure``); everything else goes to ``dms``."""
+
     def handler(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
         if request.path.startswith("/v3/auth/tokens"):
             if iam_failure is not None:
                 conn.sendall(iam_failure)
                 return
-            body = {"token": {"project": {"id": PROJECT, "name": "cn-north-4"}, "expires_at": "2099-01-01T00:00:00.000000Z"}}
+            body = {
+                "token": {"project": {"id": PROJECT, "name": "cn-north-4"}, "expires_at": "2099-01-01T00:00:00.000000Z"}
+            }
             conn.sendall(answer(201, body, {"X-Subject-Token": token}))
             return
         dms(request, conn, stopping)
+
     return handler
 
 
 def password_args(server: HostileServer, **extra: Any) -> dict:
-    args = {"instance_id": "i1", "task_id": "t1", "project_id": PROJECT, "endpoint": server.url, "iam_endpoint": server.url,
-            "user_name": "u-1", "password": PASSWORD, "domain_name": "d-1", "retries": 0}
+    args = {
+        "instance_id": "i1",
+        "task_id": "t1",
+        "project_id": PROJECT,
+        "endpoint": server.url,
+        "iam_endpoint": server.url,
+        "user_name": "u-1",
+        "password": PASSWORD,
+        "domain_name": "d-1",
+        "retries": 0,
+    }
     args.update(extra)
     return args
 
@@ -348,14 +442,20 @@ def _echo(request: Request) -> str:
 
 
 ECHOES: dict[str, Callable[[Request], bytes]] = {
-    "non_json_200_body": lambda r: answer(200, ("<html>token %s</html>" % _echo(r)).encode(), {"Content-Type": "text/html"}),
+    "non_json_200_body": lambda r: answer(
+        200, ("<html>token %s</html>" % _echo(r)).encode(), {"Content-Type": "text/html"}
+    ),
     "bad_status_line": lambda r: ("HTTP/1.1 2x0 %s\r\nContent-Length: 0\r\n\r\n" % _echo(r)).encode(),
-    "chunk_size_line": lambda r: ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n%s\r\n"
-                                  % _echo(r)).encode(),
+    "chunk_size_line": lambda r: (
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n%s\r\n" % _echo(r)
+    ).encode(),
     "error_code": lambda r: answer(400, {"error_code": _echo(r), "error_msg": "bad"}),
-    "error_msg_percent_encoded": lambda r: answer(400, {"error_code": "DMS.400", "error_msg": "token=" + quote(_echo(r), safe="")}),
-    "error_msg_json_escaped_in_text": lambda r: answer(400, ("oops %s" % json.dumps({"t": _echo(r)})).encode(),
-                                                       {"Content-Type": "text/plain"}),
+    "error_msg_percent_encoded": lambda r: answer(
+        400, {"error_code": "DMS.400", "error_msg": "token=" + quote(_echo(r), safe="")}
+    ),
+    "error_msg_json_escaped_in_text": lambda r: answer(
+        400, ("oops %s" % json.dumps({"t": _echo(r)})).encode(), {"Content-Type": "text/plain"}
+    ),
     "x_request_id": lambda r: answer(403, {"error_code": "DMS.403", "error_msg": "no"}, {"X-Request-Id": _echo(r)}),
     "task_field_in_result": lambda r: answer(200, tasks_body(task(name="echo " + _echo(r)))),
     "redirect_location": lambda r: answer(302, b"", {"Location": "http://127.0.0.1:9/?t=" + quote(_echo(r), safe="")}),
@@ -379,7 +479,13 @@ def test_password_with_quote_backslash_and_non_ascii_echoed_json_escaped_by_iam_
     def iam(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
         # A gateway that quotes the request it refused, as JSON text inside its message (so the password is escaped).
         text = request.body.decode("utf-8")
-        conn.sendall(answer(401, {"error_code": "IAM.0004", "error_msg": "The request you have made requires authentication: " + text}))
+        conn.sendall(
+            answer(
+                401,
+                {"error_code": "IAM.0004", "error_msg": "The request you have made requires authentication: " + text},
+            )
+        )
+
     server = server_factory(iam)
     run = run_module(password_args(server), tmp_path)
     result = assert_clean_failure(run)
@@ -390,6 +496,7 @@ def test_password_with_quote_backslash_and_non_ascii_echoed_json_escaped_by_iam_
 def test_password_echoed_in_a_non_json_iam_answer_is_hidden(server_factory, tmp_path):
     def iam(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
         conn.sendall(answer(200, b"<html>" + request.body + b"</html>", {"Content-Type": "text/html"}))
+
     server = server_factory(iam)
     run = run_module(password_args(server), tmp_path)
     assert_clean_failure(run)
@@ -398,12 +505,13 @@ def test_password_echoed_in_a_non_json_iam_answer_is_hidden(server_factory, tmp_
 
 # --- 3. one deadline while the status line and the headers arrive -----------------------------------------------
 
+
 def drip_headers(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Pad: " + b"a" * 2000 + b"\r\n\r\n{}"
     for index in range(len(head)):
         if stopping.wait(0.05):
             return
-        conn.sendall(head[index:index + 1])
+        conn.sendall(head[index : index + 1])
 
 
 def drip_status_line(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
@@ -411,7 +519,7 @@ def drip_status_line(request: Request, conn: socket.socket, stopping: threading.
     for index in range(len(head)):
         if stopping.wait(0.05):
             return
-        conn.sendall(head[index:index + 1])
+        conn.sendall(head[index : index + 1])
 
 
 def continue_flood(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
@@ -440,6 +548,7 @@ def test_a_slow_status_line_or_headers_cannot_stretch_the_deadline(server_factor
 
 # --- 4. IAM is inside the deadline ------------------------------------------------------------------------------
 
+
 def hang(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
     stopping.wait(60)
 
@@ -450,19 +559,33 @@ def test_iam_calls_are_inside_the_wait_deadline_and_named_as_iam(server_factory,
     if flow == "password_token":
         args = password_args(server, wait_for=True, wait_timeout=3, wait_sleep=1, request_timeout=2, retries=3)
     else:
-        args = aksk(server, project_id=None, region="cn-north-4", iam_endpoint=server.url, wait_for=True, wait_timeout=3,
-                    wait_sleep=1, request_timeout=2, retries=3)
+        args = aksk(
+            server,
+            project_id=None,
+            region="cn-north-4",
+            iam_endpoint=server.url,
+            wait_for=True,
+            wait_timeout=3,
+            wait_sleep=1,
+            request_timeout=2,
+            retries=3,
+        )
     run = run_module(args, tmp_path, timeout=200)
     result = assert_clean_failure(run)
     assert run.wall <= 3 + SLOW_MODULE_START, "IAM took %.1f s past wait_timeout=3: %s" % (run.wall, result["msg"])
     assert "IAM" in result["msg"] and "the DMS API" not in result["msg"], result["msg"]
-    assert result["elapsed"] >= 2.5, "elapsed must count from the module's start, IAM included: %r" % result.get("elapsed")
+    assert result["elapsed"] >= 2.5, "elapsed must count from the module's start, IAM included: %r" % result.get(
+        "elapsed"
+    )
 
 
 # --- 5. no answer crashes the module -----------------------------------------------------------------------------
 
+
 def deep_json(depth: int) -> bytes:
-    return ('{"task_count":"1","tasks":[{"id":"t1","status":"SUCCESS","params":' + "[" * depth + "]" * depth + "}]}").encode()
+    return (
+        '{"task_count":"1","tasks":[{"id":"t1","status":"SUCCESS","params":' + "[" * depth + "]" * depth + "}]}"
+    ).encode()
 
 
 CRASHERS = {
@@ -473,7 +596,9 @@ CRASHERS = {
     "status_is_an_object": lambda: answer(200, tasks_body(task(status={"a": 1}))),
     "id_is_an_object": lambda: answer(200, tasks_body(task(task_id={"x": 1}))),
     "task_count_is_a_list": lambda: answer(200, tasks_body(task(), count=[1])),
-    "huge_number": lambda: answer(200, ('{"task_count":"1","tasks":[{"id":"t1","status":"SUCCESS","n":1' + "0" * 5000 + "}]}").encode()),
+    "huge_number": lambda: answer(
+        200, ('{"task_count":"1","tasks":[{"id":"t1","status":"SUCCESS","n":1' + "0" * 5000 + "}]}").encode()
+    ),
     "nan_literal": lambda: answer(200, b'{"task_count":"1","tasks":[{"id":"t1","status":"SUCCESS","n":NaN}]}'),
     "task_count_infinite": lambda: answer(200, b'{"task_count":1e999,"tasks":[{"id":"t1","status":"SUCCESS"}]}'),
     "status_is_a_number": lambda: answer(200, tasks_body(task(status=7))),
@@ -494,13 +619,19 @@ def test_odd_answers_end_with_a_clear_error_not_a_crash(server_factory, tmp_path
     if result.get("failed"):
         assert "DMS API" in result["msg"], result["msg"]
         if wait:
-            assert result["elapsed"] < 2.5, "a malformed answer is fatal in a wait (it will not fix itself): %s" % result["msg"]
+            assert result["elapsed"] < 2.5, (
+                "a malformed answer is fatal in a wait (it will not fix itself): %s" % result["msg"]
+            )
 
 
-@pytest.mark.parametrize("created_at", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "20240115", 12345, None,
-                                        "2024-01-15T08:30:00+99:00"])
+@pytest.mark.parametrize(
+    "created_at",
+    ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "20240115", 12345, None, "2024-01-15T08:30:00+99:00"],
+)
 def test_latest_with_a_created_at_out_of_range_does_not_crash(server_factory, tmp_path, created_at):
-    server = server_factory(send(answer(200, tasks_body(task("t1", created_at=created_at), task("t2", created_at="2024-01-15T08:30:00Z")))))
+    server = server_factory(
+        send(answer(200, tasks_body(task("t1", created_at=created_at), task("t2", created_at="2024-01-15T08:30:00Z"))))
+    )
     run = run_module(aksk(server, task_id=None, latest=True), tmp_path)
     assert "Traceback" not in run.stdout + run.stderr and run.result, run
     result = run.result
@@ -509,6 +640,7 @@ def test_latest_with_a_created_at_out_of_range_does_not_crash(server_factory, tm
 
 
 # --- 6. bounded memory across pages ------------------------------------------------------------------------------
+
 
 def endless_pages(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
     items = [{"id": "t%d" % n, "status": "SUCCESS", "params": "x" * 200} for n in range(100)]
@@ -533,20 +665,33 @@ def test_a_page_of_a_million_empty_objects_does_not_blow_up_memory(server_factor
 
 # --- 7. bad options: clear errors, never a crash, never a secret ------------------------------------------------
 
-@pytest.mark.parametrize("endpoint, says", [
-    ("http://[127.0.0.1", "'endpoint'"),
-    ("http://admin:Zq7pw\uff20127.0.0.1", "'endpoint'"),
-    ("http://u:pa/ssZq7pw@127.0.0.1", "user info"),
-    ("u:Zq7pw@127.0.0.1", "user info"),
-    ("http://admin:Zq7pw%40127.0.0.1", "user info"),
-    ("http://admin%3AZq7pw@127.0.0.1", "user info"),
-    ("HTTP://admin:Zq7pw@127.0.0.1", "user info"),
-    ("http://127.0.0.1:9/\nX-Evil: Zq7pw", "'endpoint'"),
-    ("http://d\u00e9ms.example.com", "'endpoint'"),
-])
+
+@pytest.mark.parametrize(
+    "endpoint, says",
+    [
+        ("http://[127.0.0.1", "'endpoint'"),
+        ("http://admin:Zq7pw\uff20127.0.0.1", "'endpoint'"),
+        ("http://u:pa/ssZq7pw@127.0.0.1", "user info"),
+        ("u:Zq7pw@127.0.0.1", "user info"),
+        ("http://admin:Zq7pw%40127.0.0.1", "user info"),
+        ("http://admin%3AZq7pw@127.0.0.1", "user info"),
+        ("HTTP://admin:Zq7pw@127.0.0.1", "user info"),
+        ("http://127.0.0.1:9/\nX-Evil: Zq7pw", "'endpoint'"),
+        ("http://d\u00e9ms.example.com", "'endpoint'"),
+    ],
+)
 def test_bad_endpoints_fail_clearly_without_echoing_user_info(tmp_path, endpoint, says):
-    run = run_module({"instance_id": "i1", "task_id": "t1", "project_id": PROJECT, "endpoint": endpoint, "access_key": AK,
-                      "secret_key": SK}, tmp_path)
+    run = run_module(
+        {
+            "instance_id": "i1",
+            "task_id": "t1",
+            "project_id": PROJECT,
+            "endpoint": endpoint,
+            "access_key": AK,
+            "secret_key": SK,
+        },
+        tmp_path,
+    )
     result = assert_clean_failure(run)
     assert says in result["msg"], result["msg"]
     assert "Zq7pw" not in run.stdout + run.stderr, result["msg"]
@@ -554,31 +699,58 @@ def test_bad_endpoints_fail_clearly_without_echoing_user_info(tmp_path, endpoint
 
 @pytest.mark.parametrize("option", ["endpoint", "iam_endpoint"])
 def test_user_info_in_iam_endpoint_is_not_echoed_either(tmp_path, option):
-    args = {"instance_id": "i1", "task_id": "t1", "project_id": PROJECT, "endpoint": "http://127.0.0.1:9", "access_key": AK,
-            "secret_key": SK}
+    args = {
+        "instance_id": "i1",
+        "task_id": "t1",
+        "project_id": PROJECT,
+        "endpoint": "http://127.0.0.1:9",
+        "access_key": AK,
+        "secret_key": SK,
+    }
     args[option] = "http://u:Zq7pw:x@127.0.0.1:9"
     run = run_module(args, tmp_path)
     result = assert_clean_failure(run)
     assert option in result["msg"] and "Zq7pw" not in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("extra, says", [
-    ({"wait_timeout": 10 ** 400, "wait_for": True}, "'wait_timeout'"),
-    ({"wait_timeout": 10 ** 300, "wait_sleep": 1e300, "wait_for": True}, "'wait_"),
-    ({"wait_sleep": 1e300, "wait_timeout": 600, "wait_for": True}, "'wait_sleep'"),
-    ({"wait_sleep": float("inf"), "wait_for": True}, "'wait_sleep'"),
-    ({"request_timeout": float("nan")}, "'request_timeout'"),
-])
+@pytest.mark.parametrize(
+    "extra, says",
+    [
+        ({"wait_timeout": 10**400, "wait_for": True}, "'wait_timeout'"),
+        ({"wait_timeout": 10**300, "wait_sleep": 1e300, "wait_for": True}, "'wait_"),
+        ({"wait_sleep": 1e300, "wait_timeout": 600, "wait_for": True}, "'wait_sleep'"),
+        ({"wait_sleep": float("inf"), "wait_for": True}, "'wait_sleep'"),
+        ({"request_timeout": float("nan")}, "'request_timeout'"),
+    ],
+)
 def test_absurd_numbers_fail_clearly(tmp_path, extra, says):
-    args = dict({"instance_id": "i1", "task_id": "t1", "project_id": PROJECT, "endpoint": "http://127.0.0.1:9", "access_key": AK,
-                 "secret_key": SK, "retries": 0}, **extra)
+    args = dict(
+        {
+            "instance_id": "i1",
+            "task_id": "t1",
+            "project_id": PROJECT,
+            "endpoint": "http://127.0.0.1:9",
+            "access_key": AK,
+            "secret_key": SK,
+            "retries": 0,
+        },
+        **extra,
+    )
     run = run_module(args, tmp_path)
     result = assert_clean_failure(run)
     assert says in result["msg"], result["msg"]
 
 
-@pytest.mark.parametrize("option, value", [("project_id", PROJECT + "\n"), ("instance_id", "i1\n"), ("task_id", "t1\n"),
-                                           ("region", "cn-north-4\n"), ("cloud", "myhuaweicloud.com\n")])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("project_id", PROJECT + "\n"),
+        ("instance_id", "i1\n"),
+        ("task_id", "t1\n"),
+        ("region", "cn-north-4\n"),
+        ("cloud", "myhuaweicloud.com\n"),
+    ],
+)
 def test_a_trailing_newline_does_not_pass_an_id_or_name_check(server_factory, tmp_path, option, value):
     server = server_factory(send(answer(200, tasks_body(task()))))
     args = aksk(server)
@@ -594,6 +766,7 @@ def test_a_trailing_newline_does_not_pass_an_id_or_name_check(server_factory, tm
 
 # --- weak points ------------------------------------------------------------------------------------------------
 
+
 def test_a_redirect_with_a_json_body_is_an_error_naming_its_target_never_followed(server_factory, tmp_path):
     target = server_factory(send(answer(200, tasks_body(task()))))
     server = server_factory(send(answer(302, tasks_body(task()), {"Location": target.url + "/elsewhere"})))
@@ -604,7 +777,9 @@ def test_a_redirect_with_a_json_body_is_an_error_naming_its_target_never_followe
 
 
 def test_retry_after_zero_cannot_make_a_request_storm(server_factory, tmp_path):
-    server = server_factory(send(answer(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": "0"})))
+    server = server_factory(
+        send(answer(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": "0"}))
+    )
     run = run_module(aksk(server, retries=6), tmp_path)
     assert_clean_failure(run)
     assert len(server.requests) == 7
@@ -614,7 +789,9 @@ def test_retry_after_zero_cannot_make_a_request_storm(server_factory, tmp_path):
 def test_retry_after_is_capped_in_total_not_per_retry(server_factory, tmp_path):
     # 5 retries x Retry-After 20 s would be 100 s; the budget (documented) is far less, and the message does not
     # then tell the user to raise 'retries'.
-    server = server_factory(send(answer(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": "20"})))
+    server = server_factory(
+        send(answer(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": "20"}))
+    )
     run = run_module(aksk(server, retries=5), tmp_path, timeout=200)
     result = assert_clean_failure(run)
     assert run.wall <= 60 + SLOW_MODULE_START + 1, "took %.1f s" % run.wall
@@ -644,6 +821,7 @@ def test_a_server_supplied_task_id_is_validated_before_it_goes_into_a_url(server
             conn.sendall(answer(200, {"progress_percentage": 100, "remain_time": 0, "step_list": []}))
         else:
             conn.sendall(answer(200, tasks_body(task(".."), task("a/../../b"))))
+
     server = server_factory(handler)
     run = run_module(aksk(server, task_id=None, include_progress=True), tmp_path)
     assert "Traceback" not in run.stdout + run.stderr and run.result, run
@@ -661,8 +839,11 @@ def test_show_does_not_take_another_tasks_success_for_the_requested_one(server_f
 
 def test_http_endpoint_off_loopback_warns_once_that_credentials_go_in_clear(server_factory, tmp_path):
     proxy = server_factory(send(answer(200, tasks_body(task()))))
-    run = run_module(aksk(proxy, endpoint="http://dms.hostile.example.com"), tmp_path,
-                     env={"HTTP_PROXY": proxy.url, "http_proxy": proxy.url})
+    run = run_module(
+        aksk(proxy, endpoint="http://dms.hostile.example.com"),
+        tmp_path,
+        env={"HTTP_PROXY": proxy.url, "http_proxy": proxy.url},
+    )
     assert not run.result.get("failed"), run
     assert proxy.requests and proxy.requests[0].path.startswith("http://dms.hostile.example.com/")
     warnings = [warning for warning in warning_texts(run.result) if "http://" in warning]
@@ -678,8 +859,11 @@ def test_http_endpoint_on_loopback_does_not_warn(server_factory, tmp_path):
 
 def test_a_407_says_it_came_from_the_proxy(server_factory, tmp_path):
     proxy = server_factory(send(answer(407, b"", {"Proxy-Authenticate": 'Basic realm="corp"'}, reason="Denied")))
-    run = run_module(aksk(proxy, endpoint="http://dms.hostile.example.com"), tmp_path,
-                     env={"HTTP_PROXY": proxy.url, "http_proxy": proxy.url})
+    run = run_module(
+        aksk(proxy, endpoint="http://dms.hostile.example.com"),
+        tmp_path,
+        env={"HTTP_PROXY": proxy.url, "http_proxy": proxy.url},
+    )
     result = assert_clean_failure(run)
     assert "407" in result["msg"] and "proxy" in result["msg"].lower(), result["msg"]
 
@@ -689,8 +873,11 @@ def test_a_list_wait_remembers_a_task_that_vanished(server_factory, tmp_path):
 
     def handler(request: Request, conn: socket.socket, stopping: threading.Event) -> None:
         conn.sendall(answers.pop(0) if answers else answer(200, tasks_body()))
+
     server = server_factory(handler)
-    run = run_module(aksk(server, task_id=None, name="bindInstancePublicIp", wait_for=True, wait_timeout=3, wait_sleep=1), tmp_path)
+    run = run_module(
+        aksk(server, task_id=None, name="bindInstancePublicIp", wait_for=True, wait_timeout=3, wait_sleep=1), tmp_path
+    )
     result = assert_clean_failure(run)
     assert "vanishing-1" in result["msg"], result["msg"]
     assert [item.get("id") for item in result["tasks"]] == ["vanishing-1"], result["tasks"]

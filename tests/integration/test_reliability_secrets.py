@@ -23,7 +23,9 @@ from dms_emulator.testing import EmulatorProcess
 
 def _harness() -> Any:
     """tests/integration/conftest.py as a module, for its PlaybookRunner."""
-    spec = importlib.util.spec_from_file_location("reliability_secrets_harness", Path(__file__).with_name("conftest.py"))
+    spec = importlib.util.spec_from_file_location(
+        "reliability_secrets_harness", Path(__file__).with_name("conftest.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -74,9 +76,21 @@ def test_secrets_never_appear_in_output_results_or_emulator_logs(logged_emulator
         {"id": "s_bad_signature", "args": dict(token_args, secret_key=WRONG_SK, task_id=task())},
         {"id": "s_bad_signature_token_only", "args": {"task_id": task(), "security_token": "not-" + TOKEN}},
         {"id": "s_500", "args": dict(token_args, task_id=task(kind="status", status=500), retries=1)},
-        {"id": "s_timeout", "args": dict(token_args, task_id=task(kind="delay", seconds=2), request_timeout=0.5, retries=0)},
-        {"id": "s_wait_timeout", "args": dict(token_args, task_id=task(kind="status", status=503), wait_for=True, wait_timeout=2,
-                                              wait_sleep=0.5, retries=0)},
+        {
+            "id": "s_timeout",
+            "args": dict(token_args, task_id=task(kind="delay", seconds=2), request_timeout=0.5, retries=0),
+        },
+        {
+            "id": "s_wait_timeout",
+            "args": dict(
+                token_args,
+                task_id=task(kind="status", status=503),
+                wait_for=True,
+                wait_timeout=2,
+                wait_sleep=0.5,
+                retries=0,
+            ),
+        },
         {"id": "s_bad_input", "args": dict(token_args, wait_for=True, wait_sleep=10, wait_timeout=1)},
         {"id": "s_bad_endpoint", "args": dict(token_args, endpoint="ftp://127.0.0.1/")},
         {"id": "s_not_json", "args": dict(token_args, task_id=task(kind="not_json"))},
@@ -92,7 +106,9 @@ def test_secrets_never_appear_in_output_results_or_emulator_logs(logged_emulator
     results = run.results["cases"]
     assert not results["s_ok_options"].get("failed") and not results["s_ok_env"].get("failed"), results
     assert results["s_bad_signature"]["failed"] and "HTTP 401" in results["s_bad_signature"]["msg"]
-    assert results["s_bad_signature_token_only"]["failed"] and "HTTP 401" in results["s_bad_signature_token_only"]["msg"]
+    assert (
+        results["s_bad_signature_token_only"]["failed"] and "HTTP 401" in results["s_bad_signature_token_only"]["msg"]
+    )
     assert "timed out" in results["s_timeout"]["msg"] and "Timed out" in results["s_wait_timeout"]["msg"]
     assert "'wait_sleep'" in results["s_bad_input"]["msg"] and "'endpoint'" in results["s_bad_endpoint"]["msg"]
     stats = admin.stats()

@@ -9,8 +9,12 @@ from datetime import datetime, timezone
 
 def test_wait_returns_the_task_after_it_flips_to_success(emulator, playbook, instance_id):
     begin = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-    emulator.admin.create_task(instance_id=instance_id, name="bindInstancePublicIp", params={"public_ip_address": "100.93.2.18"},
-                               timeline=[{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "polls": 2}, {"status": "SUCCESS"}])
+    emulator.admin.create_task(
+        instance_id=instance_id,
+        name="bindInstancePublicIp",
+        params={"public_ip_address": "100.93.2.18"},
+        timeline=[{"status": "CREATED", "polls": 1}, {"status": "EXECUTING", "polls": 2}, {"status": "SUCCESS"}],
+    )
     run = playbook("wait_bind_public_ip.yml", {"begin_time": begin})
     assert run.returncode == 0, run
     bind = run.results["bind"]

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from ansible.plugins.loader import init_plugin_loader
 
-
 with warnings.catch_warnings():
     # When pytest starts in a collection root, pytest-ansible has set the finder up already; that is fine.
     warnings.filterwarnings("ignore", "AnsibleCollectionFinder has already been configured")
@@ -35,7 +34,14 @@ def localhost_inventory(tmp_path: Path) -> str:
 @pytest.fixture
 def emulator_env(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The module's connection settings, as the environment variables it reads, pointing at the emulator."""
-    for name in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_PROJECT_ID", "HW_DMS_ENDPOINT", "HW_REGION_NAME", "HW_SECURITY_TOKEN"):
+    for name in (
+        "HW_ACCESS_KEY",
+        "HW_SECRET_KEY",
+        "HW_PROJECT_ID",
+        "HW_DMS_ENDPOINT",
+        "HW_REGION_NAME",
+        "HW_SECURITY_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HW_ACCESS_KEY", emulator.access_key)
     monkeypatch.setenv("HW_SECRET_KEY", emulator.secret_key)

@@ -22,12 +22,25 @@ BIN = Path(sys.executable).parent
 
 def test_ansible_builder_renders_the_awx_build_context(tmp_path):
     context = tmp_path / "context"
-    done = subprocess.run([str(BIN / "ansible-builder"), "create", "--file", str(COLLECTION / "meta" / "ee" / "execution-environment.yml"),
-                           "--context", str(context), "--output-filename", "Containerfile"],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [
+            str(BIN / "ansible-builder"),
+            "create",
+            "--file",
+            str(COLLECTION / "meta" / "ee" / "execution-environment.yml"),
+            "--context",
+            str(context),
+            "--output-filename",
+            "Containerfile",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     containerfile = (context / "Containerfile").read_text()
-    assert "ARG EE_BASE_IMAGE=\"quay.io/ansible/awx-ee:latest\"" in containerfile
+    assert 'ARG EE_BASE_IMAGE="quay.io/ansible/awx-ee:latest"' in containerfile
     assert "ansible-galaxy collection install" in containerfile
     assert "introspect" in containerfile  # the collection's Python needs are collected inside the build
     requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
@@ -41,8 +54,14 @@ def test_introspection_finds_requests_in_the_collection_metadata(tmp_path):
     (namespace / "dms").symlink_to(COLLECTION, target_is_directory=True)
     script = Path(ansible_builder.__file__).parent / "_target_scripts" / "introspect.py"
     pip_out = tmp_path / "requirements.txt"
-    done = subprocess.run([sys.executable, str(script), "introspect", str(tmp_path), "--write-pip", str(pip_out)],
-                          capture_output=True, text=True, timeout=120, check=False, env=dict(os.environ))
+    done = subprocess.run(
+        [sys.executable, str(script), "introspect", str(tmp_path), "--write-pip", str(pip_out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=dict(os.environ),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "requests>=2.25.0" in pip_out.read_text().split()
     assert "hwcloud.dms" in done.stdout

@@ -48,10 +48,12 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: "pytest.Item | None"):
 # it makes the finder refuse every later collection import.
 # pylint: disable=import-outside-toplevel
 
+
 @pytest.fixture
 def clock():
     """A fake monotonic clock (tests/unit/fakes.py: FakeClock); its sleep only advances time."""
     from ansible_collections.hwcloud.dms.tests.unit.fakes import FakeClock
+
     return FakeClock()
 
 
@@ -59,4 +61,5 @@ def clock():
 def pauses():
     """An injected ``sleep`` that records each pause instead of sleeping (tests/unit/fakes.py: Pauses)."""
     from ansible_collections.hwcloud.dms.tests.unit.fakes import Pauses
+
     return Pauses()

@@ -73,15 +73,21 @@ def test_markdown_table_escapes_pipes_and_checks_widths():
 
 
 def test_parse_importtime_reads_self_cumulative_and_depth():
-    text = "\n".join([
-        "import time: self [us] | cumulative | imported package",
-        "import time:       176 |        176 |     _io",
-        "import time:      2601 |     157892 |   ansible.module_utils.basic",
-        "import time:     12874 |     280998 | ansible_collections.hwcloud.dms.plugins.modules.dms_task_info",
-        "something else",
-    ])
+    text = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:       176 |        176 |     _io",
+            "import time:      2601 |     157892 |   ansible.module_utils.basic",
+            "import time:     12874 |     280998 | ansible_collections.hwcloud.dms.plugins.modules.dms_task_info",
+            "something else",
+        ]
+    )
     entries = bench.parse_importtime(text)
-    assert [e["name"] for e in entries] == ["_io", "ansible.module_utils.basic", "ansible_collections.hwcloud.dms.plugins.modules.dms_task_info"]
+    assert [e["name"] for e in entries] == [
+        "_io",
+        "ansible.module_utils.basic",
+        "ansible_collections.hwcloud.dms.plugins.modules.dms_task_info",
+    ]
     assert entries[1]["self"] == pytest.approx(0.002601)
     assert entries[1]["cumulative"] == pytest.approx(0.157892)
     assert [e["depth"] for e in entries] == [2, 1, 0]
@@ -115,7 +121,9 @@ def test_report_of_an_empty_run_fills_every_placeholder_of_the_template():
 
 def test_report_lists_notes_and_a_section_verdict_before_the_method():
     detection = {0.5: {"n": 8, "median": 0.7, "p95": 0.9, "max": 1.0, "min": 0.1, "skipped": 0, "lead": 1.0}}
-    text = Report({"detection": detection}, ["A run made 3 requests, expected 21"], polls=20, sleep=0.5, reps=1).render([], 1)
+    text = Report({"detection": detection}, ["A run made 3 requests, expected 21"], polls=20, sleep=0.5, reps=1).render(
+        [], 1
+    )
     assert "| detection latency median, wait_sleep 0.5 s | <= 600 ms | 700 ms | MISSED |" in text
     assert text.index("## Detection latency") < text.index("## Notes from this run") < text.index("## Method")
     assert "- A run made 3 requests, expected 21\n" in text

@@ -1,11 +1,12 @@
 """Fixtures for the emulator's unit tests: an in-process Emulator on a fake clock (helpers live in emu_harness)."""
+
 from __future__ import annotations
 
 import pytest
-from dms_emulator.app import Emulator
-from dms_emulator.clock import FakeClock
 
 from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import Harness
+from dms_emulator.app import Emulator
+from dms_emulator.clock import FakeClock
 
 
 @pytest.fixture

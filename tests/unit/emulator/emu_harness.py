@@ -4,6 +4,7 @@ A uniquely named module (not conftest) that test files import by its full name
 (``ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness``, as ansible-test units loads them);
 the ``clock`` and ``harness`` fixtures built on it are in this directory's conftest.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,10 +29,24 @@ class Harness:
         self.clock = clock
         self.slept = []
 
-    def call(self, method: str, path: str, query: str = "", body: bytes = b"", headers: Optional[Dict[str, str]] = None,
-             ak: str = DEFAULT_ACCESS_KEY, sk: str = DEFAULT_SECRET_KEY, sign: bool = True, date: Optional[str] = None):
-        hdrs = {"host": HOST, "content-type": "application/json", "x-project-id": DEFAULT_PROJECT_ID,
-                "x-sdk-date": date or format_sdk_date(self.clock.now())}
+    def call(
+        self,
+        method: str,
+        path: str,
+        query: str = "",
+        body: bytes = b"",
+        headers: Optional[Dict[str, str]] = None,
+        ak: str = DEFAULT_ACCESS_KEY,
+        sk: str = DEFAULT_SECRET_KEY,
+        sign: bool = True,
+        date: Optional[str] = None,
+    ):
+        hdrs = {
+            "host": HOST,
+            "content-type": "application/json",
+            "x-project-id": DEFAULT_PROJECT_ID,
+            "x-sdk-date": date or format_sdk_date(self.clock.now()),
+        }
         hdrs.update({k.lower(): v for k, v in (headers or {}).items()})
         if sign:
             hdrs["authorization"] = sign_headers(ak, sk, method, path, query, hdrs, body)

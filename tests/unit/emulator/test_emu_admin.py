@@ -1,4 +1,5 @@
 """Admin API and seed files."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,10 @@ import os
 
 import pytest
 
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE, Harness
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.seed import load_seed_file
-
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE, Harness
 
 EXAMPLE_SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "emulator", "examples", "seed.json")
 
@@ -25,10 +25,22 @@ def test_create_task_defaults(harness):
 
 def test_create_task_reply_is_the_task_and_where_it_lives_without_internal_fields(harness):
     # Issue 16: the README's walk-through printed the store's internal visible_at (an epoch float).
-    dummy, task = harness.admin("POST", "/_emulator/tasks", {"instance_id": INSTANCE, "name": "bindInstancePublicIp",
-                                                             "appear_after": 5})
-    assert set(task) == {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at",
-                         "project_id", "instance_id", "engine"}
+    dummy, task = harness.admin(
+        "POST", "/_emulator/tasks", {"instance_id": INSTANCE, "name": "bindInstancePublicIp", "appear_after": 5}
+    )
+    assert set(task) == {
+        "id",
+        "name",
+        "user_name",
+        "user_id",
+        "params",
+        "status",
+        "created_at",
+        "updated_at",
+        "project_id",
+        "instance_id",
+        "engine",
+    }
 
 
 def test_string_params_are_kept(harness):
@@ -36,8 +48,15 @@ def test_string_params_are_kept(harness):
     assert task["params"] == '{"x": 1}'
 
 
-@pytest.mark.parametrize("spec", [{}, {"instance_id": INSTANCE, "bogus": 1}, {"instance_id": INSTANCE, "engine": "redis"},
-                                  {"instance_id": INSTANCE, "timeline": []}])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {},
+        {"instance_id": INSTANCE, "bogus": 1},
+        {"instance_id": INSTANCE, "engine": "redis"},
+        {"instance_id": INSTANCE, "timeline": []},
+    ],
+)
 def test_create_task_rejects_bad_input(harness, spec):
     status, body = harness.admin("POST", "/_emulator/tasks", spec)
     assert status == 400 and body["error"]
@@ -91,8 +110,15 @@ def test_example_seed_loads(clock):
 
 def test_seed_replace_defaults(clock, tmp_path):
     path = tmp_path / "seed.json"
-    path.write_text(json.dumps({"replace_defaults": True, "access_keys": [{"access_key": "A", "secret_key": "S"}],
-                                "projects": [{"id": "p" * 32, "name": "eu-west-101"}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "replace_defaults": True,
+                "access_keys": [{"access_key": "A", "secret_key": "S"}],
+                "projects": [{"id": "p" * 32, "name": "eu-west-101"}],
+            }
+        )
+    )
     emu = Emulator(clock=clock, seed=load_seed_file(str(path)))
     assert emu.identity.project_by_id(DEFAULT_PROJECT_ID) is None
     assert emu.identity.key("A") is not None

@@ -1,12 +1,12 @@
 """Gateway behaviour: unknown AK, mismatch, lockout, clock skew, tokens, missing credentials."""
+
 from __future__ import annotations
 
 import json
 
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 from dms_emulator import DEFAULT_ACCESS_KEY
 from dms_emulator.timefmt import format_sdk_date
-
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 
 def _setup(harness):
@@ -72,10 +72,15 @@ def test_missing_auth(harness):
 
 def test_temporary_credentials_need_security_token(harness):
     _setup(harness)
-    harness.admin("POST", "/_emulator/credentials", {"access_keys": [{"access_key": "TMPAK", "secret_key": "tmpsk",
-                                                                      "security_token": "STS-TOKEN"}]})
+    harness.admin(
+        "POST",
+        "/_emulator/credentials",
+        {"access_keys": [{"access_key": "TMPAK", "secret_key": "tmpsk", "security_token": "STS-TOKEN"}]},
+    )
     assert harness.call("GET", harness.task_path("t"), ak="TMPAK", sk="tmpsk")[0].status == 401
-    reply, dummy = harness.call("GET", harness.task_path("t"), ak="TMPAK", sk="tmpsk", headers={"X-Security-Token": "STS-TOKEN"})
+    reply, dummy = harness.call(
+        "GET", harness.task_path("t"), ak="TMPAK", sk="tmpsk", headers={"X-Security-Token": "STS-TOKEN"}
+    )
     assert reply.status == 200
 
 
@@ -90,7 +95,10 @@ def test_tokens(harness, clock):
     reply, body = harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": "MIIbogus"})
     assert reply.status == 401 and "decrypt token fail" in body["error_msg"]
     clock.advance(24 * 3600)
-    assert harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": issued["token"]})[0].status == 401
+    assert (
+        harness.call("GET", harness.task_path("t"), sign=False, headers={"X-Auth-Token": issued["token"]})[0].status
+        == 401
+    )
     seen = harness.emu.stats.snapshot()["auth_headers_seen"]
     assert seen == {"x-auth-token": 4}
 

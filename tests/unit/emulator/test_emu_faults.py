@@ -1,4 +1,5 @@
 """Fault injection through the admin API, applied to signed DMS requests."""
+
 from __future__ import annotations
 
 import json
@@ -116,8 +117,16 @@ def test_faults_are_counted_and_listed(harness, task):
     assert harness.emu.stats.snapshot()["faults_applied"] == {"status": 1}
 
 
-@pytest.mark.parametrize("spec", [{"kind": "explode"}, {"kind": "status"}, {"kind": "drop", "count": 0},
-                                  {"kind": "drop", "scope": "task"}, {"kind": "drop", "scope": "path"}])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"kind": "explode"},
+        {"kind": "status"},
+        {"kind": "drop", "count": 0},
+        {"kind": "drop", "scope": "task"},
+        {"kind": "drop", "scope": "path"},
+    ],
+)
 def test_bad_fault_specs(harness, spec):
     status, body = harness.admin("POST", "/_emulator/faults", spec)
     assert status == 400 and body["error"]

@@ -1,19 +1,27 @@
 """IAM: project lookup by region (signed) and password tokens (unsigned)."""
+
 from __future__ import annotations
 
 import json
 
-from dms_emulator import DEFAULT_PROJECT_ID
-
 from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
+from dms_emulator import DEFAULT_PROJECT_ID
 
 USER = {"name": "alice", "password": "s3cret!", "domain_name": "acme"}
 
 
 def _token_body(password="s3cret!", scope=None):
-    return json.dumps({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": "alice", "password": password, "domain": {"name": "acme"}}}},
-        "scope": scope or {"project": {"name": "cn-north-4"}}}}).encode("utf-8")
+    return json.dumps(
+        {
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {"user": {"name": "alice", "password": password, "domain": {"name": "acme"}}},
+                },
+                "scope": scope or {"project": {"name": "cn-north-4"}},
+            }
+        }
+    ).encode("utf-8")
 
 
 def test_projects_by_region(harness):
@@ -49,8 +57,9 @@ def test_password_token_flow(harness):
 
 def test_token_scope_by_id(harness):
     harness.admin("POST", "/_emulator/credentials", {"users": [USER]})
-    reply, body = harness.call("POST", "/v3/auth/tokens", body=_token_body(scope={"project": {"id": DEFAULT_PROJECT_ID}}),
-                               sign=False)
+    reply, body = harness.call(
+        "POST", "/v3/auth/tokens", body=_token_body(scope={"project": {"id": DEFAULT_PROJECT_ID}}), sign=False
+    )
     assert reply.status == 201 and body["token"]["project"]["name"] == "cn-north-4"
 
 

@@ -1,17 +1,17 @@
 """One instance model for the instance, job and task routes: applied jobs show in the instance detail, a job and a
 public-IP change of the same instance exclude each other (DMS.00400026), and the admin keys of
 POST /_emulator/instances and POST /_emulator/jobs write the same fields."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.instances import eip_address
-
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 BASE = "/v2/%s" % DEFAULT_PROJECT_ID
 DETAIL = BASE + "/instances/%s" % INSTANCE
@@ -49,10 +49,10 @@ def test_scale_out_shows_in_the_detail_only_once_its_job_succeeded(harness, cloc
     _create(harness, engine="kafka", broker_num=3)
     reply, body = _send(harness, "POST", EXTEND, {"oper_type": "horizontal", "new_broker_num": 5})
     assert reply.status == 200
-    clock.advance(1.5)                                         # EXECUTING
+    clock.advance(1.5)  # EXECUTING
     detail = _detail(harness)
     assert (detail["broker_num"], detail["node_num"], detail["storage_space"]) == (3, 3, 300)
-    clock.advance(2)                                           # SUCCESS
+    clock.advance(2)  # SUCCESS
     detail = _detail(harness)
     assert (detail["broker_num"], detail["node_num"]) == (5, 5)
     assert (detail["storage_space"], detail["total_storage_space"]) == (500, 500)
@@ -159,8 +159,11 @@ def test_recreating_an_instance_drops_its_running_job(harness):
 
 def test_capacity_keys_of_both_admin_endpoints_write_the_same_fields(harness):
     body = _create(harness, engine="kafka", broker_num=4, storage_space=800, product_id="c6.4u8g.cluster")
-    assert (body["detail"]["broker_num"], body["detail"]["storage_space"], body["detail"]["product_id"]) == \
-        (4, 800, "c6.4u8g.cluster")
+    assert (body["detail"]["broker_num"], body["detail"]["storage_space"], body["detail"]["product_id"]) == (
+        4,
+        800,
+        "c6.4u8g.cluster",
+    )
     view = _job_view(harness)
     assert (view["broker_num"], view["storage_space"], view["product_id"]) == (4, 800, "c6.4u8g.cluster")
     # /_emulator/jobs changes only the keys it is given.
@@ -177,17 +180,21 @@ def test_admin_instance_defaults_storage_to_100_gb_per_broker(harness):
 
 
 def test_jobs_admin_creates_an_instance_the_detail_knows(harness):
-    status, dummy = harness.admin("POST", "/_emulator/jobs", {"instance_id": INSTANCE, "engine": "kafka",
-                                                              "broker_num": 5, "storage_space": 1000})
+    status, dummy = harness.admin(
+        "POST", "/_emulator/jobs", {"instance_id": INSTANCE, "engine": "kafka", "broker_num": 5, "storage_space": 1000}
+    )
     assert status == 200
     detail = _detail(harness)
     assert (detail["engine"], detail["broker_num"], detail["storage_space"]) == ("kafka", 5, 1000)
 
 
-@pytest.mark.parametrize("spec, message", [
-    ({"storage_space": 0}, "storage_space"),
-    ({"product_id": 7}, "product_id"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"storage_space": 0}, "storage_space"),
+        ({"product_id": 7}, "product_id"),
+    ],
+)
 def test_admin_instance_capacity_errors(harness, spec, message):
     status, body = harness.admin("POST", "/_emulator/instances", dict(spec, instance_id=INSTANCE))
     assert status == 400 and message in body["error"]

@@ -1,15 +1,15 @@
 """Instance details and public-access changes: routes, body rules, busy answers, task timelines, seed."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
+from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.instances import eip_address
-
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 
 EIP_A = "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"
 EIP_B = "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"
@@ -60,14 +60,16 @@ def test_unknown_instance_detail_is_dms_00404022_with_the_services_text(harness)
     assert reply.status == 404 and body["error_code"] == "DMS.00404022"
 
 
-@pytest.mark.parametrize("engine, reported", [("kafka", "kafka"), ("rabbitmq", "rabbitmq"), ("rocketmq", "reliability")])
+@pytest.mark.parametrize(
+    "engine, reported", [("kafka", "kafka"), ("rabbitmq", "rabbitmq"), ("rocketmq", "reliability")]
+)
 def test_detail_per_engine_reports_engine_status_and_brokers(harness, engine, reported):
     _create(harness, engine=engine, broker_num=3, name="my-%s" % engine)
     detail = _show(harness)
     assert detail["engine"] == reported
     assert (detail["instance_id"], detail["name"], detail["status"]) == (INSTANCE, "my-%s" % engine, "RUNNING")
     assert detail["broker_num"] == 3 and detail["enable_publicip"] is False
-    assert isinstance(detail["created_at"], str) and detail["created_at"].isdigit()   # epoch ms, a string in the SDK
+    assert isinstance(detail["created_at"], str) and detail["created_at"].isdigit()  # epoch ms, a string in the SDK
 
 
 def test_rocketmq_engine_field_can_be_rocketmq(harness):
@@ -87,9 +89,12 @@ def test_rabbitmq_bind_is_204_then_task_then_fields_flip_on_success(harness, clo
     assert reply.status == 204 and reply.body == b"" and body is None
     tasks = _tasks(harness)
     assert [(t["name"], t["status"]) for t in tasks] == [("bindInstancePublicIp", "CREATED")]
-    assert json.loads(tasks[0]["params"]) == {"public_ip_id": EIP_A, "public_ip_address": eip_address(EIP_A),
-                                              "enable_public_ip": True}
-    assert _show(harness)["enable_publicip"] is False          # not before the task succeeds
+    assert json.loads(tasks[0]["params"]) == {
+        "public_ip_id": EIP_A,
+        "public_ip_address": eip_address(EIP_A),
+        "enable_public_ip": True,
+    }
+    assert _show(harness)["enable_publicip"] is False  # not before the task succeeds
     clock.advance(0.5)
     assert _tasks(harness)[0]["status"] == "EXECUTING" and _show(harness)["enable_publicip"] is False
     clock.advance(1)
@@ -113,14 +118,17 @@ def test_rabbitmq_unbind_records_unbind_task_and_clears_fields(harness, clock):
     assert detail["enable_publicip"] is False and "publicip_id" not in detail and "public_connect_address" not in detail
 
 
-@pytest.mark.parametrize("payload, message", [
-    ({"enable_publicip": True}, "publicip_id is required"),
-    ({"enable_publicip": True, "publicip_id": "%s,%s" % (EIP_A, EIP_B)}, "takes one EIP id"),
-    ({"enable_publicip": "true", "publicip_id": EIP_A}, "must be a boolean"),
-    ({"enable_publicip": True, "publicip_id": ["x"]}, "must be a string"),
-    ({"enable_publicip": True, "publicip_id": "a b"}, "publicip_id"),
-    ({"enable_publicip": False}, "not enabled"),
-])
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"enable_publicip": True}, "publicip_id is required"),
+        ({"enable_publicip": True, "publicip_id": "%s,%s" % (EIP_A, EIP_B)}, "takes one EIP id"),
+        ({"enable_publicip": "true", "publicip_id": EIP_A}, "must be a boolean"),
+        ({"enable_publicip": True, "publicip_id": ["x"]}, "must be a string"),
+        ({"enable_publicip": True, "publicip_id": "a b"}, "publicip_id"),
+        ({"enable_publicip": False}, "not enabled"),
+    ],
+)
 def test_rabbitmq_body_rules(harness, payload, message):
     _create(harness, engine="rabbitmq")
     reply, body = _put(harness, payload)
@@ -154,8 +162,10 @@ def test_busy_changes_answer_dms_00400026_then_accept(harness):
     for dummy in range(2):
         reply, body = _put(harness, {"enable_publicip": True, "publicip_id": EIP_A})
         assert reply.status == 400
-        assert body == {"error_code": "DMS.00400026",
-                        "error_msg": "This operation is not allowed due to the instance status."}
+        assert body == {
+            "error_code": "DMS.00400026",
+            "error_msg": "This operation is not allowed due to the instance status.",
+        }
     assert _put(harness, {"enable_publicip": True, "publicip_id": EIP_A})[0].status == 204
 
 
@@ -171,7 +181,7 @@ def test_failed_bind_leaves_instance_without_public_access(harness, clock):
     clock.advance(5)
     assert _tasks(harness)[0]["status"] == "FAILED"
     assert _show(harness)["enable_publicip"] is False
-    assert _put(harness, {"enable_publicip": True, "publicip_id": EIP_A})[0].status == 204   # no longer busy
+    assert _put(harness, {"enable_publicip": True, "publicip_id": EIP_A})[0].status == 204  # no longer busy
 
 
 def test_slow_bind_takes_bind_seconds(harness, clock):
@@ -218,7 +228,7 @@ def test_kafka_switch_on_then_off(harness, clock):
     assert detail["enable_publicip"] is True
     assert (detail["public_access_enabled"], detail["kafka_public_status"]) == ("true", "true")
     assert detail["public_connect_address"] == ",".join("%s:9094" % eip_address(i) for i in ids)
-    assert "publicip_id" not in detail               # Kafka's ShowInstanceResponse has no such field
+    assert "publicip_id" not in detail  # Kafka's ShowInstanceResponse has no such field
     assert detail["public_bandwidth"] == 300
     reply, body = _switch(harness, {"publicip_id": EIP_A})
     assert reply.status == 400 and body["error_code"] == "DMS.00400002"
@@ -231,11 +241,14 @@ def test_kafka_switch_on_then_off(harness, clock):
     assert detail["public_access_enabled"] == "closed" and "public_connect_address" not in detail
 
 
-@pytest.mark.parametrize("payload, message", [
-    ({}, "publicip_id is required"),
-    ({"publicip_id": EIP_A}, "needs 3 EIP ids"),
-    ({"publicip_id": "%s,%s,%s" % (EIP_A, EIP_B, EIP_C), "public_boundwidth": "100"}, "public_boundwidth"),
-])
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({}, "publicip_id is required"),
+        ({"publicip_id": EIP_A}, "needs 3 EIP ids"),
+        ({"publicip_id": "%s,%s,%s" % (EIP_A, EIP_B, EIP_C), "public_boundwidth": "100"}, "public_boundwidth"),
+    ],
+)
 def test_kafka_switch_body_rules(harness, payload, message):
     _create(harness, engine="kafka", broker_num=3)
     reply, body = _switch(harness, payload)
@@ -256,15 +269,18 @@ def test_kafka_switch_busy_while_running(harness):
     assert _switch(harness, {})[1]["error_code"] == "DMS.00400026"
 
 
-@pytest.mark.parametrize("spec, message", [
-    ({"engine": "nope"}, "engine must be one of"),
-    ({"broker_num": 0}, "broker_num"),
-    ({"publicip_ids": "x"}, "publicip_ids"),
-    ({"enable_publicip": True}, "needs publicip_ids"),
-    ({"busy_changes": -1}, "busy_changes"),
-    ({"bind_seconds": "slow"}, "bind_seconds"),
-    ({"surprise": 1}, "unknown instance keys"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"engine": "nope"}, "engine must be one of"),
+        ({"broker_num": 0}, "broker_num"),
+        ({"publicip_ids": "x"}, "publicip_ids"),
+        ({"enable_publicip": True}, "needs publicip_ids"),
+        ({"busy_changes": -1}, "busy_changes"),
+        ({"bind_seconds": "slow"}, "bind_seconds"),
+        ({"surprise": 1}, "unknown instance keys"),
+    ],
+)
 def test_admin_instance_spec_errors(harness, spec, message):
     spec["instance_id"] = INSTANCE
     status, body = harness.admin("POST", "/_emulator/instances", spec)
@@ -283,8 +299,11 @@ def test_reset_forgets_profiles(harness):
 
 
 def test_seed_configures_instances_and_reset_reapplies_it(clock):
-    seed = {"instances": [{"id": INSTANCE, "engine": "rocketmq", "broker_num": 2, "publicip_ids": [EIP_A, EIP_B],
-                           "busy_changes": 1}]}
+    seed = {
+        "instances": [
+            {"id": INSTANCE, "engine": "rocketmq", "broker_num": 2, "publicip_ids": [EIP_A, EIP_B], "busy_changes": 1}
+        ]
+    }
     emu = Emulator(clock=clock, seed=seed)
     profile = emu.instances.profile(DEFAULT_PROJECT_ID, INSTANCE)
     assert profile is not None and profile.enabled and profile.ids == [EIP_A, EIP_B] and profile.busy_changes == 1
@@ -296,5 +315,7 @@ def test_seed_configures_instances_and_reset_reapplies_it(clock):
 def test_token_for_another_project_is_refused(harness):
     _create(harness, engine="rabbitmq")
     dummy, token = harness.admin("POST", "/_emulator/tokens", {})
-    reply, body = harness.call("GET", _instance_path(project="f" * 32), sign=False, headers={"X-Auth-Token": token["token"]})
+    reply, body = harness.call(
+        "GET", _instance_path(project="f" * 32), sign=False, headers={"X-Auth-Token": token["token"]}
+    )
     assert reply.status == 401 and body["error_code"] == "DMS.10240104"

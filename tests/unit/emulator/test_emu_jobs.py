@@ -1,14 +1,14 @@
 """Job-returning routes: Kafka extend (body rules, job timeline, effect on SUCCESS), SSL switch, configs,
 RabbitMQ plugins, RocketMQ topic and group creation, the busy-instance answer, and unknown paths."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from dms_emulator import DEFAULT_PROJECT_ID
-
 from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
+from dms_emulator import DEFAULT_PROJECT_ID
 
 BASE = "/v2/%s" % DEFAULT_PROJECT_ID
 EXTEND = BASE + "/kafka/instances/%s/extend" % INSTANCE
@@ -54,14 +54,14 @@ def test_scale_out_returns_a_job_whose_task_runs_and_then_changes_the_instance(h
     # The EXECUTING phase has used its one poll: the next look sees SUCCESS, and only then the instance changed.
     assert _task(harness, job_id)["status"] == "SUCCESS"
     state = _state(harness)
-    assert (state["broker_num"], state["storage_space"]) == (5, 1000)   # 200 GB per broker kept
+    assert (state["broker_num"], state["storage_space"]) == (5, 1000)  # 200 GB per broker kept
 
 
 def test_timeline_also_advances_with_time_alone(harness, clock):
     _instance(harness)
     dummy, body = _post(harness, EXTEND, {"oper_type": "storage", "new_storage_space": 600})
     clock.advance(1.5)
-    assert _state(harness)["storage_space"] == 300        # EXECUTING: not yet
+    assert _state(harness)["storage_space"] == 300  # EXECUTING: not yet
     clock.advance(2)
     assert _state(harness)["storage_space"] == 600
     assert _task(harness, body["job_id"])["status"] == "SUCCESS"
@@ -69,7 +69,11 @@ def test_timeline_also_advances_with_time_alone(harness, clock):
 
 def test_failing_job_leaves_the_instance_unchanged(harness):
     _instance(harness)
-    harness.admin("POST", "/_emulator/jobs", {"instance_id": INSTANCE, "timeline": [{"status": "EXECUTING", "polls": 1}, "FAILED"]})
+    harness.admin(
+        "POST",
+        "/_emulator/jobs",
+        {"instance_id": INSTANCE, "timeline": [{"status": "EXECUTING", "polls": 1}, "FAILED"]},
+    )
     dummy, body = _post(harness, EXTEND, {"oper_type": "horizontal", "new_broker_num": 4})
     assert _task(harness, body["job_id"])["status"] == "EXECUTING"
     assert _task(harness, body["job_id"])["status"] == "FAILED"
@@ -86,7 +90,10 @@ def test_second_change_while_a_job_runs_is_refused_with_dms_00400026(harness):
     assert _post(harness, EXTEND, {"oper_type": "horizontal", "new_broker_num": 4})[0].status == 200
     reply, body = _post(harness, EXTEND, {"oper_type": "horizontal", "new_broker_num": 4})
     assert reply.status == 400
-    assert body == {"error_code": "DMS.00400026", "error_msg": "This operation is not allowed due to the instance status."}
+    assert body == {
+        "error_code": "DMS.00400026",
+        "error_msg": "This operation is not allowed due to the instance status.",
+    }
 
 
 def test_appear_after_hides_the_task_at_first(harness, clock):
@@ -99,20 +106,23 @@ def test_appear_after_hides_the_task_at_first(harness, clock):
     assert _task(harness, body["job_id"])["status"] == "CREATED"
 
 
-@pytest.mark.parametrize("body, fragment", [
-    ({}, "oper_type must be one of"),
-    ({"oper_type": "sideways"}, "oper_type must be one of"),
-    ({"oper_type": "storage"}, "new_storage_space is required"),
-    ({"oper_type": "storage", "new_storage_space": 650}, "multiple of 100"),
-    ({"oper_type": "storage", "new_storage_space": 400}, "at least 100 GB per broker"),
-    ({"oper_type": "storage", "new_storage_space": "600"}, "must be an integer"),
-    ({"oper_type": "horizontal"}, "new_broker_num is required"),
-    ({"oper_type": "horizontal", "new_broker_num": 3}, "more than the current 3"),
-    ({"oper_type": "horizontal", "new_broker_num": 51}, "at most 50"),
-    ({"oper_type": "horizontal", "new_broker_num": 5, "new_storage_space": 900}, "times the storage of one broker"),
-    ({"oper_type": "horizontal", "new_broker_num": 5, "publicip_id": "a"}, "one EIP id per added broker"),
-    ({"oper_type": "vertical"}, "new_product_id is required"),
-])
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({}, "oper_type must be one of"),
+        ({"oper_type": "sideways"}, "oper_type must be one of"),
+        ({"oper_type": "storage"}, "new_storage_space is required"),
+        ({"oper_type": "storage", "new_storage_space": 650}, "multiple of 100"),
+        ({"oper_type": "storage", "new_storage_space": 400}, "at least 100 GB per broker"),
+        ({"oper_type": "storage", "new_storage_space": "600"}, "must be an integer"),
+        ({"oper_type": "horizontal"}, "new_broker_num is required"),
+        ({"oper_type": "horizontal", "new_broker_num": 3}, "more than the current 3"),
+        ({"oper_type": "horizontal", "new_broker_num": 51}, "at most 50"),
+        ({"oper_type": "horizontal", "new_broker_num": 5, "new_storage_space": 900}, "times the storage of one broker"),
+        ({"oper_type": "horizontal", "new_broker_num": 5, "publicip_id": "a"}, "one EIP id per added broker"),
+        ({"oper_type": "vertical"}, "new_product_id is required"),
+    ],
+)
 def test_extend_body_rules(harness, body, fragment):
     _instance(harness)
     reply, answer = _post(harness, EXTEND, body)
@@ -147,8 +157,17 @@ def test_vertical_and_storage_effects(harness):
 
 def test_plain_ssl_switch(harness):
     _instance(harness)
-    reply, body = _post(harness, SSL, {"protocol": "private_sasl_ssl_enable", "enable": True, "user_name": "admin",
-                                       "pass_word": "Secret-123", "sasl_enabled_mechanisms": ["SCRAM-SHA-512"]})
+    reply, body = _post(
+        harness,
+        SSL,
+        {
+            "protocol": "private_sasl_ssl_enable",
+            "enable": True,
+            "user_name": "admin",
+            "pass_word": "Secret-123",
+            "sasl_enabled_mechanisms": ["SCRAM-SHA-512"],
+        },
+    )
     assert reply.status == 200 and body["protocol"] == "private_sasl_ssl_enable" and body["enable"] is True
     task = _task(harness, body["job_id"])
     assert task["name"] == "kafkaPlainSslSwitch" and "Secret-123" not in task["params"]
@@ -169,9 +188,17 @@ def test_ssl_switch_keeps_one_access_mode(harness):
 
 def test_modify_configs_counts_static_and_dynamic(harness):
     _instance(harness)
-    reply, body = _post(harness, CONFIGS, {"kafka_configs": [{"name": "log.retention.hours", "value": "48"},
-                                                             {"name": "unclean.leader.election.enable", "value": "true"}]},
-                        method="PUT")
+    reply, body = _post(
+        harness,
+        CONFIGS,
+        {
+            "kafka_configs": [
+                {"name": "log.retention.hours", "value": "48"},
+                {"name": "unclean.leader.election.enable", "value": "true"},
+            ]
+        },
+        method="PUT",
+    )
     assert reply.status == 200 and (body["static_config"], body["dynamic_config"]) == (1, 1) and body["job_id"]
     reply, body = _post(harness, CONFIGS, {"kafka_configs": []}, method="PUT")
     assert reply.status == 400
@@ -179,7 +206,9 @@ def test_modify_configs_counts_static_and_dynamic(harness):
 
 def test_rabbitmq_plugins(harness):
     _instance(harness, engine="rabbitmq")
-    reply, body = _post(harness, PLUGINS, {"enable": True, "plugins": "rabbitmq_shovel,rabbitmq_federation"}, method="PUT")
+    reply, body = _post(
+        harness, PLUGINS, {"enable": True, "plugins": "rabbitmq_shovel,rabbitmq_federation"}, method="PUT"
+    )
     assert reply.status == 200 and set(body) == {"job_id"}
     task = _task(harness, body["job_id"])
     assert task["name"] == "rabbitmqPluginsUpdate"
@@ -217,12 +246,18 @@ def test_kafka_topic_creation_answers_without_a_job(harness):
 
 
 def test_unknown_path_is_the_gateways_apigw_0101_before_authentication(harness):
-    for method, path in (("GET", BASE + "/kafka/instances/%s/nothing" % INSTANCE), ("DELETE", EXTEND),
-                         ("POST", "/v2/%s/rabbitmq/instances/%s/extend" % (DEFAULT_PROJECT_ID, INSTANCE))):
+    for method, path in (
+        ("GET", BASE + "/kafka/instances/%s/nothing" % INSTANCE),
+        ("DELETE", EXTEND),
+        ("POST", "/v2/%s/rabbitmq/instances/%s/extend" % (DEFAULT_PROJECT_ID, INSTANCE)),
+    ):
         reply, body = harness.call(method, path, sign=False)
         assert reply.status == 404
-        assert body == {"error_code": "APIGW.0101", "request_id": "req-1",
-                        "error_msg": "The API does not exist or has not been published in the environment"}
+        assert body == {
+            "error_code": "APIGW.0101",
+            "request_id": "req-1",
+            "error_msg": "The API does not exist or has not been published in the environment",
+        }
 
 
 def test_job_routes_require_a_valid_signature(harness):

@@ -1,4 +1,5 @@
 """The real server over sockets: CLI contract, keep-alive counting, drop, TLS, SIGTERM, no secrets in logs."""
+
 from __future__ import annotations
 
 import json
@@ -22,11 +23,18 @@ INSTANCE = "11111111-2222-3333-4444-555555555555"
 
 def signed(session, method, url, path, query="", body=b"", extra=None, sk=DEFAULT_SECRET_KEY, **kw):
     import time
-    headers = {"Host": urlsplit(url).netloc, "Content-Type": "application/json", "X-Project-Id": DEFAULT_PROJECT_ID,
-               "X-Sdk-Date": format_sdk_date(time.time())}
+
+    headers = {
+        "Host": urlsplit(url).netloc,
+        "Content-Type": "application/json",
+        "X-Project-Id": DEFAULT_PROJECT_ID,
+        "X-Sdk-Date": format_sdk_date(time.time()),
+    }
     headers.update(extra or {})
     headers["Authorization"] = sign_headers(DEFAULT_ACCESS_KEY, sk, method, path, query, headers, body)
-    return session.request(method, url + path + ("?" + query if query else ""), headers=headers, data=body, timeout=10, **kw)
+    return session.request(
+        method, url + path + ("?" + query if query else ""), headers=headers, data=body, timeout=10, **kw
+    )
 
 
 @pytest.fixture(scope="module")
@@ -97,16 +105,24 @@ def test_delay_is_slow(proc, admin):
     with requests.Session() as session:
         with pytest.raises(requests.exceptions.ReadTimeout):
             import time
+
             headers = {"Host": urlsplit(proc.url).netloc, "X-Sdk-Date": format_sdk_date(time.time())}
-            headers["Authorization"] = sign_headers(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, "GET", _path("t"), "", headers)
+            headers["Authorization"] = sign_headers(
+                DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, "GET", _path("t"), "", headers
+            )
             session.get(proc.url + _path("t"), headers=headers, timeout=0.3)
 
 
 def test_url_file_sigterm_and_log_without_secrets(tmp_path):
     url_file = tmp_path / "url"
     env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
-    process = subprocess.Popen([sys.executable, "-m", "dms_emulator", "--url-file", str(url_file)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dms_emulator", "--url-file", str(url_file)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = process.stdout.readline().strip()
         assert url_file.read_text().strip() == url
@@ -117,9 +133,22 @@ def test_url_file_sigterm_and_log_without_secrets(tmp_path):
         with requests.Session() as session:
             signed(session, "GET", url, _path("t"))
             session.get(url + _path("t"), headers={"X-Auth-Token": token})
-            session.post(url + "/v3/auth/tokens", data=json.dumps({"auth": {"identity": {"methods": ["password"], "password": {
-                "user": {"name": "alice", "password": "pw-SECRET-1", "domain": {"name": "d"}}}},
-                "scope": {"project": {"name": "cn-north-4"}}}}))
+            session.post(
+                url + "/v3/auth/tokens",
+                data=json.dumps(
+                    {
+                        "auth": {
+                            "identity": {
+                                "methods": ["password"],
+                                "password": {
+                                    "user": {"name": "alice", "password": "pw-SECRET-1", "domain": {"name": "d"}}
+                                },
+                            },
+                            "scope": {"project": {"name": "cn-north-4"}},
+                        }
+                    }
+                ),
+            )
     finally:
         process.send_signal(signal.SIGTERM)
         dummy, err = process.communicate(timeout=10)
@@ -132,8 +161,13 @@ def test_url_file_sigterm_and_log_without_secrets(tmp_path):
 
 def test_quiet_logs_nothing(tmp_path):
     env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
-    process = subprocess.Popen([sys.executable, "-m", "dms_emulator", "--quiet"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dms_emulator", "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = process.stdout.readline().strip()
         requests.get(url + "/_emulator/health", timeout=5)
@@ -162,6 +196,7 @@ def test_tls(tmp_path):
 def test_emulator_bug_is_a_visible_500():
     import io
     import threading
+
     from dms_emulator.app import Emulator
     from dms_emulator.server import EmulatorServer
 

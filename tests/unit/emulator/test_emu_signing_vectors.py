@@ -1,4 +1,5 @@
 """The verifier must accept the eight SDK-computed vectors of dms-api.md §4.2 and reject any change."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,23 +30,81 @@ def _auth(signed: str, signature: str) -> str:
 V1_SIGNED = "content-type;host;x-project-id;x-sdk-date"
 # (name, method, path, raw query, extra headers, body, Authorization) — straight from dms-api.md §4.2.
 VECTORS = [
-    ("V1", "GET", TASK_PATH, "", dict(V1_HEADERS), b"",
-     _auth(V1_SIGNED, "08539defd218ad12625fc4cd16dc76262ce7e472ba4de83d037272d67988715d")),
-    ("V2", "GET", TASK_PATH, "", {"x-sdk-date": DATE, "host": HOST}, b"",
-     _auth("host;x-sdk-date", "aca1d67fa3165063b3ecbf142416c7ba15bedec1a3e85db600e432c7310db15f")),
-    ("V3", "GET", LIST_PATH, "start=1&limit=10&end_time=20240115235959&begin_time=20240101000000", dict(V1_HEADERS), b"",
-     _auth(V1_SIGNED, "d74873d1e43060b3e57804a9c27f48f63d35158526b3bfd7f037f5ee33c9e1e7")),
-    ("V4", "GET", TASK_PATH, "", dict(V1_HEADERS, **{"x-security-token": "EXAMPLE-SECURITY-TOKEN"}), b"",
-     _auth(V1_SIGNED + ";x-security-token", "03dd38f5a721f51077939d4c400c9620bcbca1b2a87cc8e5e9e8b2fb7d1b2252")),
-    ("V5", "DELETE", TASK_PATH, "", dict(V1_HEADERS), b"",
-     _auth(V1_SIGNED, "02b4db8a494c23aa6dce9547ec1bfc12fd0d37261db45817332c72800990d220")),
-    ("V6", "GET", LIST_PATH, "name=a%20b%2Fc~d%2Ae&limit=10", dict(V1_HEADERS, x_custom_header="ignored"), b"",
-     _auth(V1_SIGNED, "588f7668898756edceb5030b4f0bfd3e8846abd35d1c75197c53fbb89dae932e")),
-    ("V7", "POST", "/v3/%s/example" % PROJECT, "", dict(V1_HEADERS), b'{"a": 1}',
-     _auth(V1_SIGNED, "788e54197975f378e1e634455e45cd79bd1865766fea9a10fc9b8d0a8bd5ff73")),
-    ("V8", "GET", TASK_PATH, "", dict(V1_HEADERS, **{"user-agent": "huaweicloud-usdk-python/3.0"}), b"",
-     _auth("content-type;host;user-agent;x-project-id;x-sdk-date",
-           "ec9464b4976eb3644b7662810a7e1dd708c0147c71d0d33a1d6fa54dd71ec764")),
+    (
+        "V1",
+        "GET",
+        TASK_PATH,
+        "",
+        dict(V1_HEADERS),
+        b"",
+        _auth(V1_SIGNED, "08539defd218ad12625fc4cd16dc76262ce7e472ba4de83d037272d67988715d"),
+    ),
+    (
+        "V2",
+        "GET",
+        TASK_PATH,
+        "",
+        {"x-sdk-date": DATE, "host": HOST},
+        b"",
+        _auth("host;x-sdk-date", "aca1d67fa3165063b3ecbf142416c7ba15bedec1a3e85db600e432c7310db15f"),
+    ),
+    (
+        "V3",
+        "GET",
+        LIST_PATH,
+        "start=1&limit=10&end_time=20240115235959&begin_time=20240101000000",
+        dict(V1_HEADERS),
+        b"",
+        _auth(V1_SIGNED, "d74873d1e43060b3e57804a9c27f48f63d35158526b3bfd7f037f5ee33c9e1e7"),
+    ),
+    (
+        "V4",
+        "GET",
+        TASK_PATH,
+        "",
+        dict(V1_HEADERS, **{"x-security-token": "EXAMPLE-SECURITY-TOKEN"}),
+        b"",
+        _auth(V1_SIGNED + ";x-security-token", "03dd38f5a721f51077939d4c400c9620bcbca1b2a87cc8e5e9e8b2fb7d1b2252"),
+    ),
+    (
+        "V5",
+        "DELETE",
+        TASK_PATH,
+        "",
+        dict(V1_HEADERS),
+        b"",
+        _auth(V1_SIGNED, "02b4db8a494c23aa6dce9547ec1bfc12fd0d37261db45817332c72800990d220"),
+    ),
+    (
+        "V6",
+        "GET",
+        LIST_PATH,
+        "name=a%20b%2Fc~d%2Ae&limit=10",
+        dict(V1_HEADERS, x_custom_header="ignored"),
+        b"",
+        _auth(V1_SIGNED, "588f7668898756edceb5030b4f0bfd3e8846abd35d1c75197c53fbb89dae932e"),
+    ),
+    (
+        "V7",
+        "POST",
+        "/v3/%s/example" % PROJECT,
+        "",
+        dict(V1_HEADERS),
+        b'{"a": 1}',
+        _auth(V1_SIGNED, "788e54197975f378e1e634455e45cd79bd1865766fea9a10fc9b8d0a8bd5ff73"),
+    ),
+    (
+        "V8",
+        "GET",
+        TASK_PATH,
+        "",
+        dict(V1_HEADERS, **{"user-agent": "huaweicloud-usdk-python/3.0"}),
+        b"",
+        _auth(
+            "content-type;host;user-agent;x-project-id;x-sdk-date",
+            "ec9464b4976eb3644b7662810a7e1dd708c0147c71d0d33a1d6fa54dd71ec764",
+        ),
+    ),
 ]
 IDS = [v[0] for v in VECTORS]
 
@@ -80,7 +139,7 @@ def test_signer_reproduces_vector(vector):
 
 def _flip(text: str, index: int) -> str:
     char = text[index]
-    return text[:index] + ("0" if char != "0" else "1") + text[index + 1:]
+    return text[:index] + ("0" if char != "0" else "1") + text[index + 1 :]
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=IDS)
@@ -112,10 +171,16 @@ def test_one_changed_byte_is_rejected(vector, part):
 
 
 def test_v1_canonical_request_matches_document():
-    expected = "\n".join([
-        "GET", TASK_PATH + "/", "",
-        "content-type:application/json\nhost:%s\nx-project-id:%s\nx-sdk-date:%s\n" % (HOST, PROJECT, DATE),
-        V1_SIGNED, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"])
+    expected = "\n".join(
+        [
+            "GET",
+            TASK_PATH + "/",
+            "",
+            "content-type:application/json\nhost:%s\nx-project-id:%s\nx-sdk-date:%s\n" % (HOST, PROJECT, DATE),
+            V1_SIGNED,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ]
+    )
     assert canonical_request("GET", TASK_PATH, "", V1_HEADERS, V1_SIGNED.split(";"), b"") == expected
 
 

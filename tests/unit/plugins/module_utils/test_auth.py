@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth, Unsigned
+from ansible_collections.hwcloud.dms.plugins.module_utils._auth import (
+    AkSkAuth,
+    PasswordCredentials,
+    TokenAuth,
+    Unsigned,
+)
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import sign_request
 
@@ -14,7 +19,11 @@ AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
 TOKEN = "EXAMPLE-SECURITY-TOKEN"
 URL = "https://dms.cn-north-4.myhuaweicloud.com/v2/p/instances/i/tasks"
-BASE_HEADERS = {"Content-Type": "application/json", "X-Project-Id": "0123456789abcdef0123456789abcdef", "X-Sdk-Date": "20240115T083000Z"}
+BASE_HEADERS = {
+    "Content-Type": "application/json",
+    "X-Project-Id": "0123456789abcdef0123456789abcdef",
+    "X-Sdk-Date": "20240115T083000Z",
+}
 
 
 def test_headers_are_the_signers_headers():
@@ -29,7 +38,10 @@ def test_security_token_is_added_and_signed_without_touching_the_callers_headers
     sent = AkSkAuth(AK, SK, TOKEN).headers("GET", URL, [], headers, b"")
     assert sent["X-Security-Token"] == TOKEN
     assert "x-security-token" in sent["Authorization"].split("SignedHeaders=")[1].split(",")[0]
-    assert sent["Authorization"] == sign_request(AK, SK, "GET", URL, headers=dict(BASE_HEADERS, **{"X-Security-Token": TOKEN}))["Authorization"]
+    assert (
+        sent["Authorization"]
+        == sign_request(AK, SK, "GET", URL, headers=dict(BASE_HEADERS, **{"X-Security-Token": TOKEN}))["Authorization"]
+    )
     assert headers == BASE_HEADERS
 
 
@@ -61,22 +73,31 @@ def test_unsigned_adds_nothing():
 def test_token_request_scope_and_scrub():
     credentials = PasswordCredentials("alice", "pw-secret", "acme")
     assert credentials.token_request(project_name="cn-north-4")["auth"]["scope"] == {"project": {"name": "cn-north-4"}}
-    assert credentials.token_request(project_id="p1", project_name="cn-north-4")["auth"]["scope"] == {"project": {"id": "p1"}}
+    assert credentials.token_request(project_id="p1", project_name="cn-north-4")["auth"]["scope"] == {
+        "project": {"id": "p1"}
+    }
     assert credentials.scrub("echo pw-secret twice pw-secret") == "echo <hidden> twice <hidden>"
     assert "pw-secret" not in repr(credentials) and "alice" in repr(credentials)
 
 
-@pytest.mark.parametrize("code,msg,expect", [
-    ("APIGW.0301", "Incorrect IAM authentication information: token expires", "expired or is invalid"),
-    ("APIGW.0301", "Incorrect IAM authentication information: decrypt token fail", "expired or is invalid"),
-    ("DMS.10240102", None, "expired or is invalid"),
-    ("DMS.10240104", "The project ID in the URL does not match the token.", "scoped to another project"),
-])
+@pytest.mark.parametrize(
+    "code,msg,expect",
+    [
+        ("APIGW.0301", "Incorrect IAM authentication information: token expires", "expired or is invalid"),
+        ("APIGW.0301", "Incorrect IAM authentication information: decrypt token fail", "expired or is invalid"),
+        ("DMS.10240102", None, "expired or is invalid"),
+        ("DMS.10240104", "The project ID in the URL does not match the token.", "scoped to another project"),
+    ],
+)
 def test_token_failures_get_a_token_hint(code, msg, expect):
     message = str(DmsApiError("GET", "/v2/p/instances/i/tasks", 401, code, msg, None))
     assert expect in message and "access_key/secret_key" not in message
 
 
 def test_signature_failures_keep_the_aksk_hint():
-    message = str(DmsApiError("GET", "/x", 401, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail", None))
+    message = str(
+        DmsApiError(
+            "GET", "/x", 401, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail", None
+        )
+    )
     assert "Check access_key/secret_key" in message and "expired" not in message

@@ -6,18 +6,26 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._endpoints import cloud_for_region, dms_endpoint, validate_base_url, validate_region
+from ansible_collections.hwcloud.dms.plugins.module_utils._endpoints import (
+    cloud_for_region,
+    dms_endpoint,
+    validate_base_url,
+    validate_region,
+)
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
 
 
-@pytest.mark.parametrize("region,cloud,expected", [
-    ("cn-north-4", None, "https://dms.cn-north-4.myhuaweicloud.com"),
-    ("ap-southeast-1", None, "https://dms.ap-southeast-1.myhuaweicloud.com"),
-    ("eu-west-101", None, "https://dms.eu-west-101.myhuaweicloud.eu"),
-    ("eu-west-0", None, "https://dms.eu-west-0.myhuaweicloud.com"),
-    ("eu-de", "otc.t-systems.com", "https://dms.eu-de.otc.t-systems.com"),
-    ("eu-west-101", "myhuaweicloud.com", "https://dms.eu-west-101.myhuaweicloud.com"),
-])
+@pytest.mark.parametrize(
+    "region,cloud,expected",
+    [
+        ("cn-north-4", None, "https://dms.cn-north-4.myhuaweicloud.com"),
+        ("ap-southeast-1", None, "https://dms.ap-southeast-1.myhuaweicloud.com"),
+        ("eu-west-101", None, "https://dms.eu-west-101.myhuaweicloud.eu"),
+        ("eu-west-0", None, "https://dms.eu-west-0.myhuaweicloud.com"),
+        ("eu-de", "otc.t-systems.com", "https://dms.eu-de.otc.t-systems.com"),
+        ("eu-west-101", "myhuaweicloud.com", "https://dms.eu-west-101.myhuaweicloud.com"),
+    ],
+)
 def test_region_built_url(region, cloud, expected):
     assert dms_endpoint(region, cloud) == expected
 
@@ -33,19 +41,36 @@ def test_endpoint_wins_over_region_and_cloud():
     assert dms_endpoint(None, None, "https://dms.example.com/prefix/") == "https://dms.example.com/prefix"
 
 
-@pytest.mark.parametrize("url", [
-    "ftp://dms.example.com", "dms.example.com", "https://", "http:///v2", "file:///etc/passwd",
-    "https://dms.example.com/?a=b", "https://dms.example.com#frag", "https://user:pw@dms.example.com", "https://dms.example.com:99999",
-    "https://dms.example.com:abc",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://dms.example.com",
+        "dms.example.com",
+        "https://",
+        "http:///v2",
+        "file:///etc/passwd",
+        "https://dms.example.com/?a=b",
+        "https://dms.example.com#frag",
+        "https://user:pw@dms.example.com",
+        "https://dms.example.com:99999",
+        "https://dms.example.com:abc",
+    ],
+)
 def test_bad_endpoints_name_the_option(url):
     with pytest.raises(ConfigurationError) as info:
         dms_endpoint("cn-north-4", None, url)
     assert "'endpoint'" in str(info.value)
 
 
-@pytest.mark.parametrize("url", ["https://user:s3cret@dms.example.com", "ftp://user:s3cret@dms.example.com", "https://user:s3cret@",
-                                 "https://user:s3cret@dms.example.com:99999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:s3cret@dms.example.com",
+        "ftp://user:s3cret@dms.example.com",
+        "https://user:s3cret@",
+        "https://user:s3cret@dms.example.com:99999",
+    ],
+)
 def test_endpoint_with_user_info_does_not_echo_the_password(url):
     with pytest.raises(ConfigurationError) as info:
         validate_base_url(url)
@@ -66,14 +91,18 @@ def test_missing_region_without_endpoint():
     assert "'region'" in str(info.value) and "HW_REGION_NAME" in str(info.value) and "'endpoint'" in str(info.value)
 
 
-@pytest.mark.parametrize("region", ["CN-North-4", "cn_north_4", "cn-north-4.", "-cn", "cn--north", "cn north", "cn-north-4/../x"])
+@pytest.mark.parametrize(
+    "region", ["CN-North-4", "cn_north_4", "cn-north-4.", "-cn", "cn--north", "cn north", "cn-north-4/../x"]
+)
 def test_bad_regions(region):
     with pytest.raises(ConfigurationError) as info:
         validate_region(region, "here")
     assert "'region'" in str(info.value)
 
 
-@pytest.mark.parametrize("cloud", ["myhuaweicloud", "bad domain.com", "-x.com", "x.com/evil", "x..com", "evil.com:1@x.com"])
+@pytest.mark.parametrize(
+    "cloud", ["myhuaweicloud", "bad domain.com", "-x.com", "x.com/evil", "x..com", "evil.com:1@x.com"]
+)
 def test_bad_cloud(cloud):
     with pytest.raises(ConfigurationError) as info:
         dms_endpoint("cn-north-4", cloud)

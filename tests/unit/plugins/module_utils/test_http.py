@@ -18,7 +18,12 @@ import yaml
 
 from ansible_collections.hwcloud.dms.plugins.module_utils import _body, _http
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._errors import TRANSIENT_STATUSES, DmsApiError, DmsResponseError, DmsTransportError
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
+    TRANSIENT_STATUSES,
+    DmsApiError,
+    DmsResponseError,
+    DmsTransportError,
+)
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded, DmsHttpClient
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import canonical_query, sign_request
 from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
@@ -28,8 +33,10 @@ SK = "exampleSecretKey0123456789abcdefghijABCD"
 PROJECT = "0123456789abcdef0123456789abcdef"
 PATH = "/v2/%s/instances/11111111-2222-3333-4444-555555555555/tasks" % PROJECT
 OK_BODY = {"task_count": "1", "tasks": [{"id": "t1", "status": "SUCCESS"}]}
-HTML_503 = ("<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily"
-            " Unavailable</h1></center>" + "<p>padding padding padding</p>" * 200 + "<hr><center>nginx</center></body></html>")
+HTML_503 = (
+    "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily"
+    " Unavailable</h1></center>" + "<p>padding padding padding</p>" * 200 + "<hr><center>nginx</center></body></html>"
+)
 
 
 class Reply:
@@ -82,8 +89,15 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         with self.server.lock:
-            self.server.received.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body,
-                                         "client": self.client_address})
+            self.server.received.append(
+                {
+                    "method": self.command,
+                    "path": self.path,
+                    "headers": dict(self.headers),
+                    "body": body,
+                    "client": self.client_address,
+                }
+            )
         reply = self.server.next_reply()
         if reply.delay and self.server.stopping.wait(reply.delay):
             return
@@ -133,6 +147,7 @@ def free_port():
 
 # --- signing on the wire ---------------------------------------------------------------------------------------
 
+
 def test_signed_get_sends_the_signed_headers_and_query(server, make_client):
     client = make_client(server.url)
     query = [("start", "1"), ("limit", "100"), ("name", "a b/c~d*e"), ("begin_time", "20240101000000")]
@@ -156,7 +171,9 @@ def test_signed_get_sends_the_signed_headers_and_query(server, make_client):
     # Recompute the signature from exactly what the server received.
     received = {name: value for name, value in headers.items() if name.lower() in signed_names}
     received_query = parse_qsl(query_string, keep_blank_values=True)
-    expected = sign_request(AK, SK, got["method"], server.url + path, query=received_query, headers=received, body=got["body"])
+    expected = sign_request(
+        AK, SK, got["method"], server.url + path, query=received_query, headers=received, body=got["body"]
+    )
     assert authorization == expected["Authorization"]
 
 
@@ -186,6 +203,7 @@ def test_each_attempt_is_signed_afresh(server, make_client):
 
 
 # --- retries ---------------------------------------------------------------------------------------------------
+
 
 def test_429_then_200_is_retried_honouring_retry_after(server, make_client, pauses):
     server.replies(Reply(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": "1"}), Reply(200))
@@ -230,28 +248,46 @@ def test_503_html_retried_then_error_with_status_and_short_excerpt(server, make_
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
 def test_client_errors_are_not_retried_and_carry_the_details(server, make_client, pauses, status):
-    server.replies(Reply(status, {"error_code": "DMS.00%d" % status, "error_msg": "nope %d" % status}, {"X-Request-Id": "req-%d" % status}))
+    server.replies(
+        Reply(
+            status,
+            {"error_code": "DMS.00%d" % status, "error_msg": "nope %d" % status},
+            {"X-Request-Id": "req-%d" % status},
+        )
+    )
     with pytest.raises(DmsApiError) as info:
         make_client(server.url).get_json(PATH)
     assert len(server.received) == 1
     assert pauses == []
     error = info.value
-    expected = {"status": status, "error_code": "DMS.00%d" % status, "error_msg": "nope %d" % status, "request_id": "req-%d" % status}
+    expected = {
+        "status": status,
+        "error_code": "DMS.00%d" % status,
+        "error_msg": "nope %d" % status,
+        "request_id": "req-%d" % status,
+    }
     assert (error.status, error.error_code, error.error_msg, error.request_id) == tuple(expected.values())
     assert error.as_dict() == expected
     assert "req-%d" % status in str(error) and "HTTP %d" % status in str(error)
 
 
-@pytest.mark.parametrize("body,code,msg", [
-    ({"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail", "request_id": "x"}, "APIGW.0301", "verify aksk signature fail"),
-    ({"errorCode": "DMS.1", "errorMsg": "camel"}, "DMS.1", "camel"),
-    ({"code": "DMS.2", "message": "plain"}, "DMS.2", "plain"),
-    ({"error": {"code": "DMS.3", "message": "nested"}}, "DMS.3", "nested"),
-    ({"error": {"error_code": "DMS.4", "error_msg": "nested snake"}}, "DMS.4", "nested snake"),
-    ({"code": 400, "message": None}, "400", None),
-    ({"something": "else"}, None, None),
-    ([1, 2], None, None),
-])
+@pytest.mark.parametrize(
+    "body,code,msg",
+    [
+        (
+            {"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail", "request_id": "x"},
+            "APIGW.0301",
+            "verify aksk signature fail",
+        ),
+        ({"errorCode": "DMS.1", "errorMsg": "camel"}, "DMS.1", "camel"),
+        ({"code": "DMS.2", "message": "plain"}, "DMS.2", "plain"),
+        ({"error": {"code": "DMS.3", "message": "nested"}}, "DMS.3", "nested"),
+        ({"error": {"error_code": "DMS.4", "error_msg": "nested snake"}}, "DMS.4", "nested snake"),
+        ({"code": 400, "message": None}, "400", None),
+        ({"something": "else"}, None, None),
+        ([1, 2], None, None),
+    ],
+)
 def test_error_body_spellings(server, make_client, body, code, msg):
     server.replies(Reply(400, body))
     with pytest.raises(DmsApiError) as info:
@@ -279,7 +315,9 @@ def test_retries_zero_turns_retries_off(server, make_client, pauses):
 
 
 def test_retry_after_past_the_deadline_gives_up_at_once(server, make_client, pauses):
-    server.replies(Reply(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": "30"}), Reply(200))
+    server.replies(
+        Reply(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": "30"}), Reply(200)
+    )
     started = time.monotonic()
     with pytest.raises(DmsApiError) as info:
         make_client(server.url).get_json(PATH, deadline=started + 5)
@@ -318,6 +356,7 @@ def test_socket_timeout_is_request_timeout_without_deadline(server, make_client,
 
 # --- bodies ----------------------------------------------------------------------------------------------------
 
+
 def test_non_json_200_is_a_response_error(server, make_client):
     server.replies(Reply(200, b"<html>login page</html>"))
     with pytest.raises(DmsResponseError) as info:
@@ -348,6 +387,7 @@ def test_body_at_the_cap_is_read(server, make_client, monkeypatch):
 
 
 # --- transport -------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("retries", [0, 2])
 def test_connection_refused_is_a_transport_error_naming_the_endpoint(make_client, pauses, retries):
@@ -399,6 +439,7 @@ def test_trailing_slash_of_base_url_is_dropped(server, make_client):
 
 # --- one version, one transient set -----------------------------------------------------------------------------
 
+
 def test_user_agent_carries_galaxy_yml_version(server, make_client):
     galaxy = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "galaxy.yml")
     with open(galaxy, encoding="utf-8") as handle:
@@ -421,6 +462,10 @@ def test_a_derived_client_shares_session_and_redaction_but_not_auth_or_project(m
     client.redact.remember({"X-Auth-Token": "MIIE-secret-token"})
     iam = client.derive(base_url="http://127.0.0.1:2/", auth=None, project_id=None)
     assert iam.session is client.session and iam.redact is client.redact and iam.auth is client.auth
-    assert (iam.base_url, iam.project_id, iam.retries, iam.request_timeout) == ("http://127.0.0.1:2", None, client.retries,
-                                                                                client.request_timeout)
+    assert (iam.base_url, iam.project_id, iam.retries, iam.request_timeout) == (
+        "http://127.0.0.1:2",
+        None,
+        client.retries,
+        client.request_timeout,
+    )
     assert iam.redact("echo MIIE-secret-token and x-auth-token:abc|") == "echo <hidden> and x-auth-token:<hidden>|"

@@ -8,13 +8,12 @@ import threading
 
 import pytest
 
-from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
-from dms_emulator.app import Emulator
-from dms_emulator.server import EmulatorServer
-
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
+from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
+from dms_emulator.app import Emulator
+from dms_emulator.server import EmulatorServer
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 TASKS = "/v2/%s/instances/%s/tasks" % (DEFAULT_PROJECT_ID, INSTANCE)
@@ -40,7 +39,9 @@ def skewed():
 
 
 def client_for(url, retries=0):
-    return DmsHttpClient(url, AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY), DEFAULT_PROJECT_ID, request_timeout=5, retries=retries)
+    return DmsHttpClient(
+        url, AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY), DEFAULT_PROJECT_ID, request_timeout=5, retries=retries
+    )
 
 
 @pytest.mark.parametrize("skew", [-30, 30])
@@ -53,7 +54,7 @@ def test_every_answer_teaches_the_servers_clock(skewed, skew):
         assert answer.sent_at <= answer.received_at and answer.headers["Date"].endswith(" GMT")
         assert client.server_clock.measurable and client.server_clock.offset == pytest.approx(skew, abs=1.1)
         with pytest.raises(DmsApiError):
-            client.get_json(TASKS + "/nosuchtask")          # a 404 is dated too
+            client.get_json(TASKS + "/nosuchtask")  # a 404 is dated too
         assert client.server_clock.observations == 2
         # A derived client (same base URL) adds to the same estimate; another server has its own.
         client.derive(auth=client.auth, project_id=DEFAULT_PROJECT_ID).get_json(TASKS)
@@ -89,5 +90,5 @@ def test_signature_expired_says_the_clock_is_the_cause(skewed, skew, direction):
     message = str(info.value)
     assert info.value.status == 401 and info.value.error_code == "APIGW.0303"
     assert "This host's clock is the cause" in message and direction + " it" in message and "NTP" in message
-    assert "Check access_key/secret_key" not in message      # the generic 401 advice would mislead here
-    assert client.requests_sent == 1                         # and a 401 is never retried
+    assert "Check access_key/secret_key" not in message  # the generic 401 advice would mislead here
+    assert client.requests_sent == 1  # and a 401 is never retried

@@ -93,7 +93,7 @@ class RawServer:
                 for index in range(len(body)):
                     if self.stopping.wait(drip):
                         return
-                    conn.sendall(body[index:index + 1])
+                    conn.sendall(body[index : index + 1])
             except OSError:
                 return
 
@@ -115,10 +115,13 @@ def client_for(url, pauses, **kwargs):
 
 # --- Retry-After in every shape a server may send -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", ["soon", "1.5", "-3", "", "Thu, 99 Foo 2024 25:61:61 GMT"])
 def test_malformed_retry_after_falls_back_to_backoff_instead_of_crashing(raw_server, value):
-    raw_server.script = [(http_answer(429, b'{"error_code":"APIGW.0308","error_msg":"throttled"}', {"Retry-After": value}), 0),
-                         (http_answer(200, OK), 0)]
+    raw_server.script = [
+        (http_answer(429, b'{"error_code":"APIGW.0308","error_msg":"throttled"}', {"Retry-After": value}), 0),
+        (http_answer(200, OK), 0),
+    ]
     pauses = Pauses()
     response = client_for(raw_server.url, pauses).get_json(PATH)
     assert response.data["tasks"][0]["id"] == "t1"
@@ -155,6 +158,7 @@ def test_huge_retry_after_is_capped_and_clipped_by_the_deadline(raw_server):
 
 
 # --- one time budget per attempt ------------------------------------------------------------------------------
+
 
 def test_each_attempt_gets_a_total_timeout_not_only_per_socket_operation(monkeypatch):
     seen = []
@@ -200,10 +204,13 @@ def test_a_dripping_body_that_finishes_in_time_is_read(raw_server):
 
 # --- error bodies ---------------------------------------------------------------------------------------------
 
+
 def test_echoed_security_token_is_hidden_in_the_error(raw_server):
-    echo = ("Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest:GET|%s/||"
-            "content-type:application/json|host:127.0.0.1|x-security-token:%s|x-sdk-date:20240115T083000Z||"
-            "content-type;host;x-security-token;x-sdk-date|e3b0 also %s" % (PATH, TOKEN, TOKEN))
+    echo = (
+        "Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest:GET|%s/||"
+        "content-type:application/json|host:127.0.0.1|x-security-token:%s|x-sdk-date:20240115T083000Z||"
+        "content-type;host;x-security-token;x-sdk-date|e3b0 also %s" % (PATH, TOKEN, TOKEN)
+    )
     body = json.dumps({"error_code": "APIGW.0301", "error_msg": echo}).encode("utf-8")
     raw_server.script = [(http_answer(401, body), 0)]
     with pytest.raises(DmsApiError) as info:
@@ -215,7 +222,11 @@ def test_echoed_security_token_is_hidden_in_the_error(raw_server):
 
 
 def test_an_html_error_page_is_reduced_to_its_title(raw_server):
-    page = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><h1>502 Bad Gateway</h1>" + b"x" * 3000 + b"</body></html>"
+    page = (
+        b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><h1>502 Bad Gateway</h1>"
+        + b"x" * 3000
+        + b"</body></html>"
+    )
     raw_server.script = [(http_answer(502, page, {"Content-Type": "text/html"}), 0)]
     with pytest.raises(DmsApiError) as info:
         client_for(raw_server.url, Pauses(), retries=1).get_json(PATH)

@@ -7,10 +7,16 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._settings import connection_settings
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
-from ansible_collections.hwcloud.dms.plugins.module_utils._iam import IamError, IssuedToken, lookup_project_id, password_token, resolve_auth_and_project
+from ansible_collections.hwcloud.dms.plugins.module_utils._iam import (
+    IamError,
+    IssuedToken,
+    lookup_project_id,
+    password_token,
+    resolve_auth_and_project,
+)
+from ansible_collections.hwcloud.dms.plugins.module_utils._settings import connection_settings
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
@@ -43,6 +49,7 @@ def creds(password=PASSWORD):
 
 
 # --- lookup_project_id ------------------------------------------------------------------------------------------
+
 
 def test_lookup_takes_the_only_project_and_asks_by_region_name():
     iam = FakeIam(projects(PROJECT))
@@ -87,7 +94,9 @@ def test_lookup_refused_explains_the_permission_and_the_way_out():
 
 
 def test_lookup_with_an_expired_token_says_how_to_renew():
-    error = DmsApiError("GET", "/v3/projects", 401, "APIGW.0301", "Incorrect IAM authentication information: token expires", None)
+    error = DmsApiError(
+        "GET", "/v3/projects", 401, "APIGW.0301", "Incorrect IAM authentication information: token expires", None
+    )
     with pytest.raises(IamError) as info:
         lookup_project_id(FakeIam(error), "cn-north-4", IAM)
     assert "expired or is invalid" in str(info.value) and "HW_AUTH_TOKEN" in str(info.value)
@@ -95,9 +104,13 @@ def test_lookup_with_an_expired_token_says_how_to_renew():
 
 # --- password_token ---------------------------------------------------------------------------------------------
 
+
 def issued(headers=None, body=None):
-    return HttpResponse(201, headers if headers is not None else {"x-subject-token": TOKEN},
-                        body if body is not None else {"token": {"project": {"id": PROJECT}, "expires_at": "2030-01-01T00:00:00.000Z"}})
+    return HttpResponse(
+        201,
+        headers if headers is not None else {"x-subject-token": TOKEN},
+        body if body is not None else {"token": {"project": {"id": PROJECT}, "expires_at": "2030-01-01T00:00:00.000Z"}},
+    )
 
 
 def test_password_token_scoped_by_region_name_reads_token_and_project():
@@ -106,9 +119,16 @@ def test_password_token_scoped_by_region_name_reads_token_and_project():
     assert (token.token, token.project_id, token.expires_at) == (TOKEN, PROJECT, "2030-01-01T00:00:00.000Z")
     method, path, _query, body = iam.calls[0]
     assert (method, path) == ("POST", "/v3/auth/tokens")
-    assert iam.idempotent is True     # a token POST changes nothing: retried on 5xx like a read
-    assert body == {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": "alice", "password": PASSWORD, "domain": {"name": "acme"}}}}, "scope": {"project": {"name": "cn-north-4"}}}}
+    assert iam.idempotent is True  # a token POST changes nothing: retried on 5xx like a read
+    assert body == {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": "alice", "password": PASSWORD, "domain": {"name": "acme"}}},
+            },
+            "scope": {"project": {"name": "cn-north-4"}},
+        }
+    }
 
 
 def test_password_token_scoped_by_project_id_when_known():
@@ -129,7 +149,9 @@ def test_password_token_without_a_project_in_the_body_leaves_it_unknown():
 
 def test_wrong_password_names_user_domain_and_env_but_never_the_password():
     # Even if IAM echoed the password, the message would not carry it.
-    error = DmsApiError("POST", "/v3/auth/tokens", 401, "IAM.0006", "The username or password is wrong: %s" % PASSWORD, None)
+    error = DmsApiError(
+        "POST", "/v3/auth/tokens", 401, "IAM.0006", "The username or password is wrong: %s" % PASSWORD, None
+    )
     with pytest.raises(IamError) as info:
         password_token(FakeIam(error), creds(), None, "cn-north-4", IAM)
     message = str(info.value)
@@ -140,7 +162,9 @@ def test_wrong_password_names_user_domain_and_env_but_never_the_password():
 
 
 def test_unknown_scope_project_names_region_and_project_id():
-    error = DmsApiError("POST", "/v3/auth/tokens", 401, "IAM.0011", "The project does not exist or is not accessible.", None)
+    error = DmsApiError(
+        "POST", "/v3/auth/tokens", 401, "IAM.0011", "The project does not exist or is not accessible.", None
+    )
     with pytest.raises(IamError) as info:
         password_token(FakeIam(error), creds(), None, "ap-nowhere-9", IAM)
     assert "IAM would not issue a token for the project named 'ap-nowhere-9'" in str(info.value)
@@ -159,6 +183,7 @@ def test_reprs_hide_the_token_and_the_password():
 
 
 # --- resolve_auth_and_project against the emulator ----------------------------------------------------------------------
+
 
 def settings_for(handle, **options):
     base = {"endpoint": handle.url, "iam_endpoint": handle.url, "region": handle.region}
@@ -191,11 +216,16 @@ def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):
     stats = emulator.admin.stats()
     assert stats["requests_by_route"] == {"iam.list_projects": 1, "dms.show_task": 1}
     assert stats["signature_failures"] == 0
-    assert sorted(stats["signed_header_sets"]) == ["content-type;host;user-agent;x-project-id;x-sdk-date", "content-type;host;user-agent;x-sdk-date"]
+    assert sorted(stats["signed_header_sets"]) == [
+        "content-type;host;user-agent;x-project-id;x-sdk-date",
+        "content-type;host;user-agent;x-sdk-date",
+    ]
 
 
 def test_known_project_id_means_no_iam_call(emulator):
-    settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key, project_id=emulator.project_id)
+    settings = settings_for(
+        emulator, access_key=emulator.access_key, secret_key=emulator.secret_key, project_id=emulator.project_id
+    )
     client = resolved_client(settings, open_client(settings))
     client.close()
     assert client.project_id == emulator.project_id

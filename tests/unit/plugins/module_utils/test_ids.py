@@ -9,17 +9,21 @@ import pytest
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.hwcloud.dms.plugins.module_utils._ids import is_id, validate_id
 
-
 # --- validate_id -----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["../x", "a/b", "%2F", "", " ", "a b", "abc ", "x" * 129, "a.b", "a?b=c", "a#b", "é", "a\nb"])
+
+@pytest.mark.parametrize(
+    "value", ["../x", "a/b", "%2F", "", " ", "a b", "abc ", "x" * 129, "a.b", "a?b=c", "a#b", "é", "a\nb"]
+)
 def test_validate_id_rejects_anything_that_could_change_the_path(value):
     with pytest.raises(ConfigurationError) as info:
         validate_id(value, "task_id")
     assert "'task_id'" in str(info.value)
 
 
-@pytest.mark.parametrize("value", ["11111111-2222-3333-4444-555555555555", "8abfa7b272adc5b40172b73130065ae7", "job_id_1", "A", "x" * 128])
+@pytest.mark.parametrize(
+    "value", ["11111111-2222-3333-4444-555555555555", "8abfa7b272adc5b40172b73130065ae7", "job_id_1", "A", "x" * 128]
+)
 def test_validate_id_accepts_uuids_hex_and_underscores(value):
     assert validate_id(value, "task_id") == value
 

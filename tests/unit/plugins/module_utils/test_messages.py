@@ -10,7 +10,11 @@ import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import Unsigned
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
-    ConfigurationError, DmsApiError, DmsTransportError, InstanceNotFoundError, TaskNotFoundError,
+    ConfigurationError,
+    DmsApiError,
+    DmsTransportError,
+    InstanceNotFoundError,
+    TaskNotFoundError,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._ids import validate_id
@@ -46,10 +50,12 @@ def client(url, retries=3, **kwargs):
 
 # --- service and origin ----------------------------------------------------------------------------------------
 
+
 def test_refused_connection_names_the_endpoint_and_the_variable_it_came_from():
     url = "http://127.0.0.1:%d" % free_port()
-    settings = settings_from_task({}, {"HW_DMS_ENDPOINT": url, "HW_PROJECT_ID": PROJECT, "HW_ACCESS_KEY": AK,
-                                       "HW_SECRET_KEY": SK})
+    settings = settings_from_task(
+        {}, {"HW_DMS_ENDPOINT": url, "HW_PROJECT_ID": PROJECT, "HW_ACCESS_KEY": AK, "HW_SECRET_KEY": SK}
+    )
     assert settings.endpoint_origin == "'endpoint' (from HW_DMS_ENDPOINT)"
     made, _pauses = client(settings.base_url, retries=0, origin=settings.endpoint_origin)
     with pytest.raises(DmsTransportError) as info:
@@ -60,8 +66,10 @@ def test_refused_connection_names_the_endpoint_and_the_variable_it_came_from():
 
 
 def test_origins_of_task_options_and_of_region_defaults():
-    settings = settings_from_task({"endpoint": "https://dms.example.test", "access_key": AK, "secret_key": SK,
-                                   "region": "cn-north-4"}, {"HW_REGION_NAME": "ignored"})
+    settings = settings_from_task(
+        {"endpoint": "https://dms.example.test", "access_key": AK, "secret_key": SK, "region": "cn-north-4"},
+        {"HW_REGION_NAME": "ignored"},
+    )
     assert settings.endpoint_origin == "'endpoint' (set in the task)"
     assert settings.iam_origin == "the IAM endpoint of region 'cn-north-4' ('region' set in the task)"
     environ = {"HW_REGION_NAME": "cn-north-4", "HW_AUTH_URL": "https://iam.example.test"}
@@ -119,34 +127,49 @@ def test_a_proxy_that_refuses_is_named_as_the_proxy(monkeypatch):
 
 # --- gateway answers -------------------------------------------------------------------------------------------
 
+
 def test_lockout_is_explained_and_does_not_blame_the_key():
-    error = DmsApiError("GET", "/v2/x", 401, "APIGW.0301",
-                        "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden", "r-2")
+    error = DmsApiError(
+        "GET",
+        "/v2/x",
+        401,
+        "APIGW.0301",
+        "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden",
+        "r-2",
+    )
     message = str(error)
     assert "locked" in message and "5 minutes" in message and "may be right now" in message, message
     assert "Check access_key/secret_key" not in message
 
 
 def test_canonical_request_dump_is_short_and_after_the_advice():
-    dump = ("Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest:GET|/v2/%s/instances/%s/"
-            "tasks/|limit=100&start=1|content-type:application/json|host:127.0.0.1|x-project-id:%s|x-sdk-date:20240115T083000Z"
-            "||content-type;host;x-project-id;x-sdk-date|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-            % (PROJECT, INSTANCE, PROJECT))
+    dump = (
+        "Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest:GET|/v2/%s/instances/%s/"
+        "tasks/|limit=100&start=1|content-type:application/json|host:127.0.0.1|x-project-id:%s|x-sdk-date:20240115T083000Z"
+        "||content-type;host;x-project-id;x-sdk-date|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        % (PROJECT, INSTANCE, PROJECT)
+    )
     message = str(DmsApiError("GET", "/v2/x", 401, "APIGW.0301", dump, "r-3"))
     advice = message.index("Check access_key/secret_key")
     assert message.index("canonicalRequest") > advice, message
     assert "verify aksk signature fail" in message[:advice]
-    assert len(message) < len(dump) + 250 and "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" not in message
+    assert (
+        len(message) < len(dump) + 250
+        and "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" not in message
+    )
 
 
 # --- not found -------------------------------------------------------------------------------------------------
+
 
 def test_an_instance_that_does_not_exist_is_not_reported_as_a_missing_task():
     error = DmsApiError("GET", "/v2/x", 404, "DMS.00404022", "This DMS instance does not exist.", "r-4")
     with pytest.raises(InstanceNotFoundError) as info:
         DmsTaskApi(Raising(error), PROJECT, INSTANCE).show(TASK)
     message = str(info.value)
-    assert message.startswith("Instance %s was not found: it does not exist in project %s" % (INSTANCE, PROJECT)), message
+    assert message.startswith("Instance %s was not found: it does not exist in project %s" % (INSTANCE, PROJECT)), (
+        message
+    )
     assert "instance_id" in message and "Task %s" % TASK not in message
 
 
@@ -156,7 +179,7 @@ def test_a_wait_ends_at_once_on_an_unknown_instance(clock):
     waiter = TaskWaiter(lambda deadline: [api.show(TASK, deadline)], 600, 5, clock=clock, sleep=clock.sleep)
     with pytest.raises(WaitAborted) as info:
         waiter.wait()
-    assert info.value.outcome.attempts == 1 and clock.sleeps == []   # no 30 s not-found grace
+    assert info.value.outcome.attempts == 1 and clock.sleeps == []  # no 30 s not-found grace
 
 
 def test_a_missing_task_on_an_existing_instance_is_still_a_missing_task():
@@ -170,10 +193,13 @@ def test_listing_an_instance_that_does_not_exist():
     error = DmsApiError("GET", "/v2/x", 404, "DMS.00404022", "This DMS instance does not exist.", "r-6")
     with pytest.raises(InstanceNotFoundError) as info:
         DmsTaskApi(Raising(error), PROJECT, INSTANCE).list()
-    assert str(info.value).startswith("Instance %s was not found: it does not exist in project %s" % (INSTANCE, PROJECT))
+    assert str(info.value).startswith(
+        "Instance %s was not found: it does not exist in project %s" % (INSTANCE, PROJECT)
+    )
 
 
 # --- ids -------------------------------------------------------------------------------------------------------
+
 
 def test_instance_id_with_a_trailing_space_shows_an_instance_style_example():
     with pytest.raises(ConfigurationError) as info:
@@ -200,4 +226,8 @@ def test_the_fix_comes_before_urllib3s_long_cause():
     with pytest.raises(DmsTransportError) as info:
         made.get_json("/v2/x")
     message = str(info.value)
-    assert message.index("Check 'endpoint' (from HW_DMS_ENDPOINT)") < message.index("Cause:") < message.lower().index("refused")
+    assert (
+        message.index("Check 'endpoint' (from HW_DMS_ENDPOINT)")
+        < message.index("Cause:")
+        < message.lower().index("refused")
+    )

@@ -12,11 +12,17 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import Que
 from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
-NOT_PUBLISHED = DmsApiError("GET", "/progress", 404, "APIGW.0101", "The API does not exist or has not been published in the environment", None)
+NOT_PUBLISHED = DmsApiError(
+    "GET", "/progress", 404, "APIGW.0101", "The API does not exist or has not been published in the environment", None
+)
 
 
 def progress(percentage):
-    return {"progress_percentage": percentage, "remain_time": 100 - percentage, "step_list": [{"name": "scale_out", "statue": "IN_PROGRESS"}]}
+    return {
+        "progress_percentage": percentage,
+        "remain_time": 100 - percentage,
+        "step_list": [{"name": "scale_out", "statue": "IN_PROGRESS"}],
+    }
 
 
 class FakeApi:
@@ -39,7 +45,9 @@ class FakeApi:
 
 def test_progress_is_attached_to_each_task():
     api = FakeApi([], [progress(40)])
-    tasks = ProgressReader(api, [].append).attach([{"id": "a", "status": "EXECUTING"}, {"id": "b", "status": "EXECUTING"}], deadline=5.0)
+    tasks = ProgressReader(api, [].append).attach(
+        [{"id": "a", "status": "EXECUTING"}, {"id": "b", "status": "EXECUTING"}], deadline=5.0
+    )
     assert [task["progress"]["progress_percentage"] for task in tasks] == [40, 40]
     assert api.progress_calls == [("a", 5.0), ("b", 5.0)]
 
@@ -53,7 +61,12 @@ def test_not_found_warns_once_and_stops_asking():
     reader.attach(tasks)
     assert all("progress" not in task for task in tasks)
     assert len(api.progress_calls) == 1 and reader.supported is False
-    assert len(warnings) == 1 and INSTANCE in warnings[0] and "APIGW.0101" in warnings[0] and "Kafka and RocketMQ" in warnings[0]
+    assert (
+        len(warnings) == 1
+        and INSTANCE in warnings[0]
+        and "APIGW.0101" in warnings[0]
+        and "Kafka and RocketMQ" in warnings[0]
+    )
 
 
 def test_other_errors_propagate():
@@ -84,7 +97,9 @@ def query(api, clock, **values):
 
 
 def test_wait_returns_the_progress_read_after_the_last_status_read(clock):
-    api = FakeApi([{"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "SUCCESS"}], [progress(50), progress(100)])
+    api = FakeApi(
+        [{"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "SUCCESS"}], [progress(50), progress(100)]
+    )
     result = query(api, clock, wait_for=True, wait_sleep=1).run()
     assert result["attempts"] == 2
     assert result["task"]["progress"]["progress_percentage"] == 100
@@ -108,14 +123,21 @@ def test_without_include_progress_nothing_is_asked(clock):
 
 # --- issue 16: any non-transient 4xx disables progress, the wait goes on --------------------------------------------
 
-@pytest.mark.parametrize("status, code", [(400, "DMS.00400004"), (403, "DMS.00403001"), (405, None), (409, None), (422, None)])
+
+@pytest.mark.parametrize(
+    "status, code", [(400, "DMS.00400004"), (403, "DMS.00403001"), (405, None), (409, None), (422, None)]
+)
 def test_any_other_4xx_disables_progress_with_one_warning_and_the_wait_goes_on(clock, status, code):
     refused = DmsApiError("GET", "/progress", status, code, "Not supported for this task.", "r-1")
-    api = FakeApi([{"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "SUCCESS"}],
-                  [refused])
+    api = FakeApi(
+        [{"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "EXECUTING"}, {"id": "t1", "status": "SUCCESS"}],
+        [refused],
+    )
     warnings = []
     params = {"instance_id": INSTANCE, "task_id": "t1", "include_progress": True, "wait_for": True, "wait_sleep": 1}
-    result = TaskQuery(QueryOptions.from_params(params), api, warn=warnings.append, clock=clock, sleep=clock.sleep).run()
+    result = TaskQuery(
+        QueryOptions.from_params(params), api, warn=warnings.append, clock=clock, sleep=clock.sleep
+    ).run()
     assert result["task"]["status"] == "SUCCESS" and result["attempts"] == 3
     assert "progress" not in result["task"]
     assert len(api.progress_calls) == 1 and len(warnings) == 1

@@ -8,41 +8,94 @@ import calendar
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError, DmsApiError, DmsResponseError
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
+    ConfigurationError,
+    DmsApiError,
+    DmsResponseError,
+)
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded, HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._public_access import (
-    BIND, UNBIND, Change, PublicAccess, PublicAccessFailed, PublicAccessOptions, PublicState, api_time, change_time,
-    check_count, engine_of, find_change_task, is_settled, plan_changes, read_public_state, validate_public_ip_ids)
+    BIND,
+    UNBIND,
+    Change,
+    PublicAccess,
+    PublicAccessFailed,
+    PublicAccessOptions,
+    PublicState,
+    api_time,
+    change_time,
+    check_count,
+    engine_of,
+    find_change_task,
+    is_settled,
+    plan_changes,
+    read_public_state,
+    validate_public_ip_ids,
+)
 from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 PROJECT = "0123456789abcdef0123456789abcdef"
-A, B, C = "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"
+A, B, C = (
+    "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f",
+    "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a",
+    "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b",
+)
 DATE = "Mon, 15 Jan 2024 08:30:10 GMT"
 DATE_EPOCH = calendar.timegm((2024, 1, 15, 8, 30, 10, 0, 0, 0))
 
 
 def rabbit(enabled=False, ids=(), **extra):
-    detail = {"engine": "rabbitmq", "instance_id": INSTANCE, "status": "RUNNING", "broker_num": 1, "enable_publicip": enabled}
+    detail = {
+        "engine": "rabbitmq",
+        "instance_id": INSTANCE,
+        "status": "RUNNING",
+        "broker_num": 1,
+        "enable_publicip": enabled,
+    }
     if enabled:
-        detail.update({"publicip_id": ",".join(ids), "publicip_address": "100.64.0.1", "public_connect_address": "100.64.0.1:5672"})
+        detail.update(
+            {
+                "publicip_id": ",".join(ids),
+                "publicip_address": "100.64.0.1",
+                "public_connect_address": "100.64.0.1:5672",
+            }
+        )
     detail.update(extra)
     return detail
 
 
 def rocket(enabled=False, ids=(), engine="reliability", **extra):
-    detail = {"engine": engine, "instance_id": INSTANCE, "status": "RUNNING", "broker_num": 2, "enable_publicip": enabled}
+    detail = {
+        "engine": engine,
+        "instance_id": INSTANCE,
+        "status": "RUNNING",
+        "broker_num": 2,
+        "enable_publicip": enabled,
+    }
     if enabled:
-        detail.update({"publicip_id": ",".join(ids), "publicip_address": "100.64.0.1,100.64.0.2",
-                       "public_namesrv_address": "100.64.0.1:8200;100.64.0.2:8200"})
+        detail.update(
+            {
+                "publicip_id": ",".join(ids),
+                "publicip_address": "100.64.0.1,100.64.0.2",
+                "public_namesrv_address": "100.64.0.1:8200;100.64.0.2:8200",
+            }
+        )
     detail.update(extra)
     return detail
 
 
 def kafka(enabled=False, brokers=3, was_on=False, **extra):
     state = "true" if enabled else ("closed" if was_on else "false")
-    detail = {"engine": "kafka", "instance_id": INSTANCE, "status": "RUNNING", "broker_num": brokers, "enable_publicip": enabled,
-              "public_access_enabled": state, "kafka_public_status": state}
+    detail = {
+        "engine": "kafka",
+        "instance_id": INSTANCE,
+        "status": "RUNNING",
+        "broker_num": brokers,
+        "enable_publicip": enabled,
+        "public_access_enabled": state,
+        "kafka_public_status": state,
+    }
     if enabled:
         detail["public_connect_address"] = ",".join("100.64.0.%d:9094" % n for n in range(brokers))
     detail.update(extra)
@@ -51,8 +104,17 @@ def kafka(enabled=False, brokers=3, was_on=False, **extra):
 
 # --- engine and state ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, engine", [("kafka", "kafka"), ("rabbitmq", "rabbitmq"), ("rocketmq", "rocketmq"),
-                                         ("reliability", "rocketmq"), ("RabbitMQ", "rabbitmq")])
+
+@pytest.mark.parametrize(
+    "raw, engine",
+    [
+        ("kafka", "kafka"),
+        ("rabbitmq", "rabbitmq"),
+        ("rocketmq", "rocketmq"),
+        ("reliability", "rocketmq"),
+        ("RabbitMQ", "rabbitmq"),
+    ],
+)
 def test_engine_is_read_from_the_detail(raw, engine):
     assert engine_of({"engine": raw}, INSTANCE) == engine
 
@@ -92,22 +154,32 @@ def test_settled_conditions():
 
 # --- options ---------------------------------------------------------------------------------------------------
 
+
 def options(**overrides):
-    values = {"instance_id": INSTANCE, "state": "present", "public_ip_ids": [A], "wait": True, "wait_timeout": 60,
-              "wait_sleep": 5.0}
+    values = {
+        "instance_id": INSTANCE,
+        "state": "present",
+        "public_ip_ids": [A],
+        "wait": True,
+        "wait_timeout": 60,
+        "wait_sleep": 5.0,
+    }
     values.update(overrides)
     return PublicAccessOptions(values)
 
 
-@pytest.mark.parametrize("value, message", [
-    (None, "'public_ip_ids' is required with state=present"),
-    ([], "must not be empty"),
-    (["%s,%s" % (A, B)], "cannot be an EIP id"),
-    (["%s " % A[:-1] + "x y"], "cannot be an EIP id"),
-    (["../x"], "cannot be an EIP id"),
-    ([""], "cannot be an EIP id"),
-    ([A, A], "more than once"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (None, "'public_ip_ids' is required with state=present"),
+        ([], "must not be empty"),
+        (["%s,%s" % (A, B)], "cannot be an EIP id"),
+        (["%s " % A[:-1] + "x y"], "cannot be an EIP id"),
+        (["../x"], "cannot be an EIP id"),
+        ([""], "cannot be an EIP id"),
+        ([A, A], "more than once"),
+    ],
+)
 def test_public_ip_ids_errors_name_the_option(value, message):
     with pytest.raises(ConfigurationError, match=message) as err:
         options(public_ip_ids=value)
@@ -125,11 +197,17 @@ def test_absent_ignores_public_ip_ids_with_a_warning():
     assert opts.public_ip_ids == () and "ignored with state=absent" in warnings[0]
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"instance_id": "bad/id"}, "instance_id"), ({"instance_id": None}, "instance_id"),
-    ({"state": "enabled"}, "'state'"), ({"wait_timeout": 0}, "wait_timeout"), ({"wait_sleep": 0}, "wait_sleep"),
-    ({"wait_sleep": 90}, "must not exceed"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"instance_id": "bad/id"}, "instance_id"),
+        ({"instance_id": None}, "instance_id"),
+        ({"state": "enabled"}, "'state'"),
+        ({"wait_timeout": 0}, "wait_timeout"),
+        ({"wait_sleep": 0}, "wait_sleep"),
+        ({"wait_sleep": 90}, "must not exceed"),
+    ],
+)
 def test_option_errors(overrides, message):
     with pytest.raises(ConfigurationError, match=message):
         options(**overrides)
@@ -141,6 +219,7 @@ def test_defaults():
 
 
 # --- count rules -----------------------------------------------------------------------------------------------
+
 
 def test_rabbitmq_takes_exactly_one_eip():
     with pytest.raises(ConfigurationError, match="exactly one EIP id for RabbitMQ .* got 2"):
@@ -163,22 +242,25 @@ def test_kafka_needs_one_per_broker_when_the_detail_says():
 
 # --- state x detail x engine -> calls --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("detail", [rabbit(), rocket(), kafka(), kafka(was_on=True)])
 def test_absent_on_an_instance_without_public_access_does_nothing(detail):
     plan = plan_changes("absent", (), detail, INSTANCE)
     assert plan.changes == [] and plan.before == plan.after == PublicState(False, ())
 
 
-@pytest.mark.parametrize("engine, detail", [("rabbitmq", rabbit(True, [A])), ("rocketmq", rocket(True, [A, B])),
-                                            ("kafka", kafka(True))])
+@pytest.mark.parametrize(
+    "engine, detail", [("rabbitmq", rabbit(True, [A])), ("rocketmq", rocket(True, [A, B])), ("kafka", kafka(True))]
+)
 def test_absent_unbinds(engine, detail):
     plan = plan_changes("absent", (), detail, INSTANCE)
     assert plan.changes == [Change(engine, UNBIND)]
     assert plan.after.as_diff() == {"enable_publicip": False, "public_ip_ids": []}
 
 
-@pytest.mark.parametrize("engine, detail, ids", [("rabbitmq", rabbit(), (A,)), ("rocketmq", rocket(), (A, B)),
-                                                 ("kafka", kafka(), (A, B, C))])
+@pytest.mark.parametrize(
+    "engine, detail, ids", [("rabbitmq", rabbit(), (A,)), ("rocketmq", rocket(), (A, B)), ("kafka", kafka(), (A, B, C))]
+)
 def test_present_binds_when_off(engine, detail, ids):
     plan = plan_changes("present", ids, detail, INSTANCE)
     assert plan.changes == [Change(engine, BIND, ids)]
@@ -186,15 +268,21 @@ def test_present_binds_when_off(engine, detail, ids):
     assert plan.after.as_diff() == {"enable_publicip": True, "public_ip_ids": sorted(ids)}
 
 
-@pytest.mark.parametrize("engine, detail, ids", [("rabbitmq", rabbit(True, [A]), (A,)),
-                                                 ("rocketmq", rocket(True, [A, B]), (B, A))])
+@pytest.mark.parametrize(
+    "engine, detail, ids", [("rabbitmq", rabbit(True, [A]), (A,)), ("rocketmq", rocket(True, [A, B]), (B, A))]
+)
 def test_present_with_the_same_eips_in_any_order_does_nothing(engine, detail, ids):
     assert plan_changes("present", ids, detail, INSTANCE).changes == []
 
 
-@pytest.mark.parametrize("engine, detail, ids", [("rabbitmq", rabbit(True, [A]), (B,)),
-                                                 ("rocketmq", rocket(True, [A, B]), (A, C)),
-                                                 ("kafka", kafka(True, publicip_id="%s,%s,%s" % (A, B, C)), (A, B, "d-1"))])
+@pytest.mark.parametrize(
+    "engine, detail, ids",
+    [
+        ("rabbitmq", rabbit(True, [A]), (B,)),
+        ("rocketmq", rocket(True, [A, B]), (A, C)),
+        ("kafka", kafka(True, publicip_id="%s,%s,%s" % (A, B, C)), (A, B, "d-1")),
+    ],
+)
 def test_present_with_other_eips_switches(engine, detail, ids):
     plan = plan_changes("present", ids, detail, INSTANCE)
     assert plan.changes == [Change(engine, UNBIND), Change(engine, BIND, ids)]
@@ -212,15 +300,31 @@ def test_count_is_checked_against_the_detail_before_any_call():
         plan_changes("present", (A,), kafka(), INSTANCE)
 
 
-@pytest.mark.parametrize("change, method, path, body", [
-    (Change("rabbitmq", BIND, (A,)), "PUT", "/v2/%s/instances/%s" % (PROJECT, INSTANCE), {"enable_publicip": True, "publicip_id": A}),
-    (Change("rocketmq", BIND, (A, B)), "PUT", "/v2/%s/instances/%s" % (PROJECT, INSTANCE),
-     {"enable_publicip": True, "publicip_id": "%s,%s" % (A, B)}),
-    (Change("rocketmq", UNBIND), "PUT", "/v2/%s/instances/%s" % (PROJECT, INSTANCE), {"enable_publicip": False}),
-    (Change("kafka", BIND, (A, B, C)), "POST", "/v1/%s/instances/%s/public-boundwidth" % (PROJECT, INSTANCE),
-     {"publicip_id": "%s,%s,%s" % (A, B, C)}),
-    (Change("kafka", UNBIND), "POST", "/v1/%s/instances/%s/public-boundwidth" % (PROJECT, INSTANCE), {}),
-])
+@pytest.mark.parametrize(
+    "change, method, path, body",
+    [
+        (
+            Change("rabbitmq", BIND, (A,)),
+            "PUT",
+            "/v2/%s/instances/%s" % (PROJECT, INSTANCE),
+            {"enable_publicip": True, "publicip_id": A},
+        ),
+        (
+            Change("rocketmq", BIND, (A, B)),
+            "PUT",
+            "/v2/%s/instances/%s" % (PROJECT, INSTANCE),
+            {"enable_publicip": True, "publicip_id": "%s,%s" % (A, B)},
+        ),
+        (Change("rocketmq", UNBIND), "PUT", "/v2/%s/instances/%s" % (PROJECT, INSTANCE), {"enable_publicip": False}),
+        (
+            Change("kafka", BIND, (A, B, C)),
+            "POST",
+            "/v1/%s/instances/%s/public-boundwidth" % (PROJECT, INSTANCE),
+            {"publicip_id": "%s,%s,%s" % (A, B, C)},
+        ),
+        (Change("kafka", UNBIND), "POST", "/v1/%s/instances/%s/public-boundwidth" % (PROJECT, INSTANCE), {}),
+    ],
+)
 def test_change_calls(change, method, path, body):
     assert change.method_path(PROJECT, INSTANCE) == (method, path)
     assert change.body() == body
@@ -234,6 +338,7 @@ def test_task_names_only_where_documented():
 
 # --- time of the change and the task filter ---------------------------------------------------------------------
 
+
 def test_change_time_comes_from_the_servers_date_header_minus_a_margin():
     assert change_time({"Date": DATE}, fallback=lambda: 0.0) == DATE_EPOCH - 3.0
     assert change_time({"date": DATE}, fallback=lambda: 0.0, margin=1.0) == DATE_EPOCH - 1.0
@@ -246,17 +351,20 @@ def test_change_time_falls_back_to_the_controller_clock(headers):
 
 def test_find_change_task_ignores_older_and_other_tasks():
     since = DATE_EPOCH - 3
-    tasks = [{"id": "old", "name": "bindInstancePublicIp", "created_at": "2024-01-15T08:30:06.999Z"},
-             {"id": "other", "name": "unbindInstancePublicIp", "created_at": "2024-01-15T08:30:09.000Z"},
-             {"id": "new", "name": "bindInstancePublicIp", "created_at": "2024-01-15T08:30:08.500Z"},
-             {"id": "newer", "name": "bindInstancePublicIp", "created_at": "2024-01-15T08:30:09.100+00:00"},
-             {"id": "broken", "name": "bindInstancePublicIp", "created_at": "not a time"}]
+    tasks = [
+        {"id": "old", "name": "bindInstancePublicIp", "created_at": "2024-01-15T08:30:06.999Z"},
+        {"id": "other", "name": "unbindInstancePublicIp", "created_at": "2024-01-15T08:30:09.000Z"},
+        {"id": "new", "name": "bindInstancePublicIp", "created_at": "2024-01-15T08:30:08.500Z"},
+        {"id": "newer", "name": "bindInstancePublicIp", "created_at": "2024-01-15T08:30:09.100+00:00"},
+        {"id": "broken", "name": "bindInstancePublicIp", "created_at": "not a time"},
+    ]
     assert find_change_task(tasks, "bindInstancePublicIp", since)["id"] == "newer"
     assert find_change_task(tasks[:2], "bindInstancePublicIp", since) is None
     assert api_time(since + 0.9) == "20240115083007"
 
 
 # --- the change and the wait against a scripted API -------------------------------------------------------------
+
 
 class FakeClient:
     """Scripted answers per call kind; the last one repeats. Exceptions are raised. Records every call.
@@ -299,36 +407,55 @@ class FakeClient:
 
 
 def busy():
-    return DmsApiError("PUT", "/v2/x", 400, "DMS.00400026", "This operation is not allowed due to the instance status.", "r1")
+    return DmsApiError(
+        "PUT", "/v2/x", 400, "DMS.00400026", "This operation is not allowed due to the instance status.", "r1"
+    )
 
 
 def bind_task(status, task_id="t-new", created="2024-01-15T08:30:09.500Z", name="bindInstancePublicIp"):
-    return {"id": task_id, "name": name, "status": status, "created_at": created,
-            "params": '{"public_ip_id":"%s","enable_public_ip":true}' % A}
+    return {
+        "id": task_id,
+        "name": name,
+        "status": status,
+        "created_at": created,
+        "params": '{"public_ip_id":"%s","enable_public_ip":true}' % A,
+    }
 
 
 def run(opts, client, clock, check_mode=False, diff_mode=False, warnings=None):
-    access = PublicAccess(opts, client, PROJECT, (warnings if warnings is not None else []).append, started=clock(),
-                          clock=clock, sleep=clock.sleep, wall_clock=lambda: DATE_EPOCH + 100)
+    access = PublicAccess(
+        opts,
+        client,
+        PROJECT,
+        (warnings if warnings is not None else []).append,
+        started=clock(),
+        clock=clock,
+        sleep=clock.sleep,
+        wall_clock=lambda: DATE_EPOCH + 100,
+    )
     return access.run(check_mode=check_mode, diff_mode=diff_mode)
 
 
 def test_rabbitmq_bind_waits_for_its_own_task_and_the_instance(clock):
     old = bind_task("SUCCESS", task_id="t-old", created="2024-01-15T08:00:00.000Z")
-    client = FakeClient([rabbit(), rabbit(), rabbit(True, [A])],
-                        task_lists=[[old], [bind_task("EXECUTING"), old], [bind_task("SUCCESS"), old]])
+    client = FakeClient(
+        [rabbit(), rabbit(), rabbit(True, [A])],
+        task_lists=[[old], [bind_task("EXECUTING"), old], [bind_task("SUCCESS"), old]],
+    )
     result = run(options(), client, clock, diff_mode=True)
     assert client.kinds() == ["show", "PUT", "list", "list", "show", "list", "show"]
     assert client.calls[1][2] == {"enable_publicip": True, "publicip_id": A}
-    assert client.calls[2][1] == "20240115083007"          # begin_time: the answer's Date minus the margin
+    assert client.calls[2][1] == "20240115083007"  # begin_time: the answer's Date minus the margin
     assert result["changed"] is True and result["actions"] == ["bind"]
     assert result["task"]["id"] == "t-new" and result["task"]["params"] == {"public_ip_id": A, "enable_public_ip": True}
     assert result["instance"]["publicip_id"] == A
-    assert result["diff"] == {"before": {"enable_publicip": False, "public_ip_ids": []},
-                              "after": {"enable_publicip": True, "public_ip_ids": [A]}}
+    assert result["diff"] == {
+        "before": {"enable_publicip": False, "public_ip_ids": []},
+        "after": {"enable_publicip": True, "public_ip_ids": [A]},
+    }
     assert clock.sleeps == [5.0, 5.0] and result["elapsed"] == 10.0
     deadline = client.calls[0][2]
-    assert deadline == 1060.0 and all(call[-1] == deadline for call in client.calls)   # one deadline for everything
+    assert deadline == 1060.0 and all(call[-1] == deadline for call in client.calls)  # one deadline for everything
 
 
 def test_task_success_alone_is_not_enough(clock):
@@ -339,7 +466,9 @@ def test_task_success_alone_is_not_enough(clock):
 
 
 def test_busy_instance_is_retried_under_the_same_deadline(clock):
-    client = FakeClient([rabbit(), rabbit(True, [A])], changes=[busy(), busy(), None], task_lists=[[bind_task("SUCCESS")]])
+    client = FakeClient(
+        [rabbit(), rabbit(True, [A])], changes=[busy(), busy(), None], task_lists=[[bind_task("SUCCESS")]]
+    )
     result = run(options(), client, clock)
     assert client.kinds() == ["show", "PUT", "PUT", "PUT", "list", "show"]
     assert clock.sleeps == [5.0, 5.0] and result["changed"] is True
@@ -364,7 +493,9 @@ def test_other_api_errors_are_not_retried(clock):
 
 def test_failed_task_fails_with_the_task(clock):
     client = FakeClient([rabbit()], task_lists=[[bind_task("FAILED")]])
-    with pytest.raises(PublicAccessFailed, match=r"task t-new \(bindInstancePublicIp\) ended with status FAILED") as err:
+    with pytest.raises(
+        PublicAccessFailed, match=r"task t-new \(bindInstancePublicIp\) ended with status FAILED"
+    ) as err:
         run(options(), client, clock)
     assert err.value.result["changed"] is True and err.value.result["task"]["status"] == "FAILED"
     assert err.value.result["instance"]["enable_publicip"] is False
@@ -379,7 +510,9 @@ def test_timeout_reports_what_was_seen(clock):
 
 def test_timeout_when_the_task_never_appears(clock):
     client = FakeClient([rabbit()], task_lists=[[]])
-    with pytest.raises(PublicAccessFailed, match="lists no bindInstancePublicIp task created since 2024-01-15T08:30:07"):
+    with pytest.raises(
+        PublicAccessFailed, match="lists no bindInstancePublicIp task created since 2024-01-15T08:30:07"
+    ):
         run(options(wait_timeout=10), client, clock)
 
 
@@ -387,7 +520,9 @@ def test_kafka_bind_waits_on_the_instance_fields_only(clock):
     client = FakeClient([kafka(), kafka(), kafka(True)])
     result = run(options(public_ip_ids=[A, B, C]), client, clock)
     assert client.kinds() == ["show", "POST", "show", "show"]
-    assert client.calls[1][1].endswith("/public-boundwidth") and client.calls[1][2] == {"publicip_id": "%s,%s,%s" % (A, B, C)}
+    assert client.calls[1][1].endswith("/public-boundwidth") and client.calls[1][2] == {
+        "publicip_id": "%s,%s,%s" % (A, B, C)
+    }
     assert result["task"] is None and result["instance"]["public_connect_address"]
 
 
@@ -399,8 +534,10 @@ def test_kafka_unbind_sends_an_empty_switch(clock):
 
 def test_switch_unbinds_waits_then_binds(clock):
     unbind = bind_task("SUCCESS", task_id="t-unbind", name="unbindInstancePublicIp")
-    client = FakeClient([rocket(True, [A, B]), rocket(False), rocket(True, [A, C])],
-                        task_lists=[[unbind], [bind_task("SUCCESS"), unbind]])
+    client = FakeClient(
+        [rocket(True, [A, B]), rocket(False), rocket(True, [A, C])],
+        task_lists=[[unbind], [bind_task("SUCCESS"), unbind]],
+    )
     result = run(options(public_ip_ids=[A, C]), client, clock)
     assert client.kinds() == ["show", "PUT", "list", "show", "PUT", "list", "show"]
     assert client.calls[1][2] == {"enable_publicip": False}
@@ -408,8 +545,10 @@ def test_switch_unbinds_waits_then_binds(clock):
     assert result["actions"] == ["unbind", "bind"] and result["task"]["id"] == "t-new"
 
 
-@pytest.mark.parametrize("detail, state, ids", [(rabbit(True, [A]), "present", [A]), (rabbit(), "absent", None),
-                                                (kafka(True), "present", [A, B, C])])
+@pytest.mark.parametrize(
+    "detail, state, ids",
+    [(rabbit(True, [A]), "present", [A]), (rabbit(), "absent", None), (kafka(True), "present", [A, B, C])],
+)
 def test_nothing_to_do_sends_nothing(clock, detail, state, ids):
     client = FakeClient([detail])
     result = run(options(state=state, public_ip_ids=ids), client, clock, diff_mode=True)
@@ -455,12 +594,13 @@ def test_wrong_count_fails_before_any_change(clock):
 
 # --- the change's time on the server's clock (issue 17) -------------------------------------------------------
 
+
 def test_change_time_takes_off_the_calls_round_trip():
     # A PUT that took 4 s: DMS may have created the task as soon as the call arrived, 4 s before it dated its answer.
     since = change_time({"Date": DATE}, fallback=lambda: 0.0, sent_at=1000.0, received_at=1004.0)
     assert since == DATE_EPOCH - 4.0 - 3.0
-    assert since <= DATE_EPOCH - 3.9                      # a task created right at arrival still counts
-    assert since > DATE_EPOCH - 60                        # one from a change a minute earlier does not
+    assert since <= DATE_EPOCH - 3.9  # a task created right at arrival still counts
+    assert since > DATE_EPOCH - 60  # one from a change a minute earlier does not
 
 
 def test_change_time_teaches_the_server_clock():
@@ -472,11 +612,11 @@ def test_change_time_teaches_the_server_clock():
 @pytest.mark.parametrize("offset", [-30.0, 30.0])
 def test_change_time_without_date_moves_this_hosts_time_onto_the_servers_clock(offset):
     clock = ServerClock()
-    host_now = DATE_EPOCH - offset                        # an earlier answer: this host said host_now, the server DATE
+    host_now = DATE_EPOCH - offset  # an earlier answer: this host said host_now, the server DATE
     clock.observe(DATE, host_now, host_now + 0.05)
     sent = host_now + 10.0
     since = change_time({}, fallback=lambda: 0.0, sent_at=sent, received_at=sent + 1.0, server_clock=clock)
-    created = sent + 0.2 + offset                         # the change's task, on the server's clock
-    assert since <= created and created - 60 < since     # the new task counts, one a minute older does not
+    created = sent + 0.2 + offset  # the change's task, on the server's clock
+    assert since <= created and created - 60 < since  # the new task counts, one a minute older does not
     # Without what earlier answers showed, this host's clock is all there is (the old behaviour).
     assert change_time({}, fallback=lambda: 0.0, sent_at=sent) == sent - 3.0

@@ -16,12 +16,21 @@ TOKEN = "MIIZq7Issued+Tok3nAbc/Def=="
 PASSWORD = 'Pw"Zq7pass\\wo\u00f6rd-Xy8'
 
 
-@pytest.mark.parametrize("spell", [
-    lambda s: s, lambda s: s + "\n", lambda s: json.dumps(s)[1:-1], lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
-    lambda s: repr(s)[1:-1], lambda s: quote(s, safe=""),
-    lambda s: re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(s, safe="")), quote_plus,
-    lambda s: json.dumps(json.dumps(s))[1:-1],
-], ids=["raw", "newline", "json", "json_unicode", "repr", "percent", "percent_lower_hex", "quote_plus", "json_twice"])
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda s: s,
+        lambda s: s + "\n",
+        lambda s: json.dumps(s)[1:-1],
+        lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+        lambda s: repr(s)[1:-1],
+        lambda s: quote(s, safe=""),
+        lambda s: re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(s, safe="")),
+        quote_plus,
+        lambda s: json.dumps(json.dumps(s))[1:-1],
+    ],
+    ids=["raw", "newline", "json", "json_unicode", "repr", "percent", "percent_lower_hex", "quote_plus", "json_twice"],
+)
 @pytest.mark.parametrize("secret", [TOKEN, PASSWORD, "MY-TOKEN-SECRET\n"], ids=["token", "password", "token_newline"])
 def test_every_spelling_of_a_secret_is_hidden(spell, secret):
     redact = Redactor([secret])
@@ -53,7 +62,9 @@ def test_very_short_values_are_not_treated_as_secrets():
     assert redact("abc tab") == "abc tab"
 
 
-@pytest.mark.parametrize("cut", [lambda s: s[:20], lambda s: s[-20:], lambda s: json.dumps(s)[1:25]], ids=["start", "end", "json_start"])
+@pytest.mark.parametrize(
+    "cut", [lambda s: s[:20], lambda s: s[-20:], lambda s: json.dumps(s)[1:25]], ids=["start", "end", "json_start"]
+)
 def test_a_long_secret_cut_short_in_an_excerpt_is_hidden(cut):
     token = "MIIEhQYJKoZIhvcNAQcCoIIEdjCCBHICAQExDTALBglghkgBZQMEAgEwggLXBgkqhkiG9w0BBwGgggLIBIICxHsidG9rZW4i"
     redact = Redactor([token])
@@ -64,5 +75,9 @@ def test_a_long_secret_cut_short_in_an_excerpt_is_hidden(cut):
 def test_slash_escaped_and_html_escaped_spellings_are_hidden():
     secret = 'a/b"c<d>Zq7-secret'
     redact = Redactor([secret])
-    for spelled in (secret.replace("/", "\\/"), 'a/b&quot;c&lt;d&gt;Zq7-secret', json.dumps(secret)[1:-1].replace("/", "\\/")):
+    for spelled in (
+        secret.replace("/", "\\/"),
+        "a/b&quot;c&lt;d&gt;Zq7-secret",
+        json.dumps(secret)[1:-1].replace("/", "\\/"),
+    ):
         assert "Zq7-secret" not in redact("x %s y" % spelled), spelled

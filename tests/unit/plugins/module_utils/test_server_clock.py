@@ -10,7 +10,12 @@ from email.utils import formatdate
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import (
-    STAMP_MARGIN, ServerClock, api_time_to_epoch, describe_offset, epoch_to_api_time, parse_http_date,
+    STAMP_MARGIN,
+    ServerClock,
+    api_time_to_epoch,
+    describe_offset,
+    epoch_to_api_time,
+    parse_http_date,
     signature_expired_hint,
 )
 
@@ -29,17 +34,22 @@ def answer(clock: ServerClock, sent: float, offset: float, rtt: float = 0.02, st
 
 
 # --- the header -------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("value, expected", [
-    ("Mon, 15 Jan 2024 08:30:00 GMT", 1705307400),
-    ("Monday, 15-Jan-24 08:30:00 GMT", 1705307400),        # RFC 850, obsolete but allowed to be received
-    ("Mon Jan 15 08:30:00 2024", 1705307400),              # asctime
-    ("Mon, 15 Jan 2024 16:30:00 +0800", 1705307400),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Mon, 15 Jan 2024 08:30:00 GMT", 1705307400),
+        ("Monday, 15-Jan-24 08:30:00 GMT", 1705307400),  # RFC 850, obsolete but allowed to be received
+        ("Mon Jan 15 08:30:00 2024", 1705307400),  # asctime
+        ("Mon, 15 Jan 2024 16:30:00 +0800", 1705307400),
+    ],
+)
 def test_http_date_forms(value, expected):
     assert parse_http_date(value) == expected
 
 
-@pytest.mark.parametrize("value", [None, "", "yesterday", "Thu, 01 Jan 1970 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", 42])
+@pytest.mark.parametrize(
+    "value", [None, "", "yesterday", "Thu, 01 Jan 1970 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", 42]
+)
 def test_unusable_dates_are_ignored(value):
     clock = ServerClock()
     assert parse_http_date(value) is None
@@ -78,7 +88,7 @@ def test_bounds_at_a_second_boundary():
 def test_disjoint_answers_restart_from_the_newest():
     clock = ServerClock()
     answer(clock, T0, -30)
-    answer(clock, T0 + 5, +30)          # the server's clock was stepped: the old bounds are void
+    answer(clock, T0 + 5, +30)  # the server's clock was stepped: the old bounds are void
     assert 29 <= clock.low <= clock.high <= 31
 
 
@@ -122,16 +132,16 @@ RTTS = [0.001, 0.05, 0.5]
 @pytest.mark.parametrize("rtt", RTTS)
 def test_begin_time_keeps_the_new_task_and_drops_one_a_minute_older(offset, phase, rtt):
     clock = ServerClock()
-    noted = T0 + phase                                 # the playbook's now(); begin_time keeps whole seconds
+    noted = T0 + phase  # the playbook's now(); begin_time keeps whole seconds
     answer(clock, noted + 0.2, offset, rtt=rtt, stamped_after=rtt / 2)
     # One answer proves any skew beyond the header's resolution plus the round trip.
     assert clock.measurable or abs(offset) <= 1 + rtt
     given = epoch_to_api_time(noted)
     begin = api_time_to_epoch(clock.to_server_begin(given))
-    new_created = noted + 0.01 + offset                # the change's task, just after the note, on the server's clock
-    older_created = noted - 60 + offset                # the same kind of change a minute before
+    new_created = noted + 0.01 + offset  # the change's task, just after the note, on the server's clock
+    older_created = noted - 60 + offset  # the same kind of change a minute before
     if clock.measurable or offset > 0:
-        assert begin <= new_created                    # the API keeps created_at >= begin_time
+        assert begin <= new_created  # the API keeps created_at >= begin_time
     assert older_created < begin
     # The window opens at most resolution + round trip + margin (+ the whole second) before the given time.
     assert api_time_to_epoch(given) + offset - begin <= 1 + rtt + STAMP_MARGIN + 1
@@ -144,8 +154,8 @@ def test_end_time_keeps_every_task_up_to_the_end_of_its_second(offset, phase):
     answer(clock, T0 + phase, offset)
     end_given = "20240115084000"
     end = api_time_to_epoch(clock.to_server_end(end_given))
-    last_included = api_time_to_epoch(end_given) + 0.999 + offset     # created in the last instant end_time names
-    assert last_included < end + 1                                    # the API keeps created_at < end_time + 1 s
+    last_included = api_time_to_epoch(end_given) + 0.999 + offset  # created in the last instant end_time names
+    assert last_included < end + 1  # the API keeps created_at < end_time + 1 s
     assert end - last_included <= 1 + 0.02 + STAMP_MARGIN + 1
 
 
@@ -169,7 +179,7 @@ def test_change_begin_time_anchors_on_the_change_answer():
     date = http_date(received - 0.05 + server_offset)
     begin = api_time_to_epoch(clock.change_begin_time(date, sent, received))
     assert begin <= created and created - 60 < begin
-    assert clock.known and clock.measurable                      # the answer also taught the clock
+    assert clock.known and clock.measurable  # the answer also taught the clock
     assert clock.change_begin_time(None, sent, received) is None
 
 
@@ -177,7 +187,7 @@ def test_change_begin_time_anchors_on_the_change_answer():
 def test_warning_beyond_a_few_seconds_names_both_times_and_ntp():
     clock = ServerClock()
     answer(clock, T0, -4.0)
-    assert clock.measurable and clock.skew_warning() is None          # translated, but not worth a warning
+    assert clock.measurable and clock.skew_warning() is None  # translated, but not worth a warning
     clock = ServerClock()
     clock.observe("Mon, 15 Jan 2024 08:29:30 GMT", T0, T0 + 0.02)
     message = clock.skew_warning()
@@ -194,8 +204,9 @@ def test_describe_offset():
 
 
 def test_signature_expired_names_the_clock_from_the_gateway_text():
-    hint = signature_expired_hint("APIGW.0303", "signature expired, signature time:20240115T083000Z,"
-                                                " server time:20240115T084600Z", None)
+    hint = signature_expired_hint(
+        "APIGW.0303", "signature expired, signature time:20240115T083000Z, server time:20240115T084600Z", None
+    )
     assert "This host's clock is the cause" in hint and "16 min 0 s ahead of it" in hint
     assert "2024-01-15T08:30:00Z" in hint and "2024-01-15T08:46:00Z" in hint and "NTP" in hint
 

@@ -10,11 +10,19 @@ import yaml
 from ansible_collections.hwcloud.dms.plugins.doc_fragments import auth as auth_fragment
 from ansible_collections.hwcloud.dms.plugins.doc_fragments import connection as connection_fragment
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._settings import (AUTH_ARGUMENT_SPEC, CONNECTION_ARGUMENT_SPEC,
-                                                                            DEFAULTS_AFTER_ENVIRONMENT, MAX_RETRIES, OPTION_ENVIRONMENT,
-                                                                            SHARED_ARGUMENT_SPEC, bind_environment, connection_settings,
-                                                                            explicit_options, settings_from_task)
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.hwcloud.dms.plugins.module_utils._settings import (
+    AUTH_ARGUMENT_SPEC,
+    CONNECTION_ARGUMENT_SPEC,
+    DEFAULTS_AFTER_ENVIRONMENT,
+    MAX_RETRIES,
+    OPTION_ENVIRONMENT,
+    SHARED_ARGUMENT_SPEC,
+    bind_environment,
+    connection_settings,
+    explicit_options,
+    settings_from_task,
+)
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -23,8 +31,19 @@ PROJECT = "0123456789abcdef0123456789abcdef"
 
 
 def params(**overrides):
-    base = {"access_key": AK, "secret_key": SK, "security_token": None, "region": "cn-north-4", "project_id": PROJECT, "endpoint": None,
-            "cloud": None, "validate_certs": True, "ca_path": None, "request_timeout": 30.0, "retries": 5}
+    base = {
+        "access_key": AK,
+        "secret_key": SK,
+        "security_token": None,
+        "region": "cn-north-4",
+        "project_id": PROJECT,
+        "endpoint": None,
+        "cloud": None,
+        "validate_certs": True,
+        "ca_path": None,
+        "request_timeout": 30.0,
+        "retries": 5,
+    }
     base.update(overrides)
     return base
 
@@ -53,12 +72,15 @@ def test_none_timeout_and_retries_fall_back_to_defaults():
     assert (settings.request_timeout, settings.retries) == (30.0, 5)
 
 
-@pytest.mark.parametrize("overrides,missing", [
-    ({"access_key": None}, "access_key"),
-    ({"secret_key": None}, "secret_key"),
-    ({"secret_key": ""}, "secret_key"),
-    ({"access_key": None, "secret_key": None}, "access_key and secret_key"),
-])
+@pytest.mark.parametrize(
+    "overrides,missing",
+    [
+        ({"access_key": None}, "access_key"),
+        ({"secret_key": None}, "secret_key"),
+        ({"secret_key": ""}, "secret_key"),
+        ({"access_key": None, "secret_key": None}, "access_key and secret_key"),
+    ],
+)
 def test_missing_credentials_name_the_env_vars_and_never_the_secret(overrides, missing):
     message = config_error(security_token=TOKEN, **overrides)
     assert "Missing credentials: %s." % missing in message
@@ -82,7 +104,9 @@ def test_bad_project_id():
     assert "'project_id'" in config_error(project_id="../other")
 
 
-@pytest.mark.parametrize("endpoint", ["ftp://dms.example.com", "https://", "https://dms.example.com/?x=1", "dms.example.com"])
+@pytest.mark.parametrize(
+    "endpoint", ["ftp://dms.example.com", "https://", "https://dms.example.com/?x=1", "dms.example.com"]
+)
 def test_endpoint_validation_names_endpoint(endpoint):
     assert "'endpoint'" in config_error(endpoint=endpoint)
 
@@ -92,11 +116,14 @@ def test_endpoint_is_used_without_region():
     assert settings.base_url == "http://127.0.0.1:8080"
 
 
-@pytest.mark.parametrize("region,cloud,url", [
-    ("cn-north-4", None, "https://dms.cn-north-4.myhuaweicloud.com"),
-    ("eu-west-101", None, "https://dms.eu-west-101.myhuaweicloud.eu"),
-    ("eu-de", "otc.t-systems.com", "https://dms.eu-de.otc.t-systems.com"),
-])
+@pytest.mark.parametrize(
+    "region,cloud,url",
+    [
+        ("cn-north-4", None, "https://dms.cn-north-4.myhuaweicloud.com"),
+        ("eu-west-101", None, "https://dms.eu-west-101.myhuaweicloud.eu"),
+        ("eu-de", "otc.t-systems.com", "https://dms.eu-de.otc.t-systems.com"),
+    ],
+)
 def test_region_built_url(region, cloud, url):
     assert connection_settings(params(region=region, cloud=cloud)).base_url == url
 
@@ -169,8 +196,11 @@ def test_argument_spec_marks_secrets_no_log():
     assert SHARED_ARGUMENT_SPEC["access_key"]["no_log"] is False
 
 
-@pytest.mark.parametrize("fragment,spec", [(auth_fragment, AUTH_ARGUMENT_SPEC), (connection_fragment, CONNECTION_ARGUMENT_SPEC)],
-                         ids=["hwcloud.dms.auth", "hwcloud.dms.connection"])
+@pytest.mark.parametrize(
+    "fragment,spec",
+    [(auth_fragment, AUTH_ARGUMENT_SPEC), (connection_fragment, CONNECTION_ARGUMENT_SPEC)],
+    ids=["hwcloud.dms.auth", "hwcloud.dms.connection"],
+)
 def test_argument_spec_matches_the_doc_fragment(fragment, spec):
     documented = yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"]
     assert set(documented) == set(spec)
@@ -215,14 +245,19 @@ def test_password_alone_is_password_auth_and_needs_iam():
         assert PASSWORD not in text
 
 
-@pytest.mark.parametrize("given,missing", [
-    ({"user_name": "alice", "password": PASSWORD}, "domain_name"),
-    ({"password": PASSWORD, "domain_name": "acme"}, "user_name"),
-    ({"user_name": "alice", "domain_name": "acme"}, "password"),
-])
+@pytest.mark.parametrize(
+    "given,missing",
+    [
+        ({"user_name": "alice", "password": PASSWORD}, "domain_name"),
+        ({"password": PASSWORD, "domain_name": "acme"}, "user_name"),
+        ({"user_name": "alice", "domain_name": "acme"}, "password"),
+    ],
+)
 def test_user_name_password_domain_name_are_required_together(given, missing):
     message = config_error(**dict(NO_AKSK, **given))
-    assert "user_name, password and domain_name are required together" in message and "missing: %s." % missing in message
+    assert (
+        "user_name, password and domain_name are required together" in message and "missing: %s." % missing in message
+    )
     assert PASSWORD not in message
 
 
@@ -232,11 +267,14 @@ def test_nothing_at_all_names_every_method():
     assert "auth_token (HW_AUTH_TOKEN)" in message and "HW_USER_PASSWORD" in message
 
 
-@pytest.mark.parametrize("explicit,message_part", [
-    ({"access_key", "auth_token"}, "access_key and auth_token"),
-    ({"secret_key", "password"}, "secret_key and password"),
-    ({"auth_token", "user_name"}, "auth_token and user_name"),
-])
+@pytest.mark.parametrize(
+    "explicit,message_part",
+    [
+        ({"access_key", "auth_token"}, "access_key and auth_token"),
+        ({"secret_key", "password"}, "secret_key and password"),
+        ({"auth_token", "user_name"}, "auth_token and user_name"),
+    ],
+)
 def test_two_explicit_methods_fail_naming_the_options(explicit, message_part):
     values = dict(auth_token=AUTH_TOKEN, user_name="alice", password=PASSWORD, domain_name="acme")
     with pytest.raises(ConfigurationError) as info:
@@ -253,11 +291,17 @@ def test_explicit_method_beats_the_environment_silently():
     assert settings.method == "auth_token" and settings.warnings == []
 
 
-@pytest.mark.parametrize("values,chosen", [
-    (dict(auth_token=AUTH_TOKEN), "access_key/secret_key"),
-    (dict(auth_token=AUTH_TOKEN, user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK), "auth_token"),
-    (dict(user_name="alice", password=PASSWORD, domain_name="acme"), "access_key/secret_key"),
-])
+@pytest.mark.parametrize(
+    "values,chosen",
+    [
+        (dict(auth_token=AUTH_TOKEN), "access_key/secret_key"),
+        (
+            dict(auth_token=AUTH_TOKEN, user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK),
+            "auth_token",
+        ),
+        (dict(user_name="alice", password=PASSWORD, domain_name="acme"), "access_key/secret_key"),
+    ],
+)
 def test_environment_only_follows_the_precedence_with_a_warning(values, chosen):
     settings = connection_settings(params(**values), explicit=set())
     assert settings.method == chosen
@@ -273,40 +317,55 @@ def test_domain_name_or_security_token_alone_choose_nothing():
 
 
 def test_explicit_options_maps_aliases_and_skips_unset():
-    assert explicit_options({"ak": AK, "sk": None, "password": "x", "instance_id": "i", "_ansible_check_mode": False}) == {"access_key", "password"}
+    assert explicit_options(
+        {"ak": AK, "sk": None, "password": "x", "instance_id": "i", "_ansible_check_mode": False}
+    ) == {"access_key", "password"}
 
 
-@pytest.mark.parametrize("iam,url", [
-    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-    ("https://iam.example.com/v3", "https://iam.example.com"),
-    ("https://iam.example.com:443/v3/", "https://iam.example.com:443"),
-    ("https://iam.example.com/identity", "https://iam.example.com/identity"),
-])
+@pytest.mark.parametrize(
+    "iam,url",
+    [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("https://iam.example.com/v3", "https://iam.example.com"),
+        ("https://iam.example.com:443/v3/", "https://iam.example.com:443"),
+        ("https://iam.example.com/identity", "https://iam.example.com/identity"),
+    ],
+)
 def test_iam_endpoint_option_drops_a_trailing_v3(iam, url):
     assert connection_settings(params(iam_endpoint=iam)).iam_url == url
 
 
-@pytest.mark.parametrize("iam", ["ftp://iam.example.com", "https://user:pw@iam.example.com", "https://iam.example.com/?x=1", "iam.example.com"])
+@pytest.mark.parametrize(
+    "iam",
+    ["ftp://iam.example.com", "https://user:pw@iam.example.com", "https://iam.example.com/?x=1", "iam.example.com"],
+)
 def test_iam_endpoint_is_validated_like_endpoint(iam):
     message = config_error(iam_endpoint=iam)
     assert "'iam_endpoint'" in message and "pw@" not in message
 
 
-@pytest.mark.parametrize("region,cloud,url", [
-    ("eu-west-101", None, "https://iam.eu-west-101.myhuaweicloud.eu"),
-    ("ap-southeast-1", "example.cloud", "https://iam.ap-southeast-1.example.cloud"),
-])
+@pytest.mark.parametrize(
+    "region,cloud,url",
+    [
+        ("eu-west-101", None, "https://iam.eu-west-101.myhuaweicloud.eu"),
+        ("ap-southeast-1", "example.cloud", "https://iam.ap-southeast-1.example.cloud"),
+    ],
+)
 def test_iam_url_is_built_from_region_and_cloud(region, cloud, url):
     assert connection_settings(params(project_id=None, region=region, cloud=cloud)).iam_url == url
 
 
 def test_lookup_without_region_but_with_endpoints_names_region():
-    message = config_error(project_id=None, region=None, endpoint="http://127.0.0.1:1", iam_endpoint="http://127.0.0.1:1")
+    message = config_error(
+        project_id=None, region=None, endpoint="http://127.0.0.1:1", iam_endpoint="http://127.0.0.1:1"
+    )
     assert "'region' is needed to look it up" in message
 
 
 def test_password_with_project_id_but_no_region_needs_iam_endpoint():
-    message = config_error(region=None, endpoint="http://127.0.0.1:1", user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK)
+    message = config_error(
+        region=None, endpoint="http://127.0.0.1:1", user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK
+    )
     assert "'iam_endpoint'" in message and "region" in message
 
 
@@ -317,12 +376,26 @@ def test_new_secrets_are_no_log():
 
 # --- late binding of the environment -------------------------------------------------------------------------------
 
+
 def test_environment_fills_only_options_the_task_left_unset():
-    environ = {"HW_ACCESS_KEY": "env-ak", "HW_SECRET_KEY": "env-sk", "HW_REGION_NAME": "eu-west-101", "HW_AUTH_TOKEN": AUTH_TOKEN}
+    environ = {
+        "HW_ACCESS_KEY": "env-ak",
+        "HW_SECRET_KEY": "env-sk",
+        "HW_REGION_NAME": "eu-west-101",
+        "HW_AUTH_TOKEN": AUTH_TOKEN,
+    }
     bound = bind_environment({"access_key": AK, "region": None, "retries": None}, environ)
-    assert bound.values["access_key"] == AK and bound.values["secret_key"] == "env-sk" and bound.values["region"] == "eu-west-101"
+    assert (
+        bound.values["access_key"] == AK
+        and bound.values["secret_key"] == "env-sk"
+        and bound.values["region"] == "eu-west-101"
+    )
     assert bound.from_task == {"access_key"}
-    assert bound.from_environment == {"secret_key": "HW_SECRET_KEY", "region": "HW_REGION_NAME", "auth_token": "HW_AUTH_TOKEN"}
+    assert bound.from_environment == {
+        "secret_key": "HW_SECRET_KEY",
+        "region": "HW_REGION_NAME",
+        "auth_token": "HW_AUTH_TOKEN",
+    }
 
 
 def test_the_first_variable_that_exists_wins_even_when_empty():

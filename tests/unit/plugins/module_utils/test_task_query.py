@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError, DmsApiError, DmsTransportError, TaskNotFoundError
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
+    ConfigurationError,
+    DmsApiError,
+    DmsTransportError,
+    TaskNotFoundError,
+)
 from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
 from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
@@ -18,8 +23,18 @@ NO_CLOCK = {"server_offset": None, "begin_time": None, "end_time": None}
 
 
 def options(**overrides):
-    values = {"instance_id": INSTANCE, "task_id": None, "name": None, "begin_time": None, "end_time": None, "latest": False,
-              "wait_for": False, "wait_timeout": 600, "wait_sleep": 5.0, "fail_on_task_failure": True}
+    values = {
+        "instance_id": INSTANCE,
+        "task_id": None,
+        "name": None,
+        "begin_time": None,
+        "end_time": None,
+        "latest": False,
+        "wait_for": False,
+        "wait_timeout": 600,
+        "wait_sleep": 5.0,
+        "fail_on_task_failure": True,
+    }
     values.update(overrides)
     return QueryOptions.from_params(values)
 
@@ -45,14 +60,23 @@ class FakeApi:
 
 
 def run(opts, api, clock, warnings=None):
-    return TaskQuery(opts, api, warn=(warnings if warnings is not None else []).append, clock=clock, sleep=clock.sleep).run()
+    return TaskQuery(
+        opts, api, warn=(warnings if warnings is not None else []).append, clock=clock, sleep=clock.sleep
+    ).run()
 
 
 # --- QueryOptions ----------------------------------------------------------------------------------------------
 
+
 def test_defaults():
     opts = QueryOptions.from_params({"instance_id": INSTANCE})
-    assert (opts.wait_timeout, opts.wait_sleep, opts.fail_on_task_failure, opts.wait_for, opts.latest) == (600, 5.0, True, False, False)
+    assert (opts.wait_timeout, opts.wait_sleep, opts.fail_on_task_failure, opts.wait_for, opts.latest) == (
+        600,
+        5.0,
+        True,
+        False,
+        False,
+    )
     assert opts.task_id is None and opts.single is False
     assert options(task_id=TASK_ID).single is True
     assert options(latest=True).single is True
@@ -78,12 +102,15 @@ def test_task_id_checked():
     assert "'task_id'" in str(info.value)
 
 
-@pytest.mark.parametrize("overrides,named", [
-    ({"name": "restart"}, ["'name'"]),
-    ({"latest": True}, ["'latest'"]),
-    ({"begin_time": "20240101000000", "end_time": "20240102000000"}, ["'begin_time'", "'end_time'"]),
-    ({"name": "x", "latest": True}, ["'name'", "'latest'"]),
-])
+@pytest.mark.parametrize(
+    "overrides,named",
+    [
+        ({"name": "restart"}, ["'name'"]),
+        ({"latest": True}, ["'latest'"]),
+        ({"begin_time": "20240101000000", "end_time": "20240102000000"}, ["'begin_time'", "'end_time'"]),
+        ({"name": "x", "latest": True}, ["'name'", "'latest'"]),
+    ],
+)
 def test_list_only_options_with_task_id_fail_naming_them(overrides, named):
     with pytest.raises(ConfigurationError) as info:
         options(task_id=TASK_ID, **overrides)
@@ -126,11 +153,18 @@ def test_begin_time_after_end_time_fails():
 
 # --- TaskQuery.run without waiting -----------------------------------------------------------------------------
 
+
 def test_no_wait_show(clock):
     api = FakeApi(task("EXECUTING"))
     result = run(options(task_id=TASK_ID), api, clock)
-    assert result == {"tasks": [task("EXECUTING")], "task": task("EXECUTING"), "task_count": 1, "attempts": 1, "elapsed": 0.0,
-                      "clock": NO_CLOCK}
+    assert result == {
+        "tasks": [task("EXECUTING")],
+        "task": task("EXECUTING"),
+        "task_count": 1,
+        "attempts": 1,
+        "elapsed": 0.0,
+        "clock": NO_CLOCK,
+    }
     assert api.calls == [("show", TASK_ID, None)]
     assert clock.sleeps == []
 
@@ -145,7 +179,12 @@ def test_no_wait_list_filters_and_passes_the_window(clock):
 
 
 def test_latest_returns_task(clock):
-    api = FakeApi([task("SUCCESS", "old", created_at="2024-01-15T08:00:00Z"), task("EXECUTING", "new", created_at="2024-01-15T09:00:00Z")])
+    api = FakeApi(
+        [
+            task("SUCCESS", "old", created_at="2024-01-15T08:00:00Z"),
+            task("EXECUTING", "new", created_at="2024-01-15T09:00:00Z"),
+        ]
+    )
     result = run(options(latest=True), api, clock)
     assert result["task"]["id"] == "new"
     assert result["tasks"] == [result["task"]]
@@ -170,6 +209,7 @@ def test_no_wait_does_not_fail_on_a_failed_task(clock):
 
 
 # --- TaskQuery.run with waiting --------------------------------------------------------------------------------
+
 
 def test_wait_until_success(clock):
     api = FakeApi(task("CREATED"), task("EXECUTING"), task("SUCCESS"))
@@ -211,16 +251,29 @@ def test_timeout_message_names_task_instance_timeout_status_and_fix(clock):
     with pytest.raises(TaskQueryFailed) as info:
         run(options(task_id=TASK_ID, wait_for=True, wait_timeout=10, wait_sleep=4), api, clock)
     message = str(info.value)
-    for part in (TASK_ID, "bindInstancePublicIp", INSTANCE, "wait_timeout=10", "last status EXECUTING", "raise wait_timeout"):
+    for part in (
+        TASK_ID,
+        "bindInstancePublicIp",
+        INSTANCE,
+        "wait_timeout=10",
+        "last status EXECUTING",
+        "raise wait_timeout",
+    ):
         assert part in message
     result = info.value.result
-    assert result["attempts"] == 3 and result["elapsed"] == pytest.approx(10.0) and result["tasks"] == [task("EXECUTING")]
+    assert (
+        result["attempts"] == 3 and result["elapsed"] == pytest.approx(10.0) and result["tasks"] == [task("EXECUTING")]
+    )
     assert clock.sleeps == [4.0, 4.0, 2.0]
 
 
 def test_timeout_in_list_mode_with_nothing_yet(clock):
     with pytest.raises(TaskQueryFailed) as info:
-        run(options(name="bindInstancePublicIp", latest=True, wait_for=True, wait_timeout=10, wait_sleep=5), FakeApi([]), clock)
+        run(
+            options(name="bindInstancePublicIp", latest=True, wait_for=True, wait_timeout=10, wait_sleep=5),
+            FakeApi([]),
+            clock,
+        )
     message = str(info.value)
     assert "a task named 'bindInstancePublicIp'" in message and "no matching task has appeared yet" in message
     assert info.value.result["tasks"] == [] and "task" not in info.value.result

@@ -15,7 +15,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import S
 from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
-NOTED = 1705307400.0          # 2024-01-15T08:30:00Z on this host's clock, noted before the change
+NOTED = 1705307400.0  # 2024-01-15T08:30:00Z on this host's clock, noted before the change
 NOTED_API = "20240115083000"
 
 
@@ -48,23 +48,39 @@ class SkewedApi:
         self.host_time += 0.5
         begin = api_epoch(begin_time) if begin_time else None
         end = api_epoch(end_time) if end_time else None
-        found = [{"id": task_id, "name": "bindInstancePublicIp", "status": status, "created_at": iso(created)}
-                 for task_id, created, status, from_call in self.tasks
-                 if len(self.calls) >= from_call and (begin is None or created >= begin) and (end is None or created < end + 1)]
+        found = [
+            {"id": task_id, "name": "bindInstancePublicIp", "status": status, "created_at": iso(created)}
+            for task_id, created, status, from_call in self.tasks
+            if len(self.calls) >= from_call
+            and (begin is None or created >= begin)
+            and (end is None or created < end + 1)
+        ]
         return sorted(found, key=lambda task: task["created_at"], reverse=True)
 
 
 def query(api, clock, **params):
-    values = {"instance_id": INSTANCE, "name": "bindInstancePublicIp", "latest": True, "wait_timeout": 30, "wait_sleep": 1.0}
+    values = {
+        "instance_id": INSTANCE,
+        "name": "bindInstancePublicIp",
+        "latest": True,
+        "wait_timeout": 30,
+        "wait_sleep": 1.0,
+    }
     values.update(params)
-    return TaskQuery(QueryOptions.from_params(values), api, warn=[].append, clock=clock, sleep=clock.sleep,
-                     server_clock=api.server_clock)
+    return TaskQuery(
+        QueryOptions.from_params(values),
+        api,
+        warn=[].append,
+        clock=clock,
+        sleep=clock.sleep,
+        server_clock=api.server_clock,
+    )
 
 
 @pytest.mark.parametrize("offset", [-30.0, 30.0])
 def test_first_answer_tells_the_skew_and_the_list_is_read_again(clock, offset):
     new = ("new", NOTED + 1.0 + offset, "SUCCESS", 1)
-    older = ("older", NOTED - 20 + offset, "SUCCESS", 1)          # 20 s before the change, on the server's clock
+    older = ("older", NOTED - 20 + offset, "SUCCESS", 1)  # 20 s before the change, on the server's clock
     api = SkewedApi(offset, [new, older])
     result = query(api, clock, begin_time=NOTED_API).run()
     assert len(api.calls) == 2 and api.calls[0] == (NOTED_API, None)
@@ -84,20 +100,22 @@ def test_agreeing_clocks_read_once(clock):
 
 def test_a_known_skew_is_applied_from_the_first_read(clock):
     api = SkewedApi(-30.0, [("new", NOTED + 1.0 - 30, "SUCCESS", 1)])
-    api.server_clock.observe(formatdate(math.floor(NOTED - 30), usegmt=True), NOTED, NOTED + 0.02)   # e.g. an earlier call
+    api.server_clock.observe(
+        formatdate(math.floor(NOTED - 30), usegmt=True), NOTED, NOTED + 0.02
+    )  # e.g. an earlier call
     query(api, clock, begin_time=NOTED_API).run()
     assert len(api.calls) == 1 and api.calls[0][0] != NOTED_API
 
 
 @pytest.mark.parametrize("offset", [-30.0, 30.0])
 def test_wait_is_not_ended_by_an_older_task_a_minute_earlier(clock, offset):
-    older = ("older", NOTED - 60 + offset, "SUCCESS", 1)            # a finished binding from a minute before
+    older = ("older", NOTED - 60 + offset, "SUCCESS", 1)  # a finished binding from a minute before
     twenty = ("twenty", NOTED - 20 + offset, "SUCCESS", 1)
-    new = ("new", NOTED + 2.0 + offset, "SUCCESS", 4)               # DMS lists the new task only from the 4th read
+    new = ("new", NOTED + 2.0 + offset, "SUCCESS", 4)  # DMS lists the new task only from the 4th read
     api = SkewedApi(offset, [older, twenty, new])
     result = query(api, clock, begin_time=NOTED_API, wait_for=True).run()
     assert result["task"]["id"] == "new"
-    assert result["attempts"] == 3                                 # reads 1+2 (re-read), 3, 4
+    assert result["attempts"] == 3  # reads 1+2 (re-read), 3, 4
     # Only the first read went out on this host's clock; every later one on the server's.
     assert api.calls[0][0] == NOTED_API and len({call[0] for call in api.calls[1:]}) == 1
 
@@ -113,7 +131,7 @@ def test_end_time_is_translated_too(clock):
     before = ("before", NOTED - 15 + offset, "SUCCESS", 1)
     new = ("new", NOTED + 5 + offset, "SUCCESS", 1)
     api = SkewedApi(offset, [before, new])
-    result = query(api, clock, end_time="20240115082950", latest=False).run()    # 10 s before the note
+    result = query(api, clock, end_time="20240115082950", latest=False).run()  # 10 s before the note
     assert [task["id"] for task in result["tasks"]] == ["before"]
     assert result["clock"]["end_time"] != "20240115082950" and result["clock"]["begin_time"] is None
 

@@ -8,11 +8,18 @@ import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils import _tasks
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
-    ConfigurationError, DmsApiError, DmsResponseError, TaskNotFoundError,
+    ConfigurationError,
+    DmsApiError,
+    DmsResponseError,
+    TaskNotFoundError,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import (
-    DmsTaskApi, decode_params, filter_tasks, normalize_task, to_api_time,
+    DmsTaskApi,
+    decode_params,
+    filter_tasks,
+    normalize_task,
+    to_api_time,
 )
 from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
@@ -43,15 +50,19 @@ def api_error(status, code="DMS.00404022", message="This instance does not exist
 
 # --- to_api_time -----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", [
-    "20240115083000",
-    "2024-01-15T08:30:00Z",
-    "2024-01-15T08:30:00z",
-    "2024-01-15T16:30:00+08:00",
-    "2024-01-14T22:30:00-10:00",
-    "2024-01-15T08:30:00.999Z",
-    " 2024-01-15T08:30:00Z ",
-])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "20240115083000",
+        "2024-01-15T08:30:00Z",
+        "2024-01-15T08:30:00z",
+        "2024-01-15T16:30:00+08:00",
+        "2024-01-14T22:30:00-10:00",
+        "2024-01-15T08:30:00.999Z",
+        " 2024-01-15T08:30:00Z ",
+    ],
+)
 def test_to_api_time_converts_to_utc_api_format(value):
     assert to_api_time(value, "begin_time") == "20240115083000"
 
@@ -68,7 +79,10 @@ def test_to_api_time_none_stays_none():
     assert to_api_time(None, "begin_time") is None
 
 
-@pytest.mark.parametrize("value", ["20241301000000", "20240230000000", "20240115250000", "yesterday", "2024-13-01T00:00:00Z", "", "2024011508300"])
+@pytest.mark.parametrize(
+    "value",
+    ["20241301000000", "20240230000000", "20240115250000", "yesterday", "2024-13-01T00:00:00Z", "", "2024011508300"],
+)
 def test_to_api_time_rejects_junk_naming_the_option(value):
     with pytest.raises(ConfigurationError) as info:
         to_api_time(value, "end_time")
@@ -82,6 +96,7 @@ def test_to_api_time_error_shows_the_expected_formats():
 
 
 # --- decode_params / normalize_task ----------------------------------------------------------------------------
+
 
 def test_decode_params():
     assert decode_params('{"public_ip": "1.2.3.4", "port": 9094}') == {"public_ip": "1.2.3.4", "port": 9094}
@@ -143,12 +158,17 @@ def test_filter_latest_compares_instants_across_formats():
 
 
 def test_filter_latest_puts_unparseable_created_at_last():
-    tasks = [{"id": "junk", "created_at": "yesterday"}, {"id": "none"}, {"id": "num", "created_at": 1705307400000},
-             {"id": "ok", "created_at": "2020-01-01T00:00:00Z"}]
+    tasks = [
+        {"id": "junk", "created_at": "yesterday"},
+        {"id": "none"},
+        {"id": "num", "created_at": 1705307400000},
+        {"id": "ok", "created_at": "2020-01-01T00:00:00Z"},
+    ]
     assert filter_tasks(tasks, latest=True)[0]["id"] == "ok"
 
 
 # --- DmsTaskApi.show -------------------------------------------------------------------------------------------
+
 
 def test_show_returns_the_task_with_params_decoded():
     client = FakeClient({"task_count": "1", "tasks": [{"id": "t1", "status": "SUCCESS", "params": '{"a": "b"}'}]})
@@ -184,15 +204,18 @@ def test_show_other_api_errors_propagate(status):
     assert info.value is error
 
 
-@pytest.mark.parametrize("body,expected", [
-    ({"task_count": "1"}, "without a 'tasks' list (keys: task_count)"),
-    ({}, "without a 'tasks' list (keys: none)"),
-    ({"tasks": {"id": "t1"}}, "'tasks' of type dict, expected a list"),
-    ({"tasks": "t1"}, "'tasks' of type str, expected a list"),
-    ([{"id": "t1"}], "answered with a JSON list instead of a JSON object"),
-    (None, "answered with an empty body instead of a JSON object"),
-    ({"tasks": ["t1"]}, "task that is not an object"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ({"task_count": "1"}, "without a 'tasks' list (keys: task_count)"),
+        ({}, "without a 'tasks' list (keys: none)"),
+        ({"tasks": {"id": "t1"}}, "'tasks' of type dict, expected a list"),
+        ({"tasks": "t1"}, "'tasks' of type str, expected a list"),
+        ([{"id": "t1"}], "answered with a JSON list instead of a JSON object"),
+        (None, "answered with an empty body instead of a JSON object"),
+        ({"tasks": ["t1"]}, "task that is not an object"),
+    ],
+)
 def test_show_malformed_bodies_raise_response_error(body, expected):
     with pytest.raises(DmsResponseError) as info:
         DmsTaskApi(FakeClient(body), PROJECT, INSTANCE).show("t1")
@@ -215,9 +238,13 @@ def test_path_segments_are_url_quoted():
 
 # --- DmsTaskApi.list -------------------------------------------------------------------------------------------
 
+
 def test_list_follows_pages_until_a_short_page():
-    client = FakeClient({"task_count": "250", "tasks": make_tasks(100)}, {"task_count": "250", "tasks": make_tasks(100, 100)},
-                        {"task_count": "250", "tasks": make_tasks(50, 200)})
+    client = FakeClient(
+        {"task_count": "250", "tasks": make_tasks(100)},
+        {"task_count": "250", "tasks": make_tasks(100, 100)},
+        {"task_count": "250", "tasks": make_tasks(50, 200)},
+    )
     tasks = DmsTaskApi(client, PROJECT, INSTANCE).list("20240101000000", "20240115235959", deadline=55.0)
     assert [t["id"] for t in tasks] == ["task-%d" % n for n in range(250)]
     assert [call["query"] for call in client.calls] == [
@@ -229,8 +256,11 @@ def test_list_follows_pages_until_a_short_page():
 
 
 def test_list_stops_at_task_count_even_on_a_full_page():
-    client = FakeClient({"task_count": "200", "tasks": make_tasks(100)}, {"task_count": "200", "tasks": make_tasks(100, 100)},
-                        {"task_count": "200", "tasks": make_tasks(100, 200)})
+    client = FakeClient(
+        {"task_count": "200", "tasks": make_tasks(100)},
+        {"task_count": "200", "tasks": make_tasks(100, 100)},
+        {"task_count": "200", "tasks": make_tasks(100, 200)},
+    )
     tasks = DmsTaskApi(client, PROJECT, INSTANCE).list()
     assert len(tasks) == 200
     assert len(client.calls) == 2

@@ -15,7 +15,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._timeparse import (
-    TIME_FORMATS, TimeFormatError, UtcTime, option_to_api_time, parse_time, sort_key,
+    TIME_FORMATS,
+    TimeFormatError,
+    UtcTime,
+    option_to_api_time,
+    parse_time,
+    sort_key,
 )
 
 # input -> the API time it must give, on every Python.
@@ -28,7 +33,7 @@ ACCEPTED = {
     "2024-01-15T08:30Z": "20240115083000",
     "2024-01-15T08:30:00.5Z": "20240115083000",
     "2024-01-15T08:30:00,5Z": "20240115083000",
-    "2024-01-15T08:30:00.999999999Z": "20240115083000",   # nanoseconds: cut, not rounded up to the next second
+    "2024-01-15T08:30:00.999999999Z": "20240115083000",  # nanoseconds: cut, not rounded up to the next second
     "2024-01-15T08:30:59.9999999999999999999Z": "20240115083059",
     "2024-01-15T16:30:00+08:00": "20240115083000",
     "2024-01-15T16:30:00+0800": "20240115083000",
@@ -38,8 +43,8 @@ ACCEPTED = {
     "2024-01-15T08:30:00-00:00": "20240115083000",
     "2024-01-15T14:15:00+05:45": "20240115083000",
     "2024-01-15T08:30:00.123456+08:00": "20240115003000",
-    "2024-01-01T05:00:00+08:00": "20231231210000",          # crosses a year
-    "2024-03-01T00:00:00+00:01": "20240229235900",          # into a leap day
+    "2024-01-01T05:00:00+08:00": "20231231210000",  # crosses a year
+    "2024-03-01T00:00:00+00:01": "20240229235900",  # into a leap day
     "2024-02-29T23:59:59-23:59": "20240301235859",
     "0001-01-01T00:00:00Z": "00010101000000",
     "0001-01-01T00:00:00-01:00": "00010101010000",
@@ -89,7 +94,7 @@ REJECTED = {
     "202401150830000": "not one of the accepted formats",
     "1705307400": "not one of the accepted formats",
     "1705307400000": "not one of the accepted formats",
-    "\u0662\u0660\u0662\u0664-01-15T08:30:00Z": "not one of the accepted formats",   # Arabic-Indic digits
+    "\u0662\u0660\u0662\u0664-01-15T08:30:00Z": "not one of the accepted formats",  # Arabic-Indic digits
     "\uff12\uff10\uff12\uff14\uff10\uff11\uff11\uff15\uff10\uff18\uff13\uff10\uff10\uff10": "not one of the accepted formats",
     "2024-01-15T08:30:00Z\n2024": "not one of the accepted formats",
     "2024-01-15T08:30:00\u00a0Z": "not one of the accepted formats",
@@ -164,6 +169,7 @@ def test_long_values_are_cut_in_the_message():
 
 # --- against an independent oracle: datetime constructors and timedelta arithmetic (stable on every Python) -----
 
+
 def _oracle(year, month, day, hour, minute, second, offset_minutes):
     local = datetime(year, month, day, hour, minute, second, tzinfo=timezone(timedelta(minutes=offset_minutes)))
     utc = local - local.utcoffset()
@@ -180,8 +186,11 @@ def _zone_text(offset_minutes, colon):
 def test_iso_times_match_datetime_arithmetic(year):
     checked = 0
     for month, day, (hour, minute, second), offset in itertools.product(
-            (1, 2, 3, 12), (1, 28, 29, 31), ((0, 0, 0), (0, 30, 59), (12, 0, 0), (23, 59, 59)),
-            (0, 1, -1, 330, -345, 480, -600, 23 * 60 + 59, -(23 * 60 + 59))):
+        (1, 2, 3, 12),
+        (1, 28, 29, 31),
+        ((0, 0, 0), (0, 30, 59), (12, 0, 0), (23, 59, 59)),
+        (0, 1, -1, 330, -345, 480, -600, 23 * 60 + 59, -(23 * 60 + 59)),
+    ):
         text = "%04d-%02d-%02dT%02d:%02d:%02d" % (year, month, day, hour, minute, second)
         try:
             expected = _oracle(year, month, day, hour, minute, second, offset)
@@ -200,15 +209,24 @@ def test_iso_times_match_datetime_arithmetic(year):
 
 # --- created_at ordering ------------------------------------------------------------------------------------------
 
+
 def test_created_at_without_zone_is_utc_the_zone_the_api_documents():
     assert parse_time("2024-01-15T08:30:00.123", zone_required=False) == parse_time("2024-01-15T08:30:00.123Z")
     assert sort_key("2024-01-15T08:30:00") == (1, parse_time("2024-01-15T08:30:00Z"))
 
 
 def test_sort_key_orders_fractions_of_any_length_as_numbers():
-    ordered = ["2024-01-15T08:30:00Z", "2024-01-15T08:30:00.000000001Z", "2024-01-15T08:30:00.09Z",
-               "2024-01-15T08:30:00.1Z", "2024-01-15T08:30:00.100001Z", "2024-01-15T08:30:00.49Z",
-               "2024-01-15T08:30:00.5Z", "2024-01-15T08:30:00.999999999999Z", "2024-01-15T08:30:01Z"]
+    ordered = [
+        "2024-01-15T08:30:00Z",
+        "2024-01-15T08:30:00.000000001Z",
+        "2024-01-15T08:30:00.09Z",
+        "2024-01-15T08:30:00.1Z",
+        "2024-01-15T08:30:00.100001Z",
+        "2024-01-15T08:30:00.49Z",
+        "2024-01-15T08:30:00.5Z",
+        "2024-01-15T08:30:00.999999999999Z",
+        "2024-01-15T08:30:01Z",
+    ]
     assert sorted(reversed(ordered), key=sort_key) == ordered
     assert sort_key("2024-01-15T08:30:00.500Z") == sort_key("2024-01-15T08:30:00.5Z")
 
@@ -218,8 +236,19 @@ def test_sort_key_compares_instants_across_offsets():
     assert sort_key("2024-01-15T03:31:00-05:00") > sort_key("2024-01-15T08:30:59.999Z")
 
 
-@pytest.mark.parametrize("value", [None, 1705307400000, 1705307400.0, "", "yesterday", "2024-01-15 08:30:00",
-                                   ["2024-01-15T08:30:00Z"], "2024-02-30T00:00:00Z"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        1705307400000,
+        1705307400.0,
+        "",
+        "yesterday",
+        "2024-01-15 08:30:00",
+        ["2024-01-15T08:30:00Z"],
+        "2024-02-30T00:00:00Z",
+    ],
+)
 def test_sort_key_puts_what_does_not_parse_before_everything_that_does(value):
     assert sort_key(value) < sort_key("0001-01-01T00:00:00Z")
     assert sort_key(value) == (0, UtcTime(0))

@@ -7,9 +7,18 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
-    DmsApiError, DmsResponseError, DmsTransportError, TaskNotFoundError, is_transient,
+    DmsApiError,
+    DmsResponseError,
+    DmsTransportError,
+    TaskNotFoundError,
+    is_transient,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import TaskWaiter, WaitAborted, WaitTimeout, all_terminal
+from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import (
+    TaskWaiter,
+    WaitAborted,
+    WaitTimeout,
+    all_terminal,
+)
 from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 
@@ -120,8 +129,19 @@ def test_unknown_status_counts_as_pending_until_timeout(clock):
     assert len(warnings) == 1
 
 
-@pytest.mark.parametrize("error", [api_error(429), api_error(503), api_error(500), api_error(502), api_error(504), api_error(408),
-                                   DmsTransportError("connection reset")], ids=lambda e: str(getattr(e, "status", "transport")))
+@pytest.mark.parametrize(
+    "error",
+    [
+        api_error(429),
+        api_error(503),
+        api_error(500),
+        api_error(502),
+        api_error(504),
+        api_error(408),
+        DmsTransportError("connection reset"),
+    ],
+    ids=lambda e: str(getattr(e, "status", "transport")),
+)
 def test_transient_errors_are_counted_and_the_wait_goes_on(clock, error):
     read = ScriptedRead(clock, [error, error, [task("SUCCESS")]])
     outcome = make_waiter(clock, read).wait()
@@ -205,7 +225,9 @@ def test_list_mode_empty_list_keeps_polling(clock):
 
 
 def test_list_mode_waits_for_every_task(clock):
-    read = ScriptedRead(clock, [[task("SUCCESS", "a"), task("EXECUTING", "b")], [task("SUCCESS", "a"), task("SUCCESS", "b")]])
+    read = ScriptedRead(
+        clock, [[task("SUCCESS", "a"), task("EXECUTING", "b")], [task("SUCCESS", "a"), task("SUCCESS", "b")]]
+    )
     outcome = make_waiter(clock, read).wait()
     assert outcome.attempts == 2
 

@@ -19,12 +19,12 @@ import json
 from typing import Any, Callable, Iterator, Optional
 
 import pytest
-
 from ansible.module_utils import basic
 
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19 reads the arguments from basic._ANSIBLE_ARGS alone
+
     @contextlib.contextmanager
     def patch_module_args(args: Optional[dict[str, Any]] = None) -> Iterator[None]:
         payload = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode("utf-8")
@@ -39,6 +39,7 @@ except ImportError:  # ansible-core < 2.19 reads the arguments from basic._ANSIB
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
+
     for name in list(os.environ):
         if name.startswith(("HW_", "HUAWEICLOUD_SDK_")):
             monkeypatch.delenv(name)
@@ -61,29 +62,39 @@ def _printed_json(text: str) -> dict[str, Any]:
 @pytest.fixture
 def module_result(capsys: pytest.CaptureFixture[str]) -> Callable[[Callable[[], None]], dict[str, Any]]:
     """Call a module's main() (arguments already patched), expect SystemExit, return the JSON it printed (+ 'rc')."""
+
     def call(main: Callable[[], None]) -> dict[str, Any]:
         with pytest.raises(SystemExit) as exited:
             main()
         result = _printed_json(capsys.readouterr().out)
         result["rc"] = exited.value.code
         return result
+
     return call
 
 
 @pytest.fixture
 def run_module(module_result: Callable[[Callable[[], None]], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """``run_module(main, args)``: patch the arguments, run main(), return the printed JSON (+ 'rc')."""
+
     def call(main: Callable[[], None], args: dict[str, Any]) -> dict[str, Any]:
         with patch_module_args(args):
             return module_result(main)
+
     return call
 
 
 @pytest.fixture
 def emulator_args(emulator: Any) -> dict[str, Any]:
     """Connection options for the freshly reset emulator (AK/SK and project id given, retries off)."""
-    return dict(endpoint=emulator.url, iam_endpoint=emulator.url, access_key=emulator.access_key,
-                secret_key=emulator.secret_key, project_id=emulator.project_id, retries=0)
+    return dict(
+        endpoint=emulator.url,
+        iam_endpoint=emulator.url,
+        access_key=emulator.access_key,
+        secret_key=emulator.secret_key,
+        project_id=emulator.project_id,
+        retries=0,
+    )
 
 
 @pytest.fixture

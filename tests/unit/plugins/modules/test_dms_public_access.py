@@ -15,10 +15,16 @@ B = "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"
 C = "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"
 FAILURE_KEYS = ("changed", "instance", "task", "elapsed")
 FAST = {"bind_seconds": 0, "unbind_seconds": 0}
-CONNECTION = {"endpoint": "http://127.0.0.1:1", "project_id": "p", "access_key": "AKEXAMPLE", "secret_key": "SKEXAMPLE-value"}
+CONNECTION = {
+    "endpoint": "http://127.0.0.1:1",
+    "project_id": "p",
+    "access_key": "AKEXAMPLE",
+    "secret_key": "SKEXAMPLE-value",
+}
 
 
 # --- option errors: no request is made -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("patch_ansible_module", [dict(CONNECTION, instance_id=INSTANCE)], indirect=True)
 def test_present_without_public_ip_ids_is_ansibles_required_if(patch_ansible_module, module_result):
@@ -26,27 +32,38 @@ def test_present_without_public_ip_ids_is_ansibles_required_if(patch_ansible_mod
     assert result["failed"] is True and "public_ip_ids" in result["msg"]
 
 
-@pytest.mark.parametrize("patch_ansible_module, message", [
-    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[]), "must not be empty"),
-    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=["%s,%s" % (A, B)]), "cannot be an EIP id"),
-    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A, A]), "more than once"),
-    (dict(CONNECTION, instance_id="../x", public_ip_ids=[A]), "'instance_id'"),
-    (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A], wait_sleep=1000), "must not exceed"),
-], indirect=["patch_ansible_module"])
+@pytest.mark.parametrize(
+    "patch_ansible_module, message",
+    [
+        (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[]), "must not be empty"),
+        (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=["%s,%s" % (A, B)]), "cannot be an EIP id"),
+        (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A, A]), "more than once"),
+        (dict(CONNECTION, instance_id="../x", public_ip_ids=[A]), "'instance_id'"),
+        (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A], wait_sleep=1000), "must not exceed"),
+    ],
+    indirect=["patch_ansible_module"],
+)
 def test_bad_options_fail_with_the_failure_keys(patch_ansible_module, module_result, message):
     result = module_result(dms_public_access.main)
     assert result["failed"] is True and message in result["msg"]
-    assert {key: result[key] for key in FAILURE_KEYS} == {"changed": False, "instance": {}, "task": None, "elapsed": 0.0}
+    assert {key: result[key] for key in FAILURE_KEYS} == {
+        "changed": False,
+        "instance": {},
+        "task": None,
+        "elapsed": 0.0,
+    }
 
 
-@pytest.mark.parametrize("patch_ansible_module", [dict(CONNECTION, instance_id=INSTANCE, state="on", public_ip_ids=[A])],
-                         indirect=True)
+@pytest.mark.parametrize(
+    "patch_ansible_module", [dict(CONNECTION, instance_id=INSTANCE, state="on", public_ip_ids=[A])], indirect=True
+)
 def test_unknown_state_is_refused(patch_ansible_module, module_result):
     result = module_result(dms_public_access.main)
     assert result["failed"] is True and "state" in result["msg"]
 
 
 # --- against the emulator ---------------------------------------------------------------------------------------------
+
 
 def _args(emulator_args, **extra):
     args = dict(emulator_args, instance_id=INSTANCE, wait_sleep=0.2, wait_timeout=30)
@@ -61,9 +78,11 @@ def test_rabbitmq_bind_then_rerun_then_unbind(run_module, emulator, emulator_arg
     assert result["instance"]["enable_publicip"] is True and result["instance"]["publicip_id"] == A
     assert result["instance"]["public_connect_address"].endswith(":5672")
     assert result["task"]["name"] == "bindInstancePublicIp" and result["task"]["status"] == "SUCCESS"
-    assert result["task"]["params"]["public_ip_id"] == A           # decoded from the API's JSON string
-    assert result["diff"] == {"before": {"enable_publicip": False, "public_ip_ids": []},
-                              "after": {"enable_publicip": True, "public_ip_ids": [A]}}
+    assert result["task"]["params"]["public_ip_id"] == A  # decoded from the API's JSON string
+    assert result["diff"] == {
+        "before": {"enable_publicip": False, "public_ip_ids": []},
+        "after": {"enable_publicip": True, "public_ip_ids": [A]},
+    }
     again = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[A]))
     assert again["changed"] is False and again["task"] is None
     gone = run_module(dms_public_access.main, _args(emulator_args, state="absent"))
@@ -84,8 +103,9 @@ def test_kafka_bind_uses_the_switch(run_module, emulator, emulator_args):
 
 def test_check_mode_sends_nothing(run_module, emulator, emulator_args):
     emulator.admin.create_instance(INSTANCE, "rocketmq", publicip_ids=[A])
-    result = run_module(dms_public_access.main, _args(emulator_args, public_ip_ids=[B, C], _ansible_check_mode=True,
-                                                      _ansible_diff=True))
+    result = run_module(
+        dms_public_access.main, _args(emulator_args, public_ip_ids=[B, C], _ansible_check_mode=True, _ansible_diff=True)
+    )
     assert result["changed"] is True and result["actions"] == ["unbind", "bind"]
     assert result["diff"]["after"] == {"enable_publicip": True, "public_ip_ids": [B, C]}
     routes = emulator.admin.stats()["requests_by_route"]

@@ -19,8 +19,14 @@ def _kafka(emulator, timeline=None):
 
 
 def _scale_out(emulator_args, **extra):
-    return dict(emulator_args, method="POST", path=EXTEND, instance_id=INSTANCE,
-                body={"oper_type": "horizontal", "new_broker_num": 5}, **extra)
+    return dict(
+        emulator_args,
+        method="POST",
+        path=EXTEND,
+        instance_id=INSTANCE,
+        body={"oper_type": "horizontal", "new_broker_num": 5},
+        **extra,
+    )
 
 
 def _api_requests(emulator):
@@ -67,20 +73,43 @@ def test_check_mode_sends_no_change(run_module, emulator, emulator_args):
     result = run_module(dms_request.main, _scale_out(emulator_args, wait_for=True, _ansible_check_mode=True))
     assert result["rc"] == 0 and result["changed"] is True and result["status"] is None
     assert result["request"]["method"] == "POST" and result["request"]["body"]["new_broker_num"] == 5
-    assert result["request"]["url"] == "%s/v2/%s/kafka/instances/%s/extend" % (emulator.url, emulator.project_id, INSTANCE)
+    assert result["request"]["url"] == "%s/v2/%s/kafka/instances/%s/extend" % (
+        emulator.url,
+        emulator.project_id,
+        INSTANCE,
+    )
     assert _api_requests(emulator) == {} and emulator.admin.jobs()["jobs"] == []
 
 
 def test_check_mode_runs_a_get(run_module, emulator, emulator_args):
     _kafka(emulator)
-    result = run_module(dms_request.main, dict(emulator_args, path="/v2/{project_id}/instances/{instance_id}/tasks",
-                                               instance_id=INSTANCE, query={"limit": 5}, _ansible_check_mode=True))
+    result = run_module(
+        dms_request.main,
+        dict(
+            emulator_args,
+            path="/v2/{project_id}/instances/{instance_id}/tasks",
+            instance_id=INSTANCE,
+            query={"limit": 5},
+            _ansible_check_mode=True,
+        ),
+    )
     assert result["changed"] is False and result["json"] == {"task_count": "0", "tasks": []}
     assert _api_requests(emulator) == {"dms.list_tasks": 1}
 
 
-@pytest.mark.parametrize("path", ["https://evil.example.com/v2/x", "//evil.example.com/v2", "/v2/%2e%2E/x", "/v2/%252e%252e/x",
-                                  "v2/x", "/v2/x\r\nX: y", "/v2\\x", "/v2/{project_id}/{task_id}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "https://evil.example.com/v2/x",
+        "//evil.example.com/v2",
+        "/v2/%2e%2E/x",
+        "/v2/%252e%252e/x",
+        "v2/x",
+        "/v2/x\r\nX: y",
+        "/v2\\x",
+        "/v2/{project_id}/{task_id}",
+    ],
+)
 def test_unsafe_paths_are_refused_before_any_request(run_module, emulator, emulator_args, path):
     result = run_module(dms_request.main, dict(emulator_args, method="POST", path=path, body={}))
     assert result["failed"] is True and "Option 'path'" in result["msg"] and result["changed"] is False
@@ -104,8 +133,17 @@ def test_an_api_error_names_code_message_and_request_id(run_module, emulator, em
 
 def test_wait_for_without_a_job_id_fails_after_the_change(run_module, emulator, emulator_args):
     _kafka(emulator)
-    result = run_module(dms_request.main, dict(emulator_args, method="POST", instance_id=INSTANCE, wait_for=True,
-                                               path="/v2/{project_id}/instances/{instance_id}/topics", body={"id": "orders"}))
+    result = run_module(
+        dms_request.main,
+        dict(
+            emulator_args,
+            method="POST",
+            instance_id=INSTANCE,
+            wait_for=True,
+            path="/v2/{project_id}/instances/{instance_id}/topics",
+            body={"id": "orders"},
+        ),
+    )
     assert result["failed"] is True and result["changed"] is True and "has no job_id" in result["msg"]
     assert result["json"] == {"name": "orders"}
     assert emulator.admin.jobs()["instances"][0]["topics"] == ["orders"]

@@ -14,6 +14,7 @@ EMPTY = {"changed": False, "tasks": [], "task_count": 0, "elapsed": 0.0, "attemp
 
 # --- argument spec and option checks: no request is made ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("patch_ansible_module", [{}], indirect=True)
 def test_missing_instance_id_is_ansibles_required_error(patch_ansible_module, module_result):
     result = module_result(dms_task_info.main)
@@ -27,15 +28,29 @@ def test_wrongly_typed_option_names_it(patch_ansible_module, module_result):
     assert result["failed"] is True and "wait_timeout" in result["msg"] and "int" in result["msg"]
 
 
-@pytest.mark.parametrize("patch_ansible_module", [{"instance_id": INSTANCE, "access_key": "AKEXAMPLE", "secret_key": "SKEXAMPLE-value", "bogus": 1}],
-                         indirect=True)
+@pytest.mark.parametrize(
+    "patch_ansible_module",
+    [{"instance_id": INSTANCE, "access_key": "AKEXAMPLE", "secret_key": "SKEXAMPLE-value", "bogus": 1}],
+    indirect=True,
+)
 def test_unknown_option_is_refused(patch_ansible_module, module_result):
     result = module_result(dms_task_info.main)
     assert result["failed"] is True and "bogus" in result["msg"]
 
 
-@pytest.mark.parametrize("patch_ansible_module", [{"instance_id": "../x", "endpoint": "http://127.0.0.1:1", "project_id": "p",
-                                                   "access_key": "a", "secret_key": "b"}], indirect=True)
+@pytest.mark.parametrize(
+    "patch_ansible_module",
+    [
+        {
+            "instance_id": "../x",
+            "endpoint": "http://127.0.0.1:1",
+            "project_id": "p",
+            "access_key": "a",
+            "secret_key": "b",
+        }
+    ],
+    indirect=True,
+)
 def test_bad_instance_id_fails_with_the_empty_result(patch_ansible_module, module_result):
     result = module_result(dms_task_info.main)
     assert "'instance_id'" in result["msg"] and "letters, digits" in result["msg"]
@@ -52,6 +67,7 @@ def test_missing_credentials_name_the_variables_and_no_request_is_sent(run_modul
 
 # --- against the emulator ----------------------------------------------------------------------------------------------
 
+
 def test_show_exits_with_the_task(run_module, emulator, emulator_args):
     task = emulator.admin.create_task(instance_id="inst-1", name="bindInstancePublicIp", timeline="SUCCESS")
     result = run_module(dms_task_info.main, dict(emulator_args, instance_id="inst-1", task_id=task["id"]))
@@ -62,7 +78,9 @@ def test_show_exits_with_the_task(run_module, emulator, emulator_args):
 
 def test_check_mode_reads_the_same(run_module, emulator, emulator_args):
     task = emulator.admin.create_task(instance_id="inst-1", timeline="SUCCESS")
-    result = run_module(dms_task_info.main, dict(emulator_args, instance_id="inst-1", task_id=task["id"], _ansible_check_mode=True))
+    result = run_module(
+        dms_task_info.main, dict(emulator_args, instance_id="inst-1", task_id=task["id"], _ansible_check_mode=True)
+    )
     assert result["rc"] == 0 and result["changed"] is False and result["task"]["id"] == task["id"]
     assert emulator.admin.stats()["requests_by_route"] == {"dms.show_task": 1}
 
@@ -73,8 +91,12 @@ def test_environment_fills_the_unset_options_and_task_options_win(run_module, em
     monkeypatch.setenv("HW_SECRET_KEY", emulator.secret_key)
     monkeypatch.setenv("HW_PROJECT_ID", emulator.project_id)
     monkeypatch.setenv("HW_DMS_ENDPOINT", "http://127.0.0.1:1")  # the task's endpoint wins
-    monkeypatch.setenv("HW_AUTH_TOKEN", "MIIEXAMPLE-ignored-token")  # AK/SK wins among environment methods, with a warning
-    result = run_module(dms_task_info.main, dict(instance_id="inst-1", task_id=task["id"], endpoint=emulator.url, retries=0))
+    monkeypatch.setenv(
+        "HW_AUTH_TOKEN", "MIIEXAMPLE-ignored-token"
+    )  # AK/SK wins among environment methods, with a warning
+    result = run_module(
+        dms_task_info.main, dict(instance_id="inst-1", task_id=task["id"], endpoint=emulator.url, retries=0)
+    )
     assert result["rc"] == 0 and result["task"]["id"] == task["id"]
     assert len(module_warnings) == 1 and "using access_key/secret_key" in module_warnings[0]
     assert "MIIEXAMPLE-ignored-token" not in str(result)
@@ -92,7 +114,7 @@ def test_a_secret_from_the_environment_is_masked_in_the_output(run_module, emula
 
 
 def test_api_error_fails_with_the_empty_result(run_module, emulator, emulator_args):
-    emulator.admin.create_instance("inst-1")   # an unknown instance is its own error (test_messages.py)
+    emulator.admin.create_instance("inst-1")  # an unknown instance is its own error (test_messages.py)
     result = run_module(dms_task_info.main, dict(emulator_args, instance_id="inst-1", task_id="no-such-task"))
     assert result["rc"] == 1 and result["failed"] is True
     assert "no-such-task" in result["msg"] and "not found" in result["msg"]
@@ -112,26 +134,35 @@ def test_wait_timeout_fails_with_the_partial_result(run_module, emulator, emulat
 def test_task_failure_fails_but_returns_the_task(run_module, emulator, emulator_args):
     task = emulator.admin.create_task(instance_id="inst-1", name="kafkaConfigModify", timeline="FAILED")
     result = run_module(dms_task_info.main, dict(emulator_args, instance_id="inst-1", task_id=task["id"], wait=True))
-    assert result["failed"] is True and "ended with status FAILED" in result["msg"] and "fail_on_task_failure" in result["msg"]
+    assert (
+        result["failed"] is True
+        and "ended with status FAILED" in result["msg"]
+        and "fail_on_task_failure" in result["msg"]
+    )
     assert result["task"]["status"] == "FAILED" and result["attempts"] == 1
 
 
 # --- the server's clock (issue 17) --------------------------------------------------------------------------------
 
+
 def _noted_now():
     import time
+
     return time.strftime("%Y%m%d%H%M%S", time.gmtime())
 
 
 @pytest.mark.parametrize("skew", [-30, 30])
-def test_begin_time_on_a_skewed_server_finds_the_new_task_and_warns_once(run_module, emulator, emulator_args,
-                                                                         module_warnings, skew):
+def test_begin_time_on_a_skewed_server_finds_the_new_task_and_warns_once(
+    run_module, emulator, emulator_args, module_warnings, skew
+):
     emulator.admin.set_clock_skew(skew)
     emulator.admin.create_task(instance_id=INSTANCE, name="bindInstancePublicIp", timeline="SUCCESS", created_ago=20)
     noted = _noted_now()
     new = emulator.admin.create_task(instance_id=INSTANCE, name="bindInstancePublicIp", timeline="SUCCESS")
-    result = run_module(dms_task_info.main, dict(emulator_args, instance_id=INSTANCE, name="bindInstancePublicIp",
-                                                 begin_time=noted, latest=True))
+    result = run_module(
+        dms_task_info.main,
+        dict(emulator_args, instance_id=INSTANCE, name="bindInstancePublicIp", begin_time=noted, latest=True),
+    )
     assert result["rc"] == 0 and result["task"]["id"] == new["id"] and result["task_count"] == 1
     assert result["clock"]["server_offset"] == pytest.approx(skew, abs=1.1) and result["clock"]["begin_time"] != noted
     clock_warnings = [warning for warning in module_warnings if "The DMS API's clock is about" in warning]
@@ -143,8 +174,16 @@ def test_begin_time_on_a_skewed_server_finds_the_new_task_and_warns_once(run_mod
 
 def test_agreeing_clocks_neither_warn_nor_read_twice(run_module, emulator, emulator_args, module_warnings):
     new = emulator.admin.create_task(instance_id=INSTANCE, name="bindInstancePublicIp", timeline="SUCCESS")
-    result = run_module(dms_task_info.main, dict(emulator_args, instance_id=INSTANCE, name="bindInstancePublicIp",
-                                                 begin_time="2020-01-01T00:00:00Z", latest=True))
+    result = run_module(
+        dms_task_info.main,
+        dict(
+            emulator_args,
+            instance_id=INSTANCE,
+            name="bindInstancePublicIp",
+            begin_time="2020-01-01T00:00:00Z",
+            latest=True,
+        ),
+    )
     assert result["task"]["id"] == new["id"] and result["clock"]["begin_time"] == "20200101000000"
     assert result["clock"]["server_offset"] == pytest.approx(0, abs=1.1)
     assert not [warning for warning in module_warnings if "clock" in warning]

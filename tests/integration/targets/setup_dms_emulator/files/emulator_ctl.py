@@ -29,9 +29,26 @@ def start(emulator_dir: str, lifetime: str, start_timeout: str) -> dict:
     env = dict(os.environ, PYTHONPATH=emulator_dir)
     with open(os.path.join(state_dir, "emulator.log"), "wb") as log:
         process = subprocess.Popen(  # pylint: disable=consider-using-with
-            ["timeout", lifetime, sys.executable, "-m", "dms_emulator", "--host", "127.0.0.1", "--port", "0", "--quiet",
-             "--url-file", url_file], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-            start_new_session=True)
+            [
+                "timeout",
+                lifetime,
+                sys.executable,
+                "-m",
+                "dms_emulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--quiet",
+                "--url-file",
+                url_file,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + float(start_timeout)
     url = ""
     while not url.startswith("http://") and time.monotonic() < deadline and process.poll() is None:
@@ -41,10 +58,18 @@ def start(emulator_dir: str, lifetime: str, start_timeout: str) -> dict:
                 url = handle.read().strip()
     if not url.startswith("http://"):
         stop(str(process.pid), state_dir)
-        raise SystemExit("the emulator did not write its URL within %s s (exit code %s)" % (start_timeout, process.poll()))
-    return {"url": url, "pid": process.pid, "state_dir": state_dir, "access_key": dms_emulator.DEFAULT_ACCESS_KEY,
-            "secret_key": dms_emulator.DEFAULT_SECRET_KEY, "project_id": dms_emulator.DEFAULT_PROJECT_ID,
-            "region": dms_emulator.DEFAULT_REGION}
+        raise SystemExit(
+            "the emulator did not write its URL within %s s (exit code %s)" % (start_timeout, process.poll())
+        )
+    return {
+        "url": url,
+        "pid": process.pid,
+        "state_dir": state_dir,
+        "access_key": dms_emulator.DEFAULT_ACCESS_KEY,
+        "secret_key": dms_emulator.DEFAULT_SECRET_KEY,
+        "project_id": dms_emulator.DEFAULT_PROJECT_ID,
+        "region": dms_emulator.DEFAULT_REGION,
+    }
 
 
 def stop(pid: str, state_dir: str) -> dict:
