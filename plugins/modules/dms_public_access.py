@@ -75,6 +75,7 @@ extends_documentation_fragment:
   - hwcloud.dms.connection
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hwcloud.dms.attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
@@ -83,16 +84,6 @@ attributes:
   diff_mode:
     support: full
     details: Before and after of C(enable_publicip) and the bound EIP IDs (V(null) where the instance does not list them).
-  platform:
-    platforms: posix
-  action:
-    support: none
-  async:
-    support: full
-  bypass_host_loop:
-    support: none
-  action_group:
-    membership: [hwcloud.dms.dms]
 notes:
   - The EIPs must exist, be unbound and be in the instance's region; DMS refuses others (for RabbitMQ and RocketMQ the
     task ends V(FAILED) and the module fails with it). For Kafka, whose task is not followed, a switch DMS could not

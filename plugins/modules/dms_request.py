@@ -106,6 +106,7 @@ extends_documentation_fragment:
   - hwcloud.dms.connection
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hwcloud.dms.attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
@@ -115,16 +116,6 @@ attributes:
         the request it would have sent.
   diff_mode:
     support: none
-  platform:
-    platforms: posix
-  action:
-    support: none
-  async:
-    support: full
-  bypass_host_loop:
-    support: none
-  action_group:
-    membership: [hwcloud.dms.dms]
 notes:
   - The module does not know what a call changes, so it cannot be idempotent by itself. Guard changes with a read first
     (a V(GET) of the instance) and C(when), or with C(changed_when)/C(failed_when) on the result.

@@ -118,6 +118,7 @@ extends_documentation_fragment:
   - hwcloud.dms.connection
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hwcloud.dms.attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
@@ -125,16 +126,6 @@ attributes:
     details: The module only reads; it behaves the same in check mode.
   diff_mode:
     support: none
-  platform:
-    platforms: posix
-  action:
-    support: none
-  async:
-    support: full
-  bypass_host_loop:
-    support: none
-  action_group:
-    membership: [hwcloud.dms.dms]
 notes:
   - Task statuses are V(CREATED) and V(EXECUTING) (running) and V(SUCCESS), V(FAILED), V(DELETED), V(CANCELLED) (terminal).
     An unknown status is polled like a running one, with one warning.
