@@ -32,8 +32,12 @@ class EmulatorProcess:
         start_timeout: float = 15.0,
         extra_args: Optional[List[str]] = None,
         clock_skew: Optional[float] = None,
+        log_path: Optional[str] = None,
     ) -> None:
         self.tls = tls
+        # The request log (the emulator's stderr; on unless quiet) goes to this file instead of the caller's stderr.
+        self.log_path = log_path
+        self._log: Optional[Any] = None
         self.seed = seed
         self.cert_dir = cert_dir
         self.quiet = quiet
@@ -61,7 +65,9 @@ class EmulatorProcess:
         env = dict(os.environ)
         # Make the package importable regardless of the caller's PYTHONPATH.
         env["PYTHONPATH"] = os.pathsep.join(p for p in [_PACKAGE_PARENT, env.get("PYTHONPATH", "")] if p)
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=None, env=env, text=True)
+        if self.log_path:
+            self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with  # closed in stop()
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log, env=env, text=True)
         lines: "queue.Queue[str]" = queue.Queue()
 
         def _reader() -> None:
@@ -95,6 +101,9 @@ class EmulatorProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=timeout)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
         return self.process.returncode
 
     def admin(self) -> "EmulatorAdmin":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -140,14 +139,7 @@ WRONG_SK = "ReqWrongSk-1zX5cV7bN3mA8-distinctive"
 def logged_emulator(tmp_path):
     """An emulator whose request log (stderr) goes to a file the test reads."""
     log_path = tmp_path / "emulator.log"
-    saved = os.dup(2)
-    with open(log_path, "w", encoding="utf-8") as log:
-        os.dup2(log.fileno(), 2)
-        try:
-            process = EmulatorProcess(quiet=False).start()
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
+    process = EmulatorProcess(quiet=False, log_path=str(log_path)).start()
     try:
         handle = EmulatorHandle(url=process.url, admin=process.admin())
         handle.admin.add_credentials(access_keys=[{"access_key": AK, "secret_key": SK, "security_token": TOKEN}])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +41,7 @@ SECRETS = (SK, TOKEN, WRONG_SK)
 def logged_emulator(tmp_path):
     """An emulator whose request log (stderr) goes to a file we can read."""
     log_path = tmp_path / "emulator.log"
-    saved = os.dup(2)
-    with open(log_path, "w", encoding="utf-8") as log:
-        os.dup2(log.fileno(), 2)
-        try:
-            process = EmulatorProcess(quiet=False).start()
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
+    process = EmulatorProcess(quiet=False, log_path=str(log_path)).start()
     try:
         handle = EmulatorHandle(url=process.url, admin=process.admin())
         handle.admin.add_credentials(access_keys=[{"access_key": AK, "secret_key": SK, "security_token": TOKEN}])
