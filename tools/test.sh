@@ -41,9 +41,13 @@ grep -E "^Unit test |^=+ .* in [0-9.]+s" "$results/units.log"
 for xml in "$coll"/tests/output/junit/*-units.xml; do [ -f "$xml" ] && cp "$xml" "$results/units-$(basename "$xml")"; done
 record "ansible-test units ($(( $(date +%s) - units_start )) s)" "$units_rc"
 
+# The playbook suites mostly wait (task timelines, deadlines) rather than compute: three pytest-xdist workers, a test file
+# each at a time (--dist loadfile keeps a file's module-scoped fixtures, such as the reliability run, in one worker).
+parallel=(-n 3 --dist loadfile)
+
 # --- pytest: compatibility with Huawei's SDK, playbook integration harness, smoke --------------------------
 echo "== pytest"
-(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest -p no:cacheprovider \
+(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest -p no:cacheprovider "${parallel[@]}" \
    --junitxml="$results/pytest.xml" -q tests/compat tests/integration tests/smoke) 2>&1 | tee "$results/pytest.log" | tail -n 30
 pytest_rc=${PIPESTATUS[0]}
 record "pytest (compat, integration, smoke)" "$pytest_rc"
@@ -67,7 +71,7 @@ record "ansible-test integration (${integration_secs} s)" "$integration_rc"
 # argument handling and no_log masking, so the oldest release is run for real, not assumed.
 compat_venv="$root/.venv-ansible-2.16"
 echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
-(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" "$compat_venv/bin/python" -m pytest -p no:cacheprovider \
+(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" "$compat_venv/bin/python" -m pytest -p no:cacheprovider "${parallel[@]}" \
    --junitxml="$results/compat-ansible-2.16.xml" -o junit_suite_name=compat-ansible-2.16 -q tests/integration tests/unit/plugins) \
    2>&1 | tee "$results/compat-ansible-2.16.log" | tail -n 5
 compat_rc=${PIPESTATUS[0]}
@@ -100,7 +104,7 @@ if [ -x "$py39" ]; then
   echo "== managed Python 3.9: playbooks (ansible_python_interpreter=$py39)"
   # shellcheck disable=SC2086  # the list of test files is meant to split
   (cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py39" PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest \
-     -p no:cacheprovider --junitxml="$results/managed-python3.9-playbooks.xml" \
+     -p no:cacheprovider "${parallel[@]}" --junitxml="$results/managed-python3.9-playbooks.xml" \
      -o junit_suite_name=managed-python3.9-playbooks -q $managed_tests) \
      2>&1 | tee "$results/managed-python3.9-playbooks.log" | tail -n 3
   record "managed Python 3.9 (playbooks, subset)" "${PIPESTATUS[0]}"

@@ -128,12 +128,15 @@ class ModuleRun:
 
 
 # Runs the module in this interpreter and reports its peak RSS on the last stderr line (after exit_json's SystemExit).
+# The module's own peak RSS: VmHWM of this process's memory map. Not ru_maxrss, which Linux carries across exec, so it
+# would report the (large) pytest process this one was forked from.
 _RUNNER = (
-    "import resource, runpy, sys\n"
+    "import runpy, sys\n"
     "try:\n"
     "    runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)\n"
     "finally:\n"
-    "    sys.stderr.write('\\nPEAK_RSS_KIB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    "    hwm = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:')]\n"
+    "    sys.stderr.write('\\nPEAK_RSS_KIB=%s\\n' % (hwm[0] if hwm else ''))\n"
 )
 
 
