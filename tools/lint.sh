@@ -75,7 +75,9 @@ check_artifact() {
   for needed in changelogs/changelog.yaml CHANGELOG.rst; do
     grep -qx "$needed" "$files" || { echo "$needed missing from $tarball"; return 1; }
   done
-  tar -xzOf "$tarball" CHANGELOG.rst | grep -q "^v$version\$" || { echo "CHANGELOG.rst has no v$version section"; return 1; }
+  # Extracted to a file first: under pipefail, `tar | grep -q` fails when grep exits early and tar gets SIGPIPE.
+  tar -xzOf "$tarball" CHANGELOG.rst >"$results/artifact-CHANGELOG.rst" || return 1
+  grep -q "^v$version\$" "$results/artifact-CHANGELOG.rst" || { echo "CHANGELOG.rst has no v$version section"; return 1; }
   if grep -vE "$ARTIFACT_ALLOWED" "$files"; then
     echo "files above are not for users (add them to build_ignore in galaxy.yml, or to ARTIFACT_ALLOWED in tools/lint.sh)"
     return 1
