@@ -22,10 +22,13 @@ from ._auth import Unsigned
 from ._context import DmsContext
 from ._endpoints import URL_OPTIONS, may_hold_user_info
 from ._errors import DmsError
-from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RETRY_AFTER_BUDGET, DmsHttpClient, RunLimits
+from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
 from ._iam import resolve_auth_and_project
+from ._option_specs import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC
 from ._redact import Redactor
-from ._settings import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC, bind_environment, connection_settings
+from ._retry import RETRY_AFTER_BUDGET
+from ._settings import bind_environment, connection_settings
+from ._transport import open_transport
 
 T = TypeVar("T")
 
@@ -102,21 +105,14 @@ class DmsModule:
                 timeout = settings.request_timeout * (settings.retries + 1) + RETRY_AFTER_BUDGET
             else:
                 self._deadline_given = True
-            client = DmsHttpClient(
-                settings.base_url,
-                Unsigned(),
-                None,
-                request_timeout=settings.request_timeout,
-                retries=settings.retries,
-                verify=settings.verify,
-                origin=settings.endpoint_origin,
-                redact=self.redact,
-                limits=RunLimits(deadline=self.started + timeout),
+            transport = open_transport(
+                settings.request_timeout, settings.retries, settings.verify, self.redact, self.started + timeout
             )
+            client = DmsHttpClient(transport, settings.base_url, Unsigned(), origin=settings.endpoint_origin)
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
             context = DmsContext(
-                client=client.derive(auth=settings.auth, project_id=settings.project_id),
+                client=client.with_auth(settings.auth, settings.project_id),
                 project_id=settings.project_id or "",
                 check_mode=self.check_mode,
                 diff_mode=self.diff_mode,

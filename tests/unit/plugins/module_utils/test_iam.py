@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
@@ -16,8 +17,10 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._iam import (
     password_token,
     resolve_auth_and_project,
 )
+from ansible_collections.hwcloud.dms.plugins.module_utils._redact import Redactor
 from ansible_collections.hwcloud.dms.plugins.module_utils._settings import connection_settings
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
 PROJECT = "0123456789abcdef0123456789abcdef"
@@ -31,6 +34,7 @@ class FakeIam:
     def __init__(self, answer):
         self.answer = answer
         self.calls = []
+        self.redact = Redactor()
 
     def request(self, method, path, query=(), body=None, deadline=None, base_url=None, idempotent=None):
         self.calls.append((method, path, list(query), body))
@@ -106,9 +110,10 @@ def test_lookup_with_an_expired_token_says_how_to_renew():
 
 
 def issued(headers=None, body=None):
+    # As the client hands them back: requests' case-insensitive dict (IAM may spell the header in any case).
     return HttpResponse(
         201,
-        headers if headers is not None else {"x-subject-token": TOKEN},
+        CaseInsensitiveDict(headers if headers is not None else {"x-subject-token": TOKEN}),
         body if body is not None else {"token": {"project": {"id": PROJECT}, "expires_at": "2030-01-01T00:00:00.000Z"}},
     )
 
@@ -117,6 +122,7 @@ def test_password_token_scoped_by_region_name_reads_token_and_project():
     iam = FakeIam(issued())
     token = password_token(iam, creds(), None, "cn-north-4", IAM)
     assert (token.token, token.project_id, token.expires_at) == (TOKEN, PROJECT, "2030-01-01T00:00:00.000Z")
+    assert iam.redact("echo %s" % TOKEN) == "echo <hidden>"  # a secret of the run from now on
     method, path, _query, body = iam.calls[0]
     assert (method, path) == ("POST", "/v3/auth/tokens")
     assert iam.idempotent is True  # a token POST changes nothing: retried on 5xx like a read
@@ -191,8 +197,9 @@ def settings_for(handle, **options):
     return connection_settings(base)
 
 
-def open_client(settings):
-    return DmsHttpClient(settings.base_url, settings.auth, settings.project_id, retries=0)
+def open_client(settings, auth=None):
+    transport = open_transport(retries=0)
+    return DmsHttpClient(transport, settings.base_url, auth or settings.auth, settings.project_id)
 
 
 def resolved_client(settings, base):
@@ -201,7 +208,7 @@ def resolved_client(settings, base):
     resolved = resolve_auth_and_project(settings, base)
     assert (base.auth, base.project_id) == before
     assert resolved.password is None and settings.project_id in (None, resolved.project_id)
-    return base.derive(auth=resolved.auth, project_id=resolved.project_id)
+    return base.with_auth(resolved.auth, resolved.project_id)
 
 
 def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):
@@ -236,7 +243,7 @@ def test_password_gives_token_and_project_without_a_lookup(emulator):
     emulator.admin.add_credentials(users=[{"name": "alice", "password": PASSWORD, "domain_name": "acme"}])
     settings = settings_for(emulator, user_name="alice", password=PASSWORD, domain_name="acme")
     assert settings.auth is None and settings.password is not None
-    client = resolved_client(settings, DmsHttpClient(settings.base_url, AkSkAuth("unused", "unused"), None, retries=0))
+    client = resolved_client(settings, open_client(settings, AkSkAuth("unused", "unused")))
     client.close()
     assert client.project_id == emulator.project_id
     assert isinstance(client.auth, TokenAuth) and client.auth.source == "user_name/password"

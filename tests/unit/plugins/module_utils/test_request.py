@@ -31,6 +31,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._request import (
     query_pairs,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import sign_request
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -566,7 +567,9 @@ def server():
 
 
 def _client(url, retries=3):
-    return DmsHttpClient(url, AkSkAuth(AK, SK), PROJECT, retries=retries, request_timeout=5, sleep=lambda seconds: None)
+    return DmsHttpClient(
+        open_transport(retries=retries, request_timeout=5, sleep=lambda seconds: None), url, AkSkAuth(AK, SK), PROJECT
+    )
 
 
 @pytest.mark.parametrize(

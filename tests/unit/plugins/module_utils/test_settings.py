@@ -11,13 +11,15 @@ from ansible_collections.hwcloud.dms.plugins.doc_fragments import auth as auth_f
 from ansible_collections.hwcloud.dms.plugins.doc_fragments import connection as connection_fragment
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.hwcloud.dms.plugins.module_utils._settings import (
+from ansible_collections.hwcloud.dms.plugins.module_utils._option_specs import (
     AUTH_ARGUMENT_SPEC,
     CONNECTION_ARGUMENT_SPEC,
     DEFAULTS_AFTER_ENVIRONMENT,
     MAX_RETRIES,
     OPTION_ENVIRONMENT,
     SHARED_ARGUMENT_SPEC,
+)
+from ansible_collections.hwcloud.dms.plugins.module_utils._settings import (
     bind_environment,
     connection_settings,
     explicit_options,
