@@ -6,7 +6,7 @@
 
 ``AUTH_ARGUMENT_SPEC`` is documented by plugins/doc_fragments/auth.py (``hwcloud.dms.auth``) and
 ``CONNECTION_ARGUMENT_SPEC`` by plugins/doc_fragments/connection.py (``hwcloud.dms.connection``);
-tests/unit/plugins/module_utils/test_settings.py keeps each spec and its fragment in step.
+tests/unit/plugins/module_utils/test_option_specs.py keeps each spec and its fragment in step.
 """
 
 from __future__ import annotations
