@@ -65,7 +65,8 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
 
 
 def loads_bounded(content: Union[bytes, str]) -> Any:
-    """json.loads for a server's text (the standard decoder, bounded by its hooks); ValueError (JsonTooComplex for the shape) on anything a DMS answer never is."""
+    """json.loads (the standard decoder, bounded by its hooks) for a server's text; ValueError (JsonTooComplex for the
+    shape) on anything a DMS answer never is."""
     text = content.decode("utf-8") if isinstance(content, bytes) else content  # UnicodeDecodeError is a ValueError
     objects = [0]
 

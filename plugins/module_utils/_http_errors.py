@@ -114,7 +114,7 @@ def budget_spent(error: DmsApiError) -> RetryAfterBudgetSpent:
 def redirect_error(
     service: str, method: str, url: str, status: int, location: Optional[str], redact: Redactor
 ) -> DmsResponseError:
-    """3xx is never followed (it would carry a signed request, or a token, to another host): an error naming the target."""
+    """3xx is never followed (it would carry a signed request or a token to another host): an error naming the target."""
     target = " to %s" % " ".join(str(location).split())[:300] if location else " without a Location"
     return DmsResponseError(
         "%s API %s %s answered HTTP %d, a redirect%s; redirects are never followed (they could send"

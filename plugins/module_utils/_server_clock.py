@@ -62,6 +62,7 @@ def parse_http_date(value: Optional[str]) -> Optional[int]:
     if parts is None:
         return None
     try:
+        # email.utils parses the date; not its mktime_tz for the instant: it reads a date without a zone as local time.
         seconds = calendar.timegm(parts[:6] + (0, 0, 0)) - (parts[9] or 0)
     except (OverflowError, ValueError, TypeError):
         return None

@@ -2,7 +2,7 @@
 # Copyright (c) hwcloud.dms contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""TLS checks of the shared options: what ``verify`` requests gets, and the warning for credentials sent in clear text."""
+"""TLS checks of the shared options: the ``verify`` requests gets, and the warning for credentials sent in clear text."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_option_specs: the shared argument specs match their doc fragments, secrets are no_log, variables belong to options."""
+"""_option_specs: the shared specs match their doc fragments, secrets are no_log, variables belong to options."""
 
 from __future__ import annotations
 
