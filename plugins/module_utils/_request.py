@@ -15,11 +15,11 @@ import time
 from typing import Any, Callable, Optional
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from ._errors import ConfigurationError, DmsApiError, DmsError, DmsTransportError
+from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsTransportError
 from ._http import IDEMPOTENT_METHODS
 from ._ids import is_id, validate_id
 from ._signer import canonical_query
-from ._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ._task_query import QueryOptions, TaskQuery
 from ._tasks import DmsTaskApi
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
@@ -32,14 +32,6 @@ _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Printable ASCII only; a space, a control character or a non-ASCII letter must be percent-encoded by the user.
 _PRINTABLE = re.compile(r"^[\x21-\x7e]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class RequestFailed(DmsError):
-    """A failure after (or instead of) the change; ``result`` goes into fail_json with the message."""
-
-    def __init__(self, message: str, result: dict[str, Any]) -> None:
-        self.result = result
-        super().__init__(message)
 
 
 def _unsafe(path: str, why: str, fix: str) -> ConfigurationError:
@@ -336,12 +328,12 @@ class DmsRequest:
                     json={"error_code": err.error_code, "error_msg": err.error_msg},
                 )
                 return result
-            raise RequestFailed(
+            raise DmsFailure(
                 str(err) + self._not_retried(err),
                 dict(result, status=err.status, request_id=err.request_id, elapsed=self._elapsed()),
             ) from None
         except DmsTransportError as err:
-            raise RequestFailed(str(err) + self._not_retried(err), dict(result, elapsed=self._elapsed())) from None
+            raise DmsFailure(str(err) + self._not_retried(err), dict(result, elapsed=self._elapsed())) from None
         result.update(status=response.status, json=response.data, request_id=_header(response.headers, "X-Request-Id"))
         # Before the status check: a job the API started is worth reporting even when the status was not the one expected.
         jobs = find_jobs(response.data, options.instance_id)
@@ -354,7 +346,7 @@ class DmsRequest:
             expected is not None and response.status not in expected
         ):
             wanted = "any 2xx" if expected is None else ", ".join(str(code) for code in sorted(expected))
-            raise RequestFailed(
+            raise DmsFailure(
                 "DMS API %s %s answered HTTP %d, not the expected status (%s)%s. Set status_code to accept it."
                 % (
                     options.method,
@@ -385,7 +377,7 @@ class DmsRequest:
     def _wait(self, path: str, jobs: list[tuple[str, Optional[str]]], result: dict[str, Any]) -> None:
         options = self.options
         if not jobs:
-            raise RequestFailed(
+            raise DmsFailure(
                 "wait_for is true but the answer of %s %s (HTTP %s) has no job_id (at the top level, in results[] or in"
                 " jobs[]), so there is no task to wait for. The request WAS sent and its change may be under way (changed"
                 " is true). Remove wait_for for this call, or wait for its task with dms_task_info (by name, latest: true)."
@@ -394,7 +386,7 @@ class DmsRequest:
             )
         for job_id, instance_id in jobs:
             if not is_id(job_id) or not is_id(instance_id):
-                raise RequestFailed(
+                raise DmsFailure(
                     "The API answered with job_id %r (instance %r), which is not a DMS id; not waiting on it (it would go"
                     " into a URL). The request WAS sent." % (job_id[:80], str(instance_id)[:80]),
                     dict(result, elapsed=self._elapsed()),
@@ -424,12 +416,12 @@ class DmsRequest:
             )
             try:
                 outcome = query.run()
-            except TaskQueryFailed as failure:
+            except DmsFailure as failure:
                 waited = failure.result.get("task")
                 failed = dict(result, elapsed=self._elapsed(), tasks=tasks + ([waited] if waited else []))
                 if waited:
                     failed["task"] = waited
-                raise RequestFailed(str(failure), failed) from None
+                raise DmsFailure(str(failure), failed) from None
             tasks.append(outcome["task"])
         result["task"] = tasks[0]
         if len(tasks) > 1:

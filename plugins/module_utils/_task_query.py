@@ -10,12 +10,13 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
-from ._errors import ConfigurationError, DmsError, TaskNotFoundError
+from ._errors import ConfigurationError, DmsError, DmsFailure, TaskNotFoundError
 from ._ids import validate_id
+from ._poll import WAIT_ARGUMENT_SPEC, WaitOptions
 from ._progress import ProgressReader
 from ._server_clock import ServerClock, describe_offset
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time
-from ._waiter import WAIT_ARGUMENT_SPEC, TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout, check_wait_options
+from ._waiter import TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout
 
 LIST_ONLY_OPTIONS = ("name", "begin_time", "end_time", "latest")
 
@@ -80,19 +81,11 @@ class QueryOptions:
             raise ConfigurationError(
                 "Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time)
             )
-        check_wait_options(self.wait_timeout, self.wait_sleep)
+        WaitOptions.from_params({"wait_timeout": self.wait_timeout, "wait_sleep": self.wait_sleep})
 
     @property
     def single(self) -> bool:
         return bool(self.task_id or self.latest)
-
-
-class TaskQueryFailed(DmsError):
-    """Failure with the partial result that goes into fail_json."""
-
-    def __init__(self, message: str, result: dict[str, Any]) -> None:
-        self.result = result
-        super().__init__(message)
 
 
 def _describe(task: dict[str, Any]) -> str:
@@ -198,7 +191,7 @@ class TaskQuery:
             try:
                 tasks = self.read()
             except DmsError as err:
-                raise TaskQueryFailed(str(err), self._result([], attempts=1, elapsed=0.0)) from None
+                raise DmsFailure(str(err), self._result([], attempts=1, elapsed=0.0)) from None
             return self._result(tasks, attempts=1, elapsed=0.0)
 
         waiter = TaskWaiter(
@@ -213,11 +206,9 @@ class TaskQuery:
         try:
             outcome = waiter.wait()
         except WaitTimeout as timeout:
-            raise TaskQueryFailed(
-                self._timeout_message(timeout.outcome), self._outcome_result(timeout.outcome)
-            ) from None
+            raise DmsFailure(self._timeout_message(timeout.outcome), self._outcome_result(timeout.outcome)) from None
         except WaitAborted as aborted:
-            raise TaskQueryFailed(
+            raise DmsFailure(
                 "%s (while waiting, after %d reads in %.1f s)"
                 % (aborted.cause, aborted.outcome.attempts, aborted.outcome.elapsed),
                 self._outcome_result(aborted.outcome),
@@ -225,7 +216,7 @@ class TaskQuery:
         result = self._outcome_result(outcome)
         failed = [task for task in outcome.tasks if task.get("status") not in SUCCESS_STATUSES]
         if failed and self.options.fail_on_task_failure:
-            raise TaskQueryFailed(self._failure_message(failed, outcome), result)
+            raise DmsFailure(self._failure_message(failed, outcome), result)
         return result
 
     def _outcome_result(self, outcome: WaitOutcome) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsFailure
 from ansible_collections.hwcloud.dms.plugins.module_utils._progress import ProgressReader
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery
 from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
@@ -108,7 +108,7 @@ def test_wait_returns_the_progress_read_after_the_last_status_read(clock):
 
 def test_wait_timeout_carries_the_latest_progress(clock):
     api = FakeApi([{"id": "t1", "status": "EXECUTING"}], [progress(10), progress(20), progress(30)])
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         query(api, clock, wait_for=True, wait_sleep=1, wait_timeout=2).run()
     # Two polls fit in 2 s at 1 s apart: the second poll's progress comes back, not the first.
     assert info.value.result["attempts"] == 2

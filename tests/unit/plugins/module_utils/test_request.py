@@ -21,8 +21,8 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._request import (
+    DmsFailure,
     DmsRequest,
-    RequestFailed,
     RequestOptions,
     check_path,
     display_url,
@@ -379,7 +379,7 @@ def test_wait_for_polls_the_job_with_the_task_waiter_until_success():
 
 def test_a_failed_job_fails_with_dms_task_infos_message_and_the_result():
     client = FakeClient(statuses=["EXECUTING", "FAILED"])
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, wait_for=True, wait_sleep=1), client)
     assert "DMS task %s (kafkaInstanceExtend) ended with status FAILED on instance %s" % (JOB, INSTANCE) in str(
         raised.value
@@ -397,7 +397,7 @@ def test_a_failed_job_is_returned_without_failing_when_asked():
 
 
 def test_wait_times_out_with_the_same_message_as_dms_task_info():
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, wait_for=True, wait_sleep=5, wait_timeout=12), FakeClient(statuses=["EXECUTING"]))
     assert str(raised.value).startswith(
         "Timed out after wait_timeout=12 s waiting for task %s on instance %s" % (JOB, INSTANCE)
@@ -414,7 +414,7 @@ def test_a_job_not_yet_visible_gets_the_not_found_grace():
 
 def test_wait_for_without_a_job_id_fails_after_the_change_saying_so():
     client = FakeClient(HttpResponse(200, {}, {"name": "orders"}))
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(
             {
                 "method": "POST",
@@ -433,7 +433,7 @@ def test_wait_for_without_a_job_id_fails_after_the_change_saying_so():
 
 def test_a_job_id_that_is_not_an_id_never_reaches_a_url():
     client = FakeClient(HttpResponse(200, {}, {"job_id": "../../v3/x"}))
-    with pytest.raises(RequestFailed, match="not a DMS id"):
+    with pytest.raises(DmsFailure, match="not a DMS id"):
         _run(dict(SCALE_OUT, wait_for=True), client)
     assert client.reads == []
 
@@ -471,7 +471,7 @@ def test_an_api_error_fails_with_code_message_and_request_id():
         "This operation is not allowed due to the instance status.",
         "rid-9",
     )
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(SCALE_OUT, FakeClient(error))
     assert (
         "HTTP 400: DMS.00400026 This operation is not allowed due to the instance status. (X-Request-Id: rid-9)"
@@ -483,11 +483,11 @@ def test_an_api_error_fails_with_code_message_and_request_id():
 
 def test_a_server_error_on_post_says_the_change_may_have_been_made():
     error = DmsApiError("POST", "/x", 503, None, "HTML error page: 503", None)
-    with pytest.raises(RequestFailed, match="POST is not retried after a server error.*may already have been made"):
+    with pytest.raises(DmsFailure, match="POST is not retried after a server error.*may already have been made"):
         _run(SCALE_OUT, FakeClient(error))
-    with pytest.raises(RequestFailed, match="POST is not retried"):
+    with pytest.raises(DmsFailure, match="POST is not retried"):
         _run(SCALE_OUT, FakeClient(DmsTransportError("connection reset")))
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, method="PUT"), FakeClient(error))
     assert "not retried" not in str(raised.value)
 
@@ -509,7 +509,7 @@ def test_status_code_accepts_an_expected_error_status():
 
 def test_status_code_mismatch_on_2xx_fails_and_names_the_status():
     client = FakeClient(HttpResponse(204, {"X-Request-Id": "rid-5"}, None))
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, status_code=[200]), client)
     assert "answered HTTP 204, not the expected status (200) (X-Request-Id: rid-5)" in str(raised.value)
     assert raised.value.result["changed"] is True

@@ -11,8 +11,9 @@ from email.utils import formatdate
 
 import pytest
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsFailure
 from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 NOTED = 1705307400.0  # 2024-01-15T08:30:00Z on this host's clock, noted before the change
@@ -138,7 +139,7 @@ def test_end_time_is_translated_too(clock):
 
 def test_timeout_message_names_the_translation(clock):
     api = SkewedApi(-30.0, [])
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         query(api, clock, begin_time=NOTED_API, wait_for=True, wait_timeout=3).run()
     message = str(info.value)
     assert "no matching task has appeared yet" in message
