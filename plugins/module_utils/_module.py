@@ -50,6 +50,10 @@ class Action(Protocol):
 class DmsModule:
     """AnsibleModule wrapper every hwcloud.dms module uses."""
 
+    # Where the run's HTTP session comes from: None is a plain requests.Session. The transport is replaceable here
+    # (a requests.Session with its own adapters mounted) so a module runs end to end without a network.
+    session_factory: Optional[Callable[[], Any]] = None
+
     def __init__(
         self, argument_spec: dict[str, Any], failure_result: Optional[dict[str, Any]] = None, **kwargs: Any
     ) -> None:
@@ -137,6 +141,7 @@ class DmsModule:
                 origin=settings.endpoint_origin,
                 redact=self.redact,
                 limits=RunLimits(deadline=deadline),
+                session=self.session_factory() if self.session_factory is not None else None,
             )
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
