@@ -191,11 +191,9 @@ class DmsModule:
         return {}
 
     def _fail(self, err: DmsError) -> NoReturn:
-        """The one failure path: the module's failure shape, then what the failure carries, then whether a change was sent."""
+        """The one failure path: the module's failure shape, then what the failure carries (fail_json adds changed)."""
         result = dict(self.failure_result)
         result.update(err.result if isinstance(err, DmsFailure) and err.result else self._elapsed())
-        if self.change.sent:
-            result["changed"] = True
         self.fail_json(msg=str(err), **result)
 
     def exit_json(self, **result: Any) -> NoReturn:
@@ -204,4 +202,6 @@ class DmsModule:
     def fail_json(self, msg: str, **result: Any) -> NoReturn:
         merged = dict(self.failure_result)
         merged.update(result)
+        if self.change.sent:
+            merged["changed"] = True  # a change was sent: no later failure may hide it
         self.module.fail_json(msg=self.redact(msg) or "", **self.redact.data(merged))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsError
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.modules import dms_request, dms_task_info
 from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import (
@@ -119,3 +120,40 @@ def test_task_info_failure_keeps_the_modules_failure_shape(run_module, dms):
     assert result["failed"] is True and result["changed"] is False, result
     assert (result["tasks"], result["task_count"], result["attempts"]) == ([], 0, 1)
     assert "HTTP 403" in result["msg"] and "secret" not in result["msg"].lower()
+
+
+class _ChangeThenLose:
+    """An action that sends a change, then fails with a plain DmsError carrying no result."""
+
+    def __init__(self, options):
+        self.options = options
+
+    def run(self, context):
+        context.change.mark()
+        raise DmsError("the answer was lost after the change")
+
+
+class _NoOptions:
+    run_timeout = None
+
+    @classmethod
+    def from_params(cls, params):
+        return cls()
+
+
+def test_any_failure_after_a_sent_change_reports_changed_true(run_module, dms):
+    def main():
+        DmsModule({}, failure_result=dict(elapsed=0.0)).execute(_NoOptions.from_params, _ChangeThenLose)
+
+    result = run_module(main, dict(CONNECTION))
+    assert result["failed"] is True and result["changed"] is True, result
+    assert result["msg"] == "the answer was lost after the change"
+
+
+def test_a_failure_before_any_change_reports_changed_false(run_module, dms):
+    class Lose(_ChangeThenLose):
+        def run(self, context):
+            raise DmsError("refused before anything was sent")
+
+    result = run_module(lambda: DmsModule({}).execute(_NoOptions.from_params, Lose), dict(CONNECTION))
+    assert result["failed"] is True and result["changed"] is False, result
