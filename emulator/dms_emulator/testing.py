@@ -13,7 +13,6 @@ import urllib.error
 import urllib.request
 from typing import Any, Dict, List, Optional
 
-_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class EmulatorError(RuntimeError):
@@ -62,9 +61,8 @@ class EmulatorProcess:
             # "=" form: a negative value must not look like an option to argparse.
             args.append("--clock-skew=%s" % float(self.clock_skew))
         args += self.extra_args
+        # The child runs this interpreter with this installed package: nothing is added to its import path.
         env = dict(os.environ)
-        # Make the package importable regardless of the caller's PYTHONPATH.
-        env["PYTHONPATH"] = os.pathsep.join(p for p in [_PACKAGE_PARENT, env.get("PYTHONPATH", "")] if p)
         if self.log_path:
             self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with  # closed in stop()
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log, env=env, text=True)

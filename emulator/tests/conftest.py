@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import Harness
+from emu_harness import Harness
 from dms_emulator.app import Emulator
 from dms_emulator.clock import FakeClock
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
+from emu_harness import INSTANCE
 from dms_emulator import DEFAULT_PROJECT_ID
 
 BASE = "/v2/%s" % DEFAULT_PROJECT_ID

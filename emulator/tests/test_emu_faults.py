@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
+from emu_harness import INSTANCE
 
 
 @pytest.fixture
