@@ -14,7 +14,6 @@ import urllib.request
 from typing import Any, Dict, List, Optional
 
 
-
 class EmulatorError(RuntimeError):
     pass
 

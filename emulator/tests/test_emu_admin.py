@@ -6,8 +6,8 @@ import json
 import os
 
 import pytest
-
 from emu_harness import INSTANCE, Harness
+
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.seed import load_seed_file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from emu_harness import INSTANCE
+
 from dms_emulator import DEFAULT_ACCESS_KEY
 from dms_emulator.timefmt import format_sdk_date
 

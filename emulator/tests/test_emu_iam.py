@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from emu_harness import INSTANCE
+
 from dms_emulator import DEFAULT_PROJECT_ID
 
 USER = {"name": "alice", "password": "s3cret!", "domain_name": "acme"}
