@@ -42,6 +42,15 @@ def _json_body(req: Received) -> Any:
         raise AdminError(400, "body is not JSON: %s" % exc)
 
 
+def _lifetime(value: Any) -> float:
+    """A token lifetime in seconds: a finite number from 1 s to ten years (1e308 used to overflow the expiry date)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise AdminError(400, "lifetime must be a number of seconds, got %r" % (value,))
+    if not 1 <= value <= MAX_TOKEN_LIFETIME:
+        raise AdminError(400, "lifetime must be from 1 to %d seconds (ten years), got %r" % (MAX_TOKEN_LIFETIME, value))
+    return float(value)
+
+
 class AdminApi:
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
@@ -160,7 +169,7 @@ class AdminApi:
             raise AdminError(400, "unknown project")
         now = self.state.clock.now()
         # An expired token was issued a day ago and ran out a minute ago, like one a real client kept too long.
-        lifetime = float(body.get("lifetime", 24 * 3600))
+        lifetime = _lifetime(body.get("lifetime", 24 * 3600))
         issued = now - 24 * 3600 if body.get("expired") else now
         if body.get("expired"):
             lifetime = 24 * 3600 - 60
