@@ -3,8 +3,9 @@
 """Start or stop the bundled DMS emulator for an integration target, in one module run each.
 
 ``emulator_ctl.py start LIFETIME START_TIMEOUT``: start ``python -m dms_emulator`` (the installed package
-``hwcloud-dms-emulator``, ``-e ./emulator`` in requirements/test.txt) on 127.0.0.1 (a free port) in its own session under ``timeout LIFETIME`` (a ceiling for a run killed before it could stop it), wait for
-its URL, and print one JSON line: url, pid, state_dir and the emulator's default credentials (its package constants).
+``hwcloud-dms-emulator``, ``-e ./emulator`` in requirements/test.txt) on 127.0.0.1 (a free port) in its own session
+under ``timeout LIFETIME`` (a ceiling for a run killed before it could stop it), wait for its URL, and print one JSON
+line: url, pid, state_dir and the emulator's default credentials (its package constants).
 ``emulator_ctl.py stop PID STATE_DIR``: SIGTERM the process group, wait for it, remove the state directory.
 """
 
