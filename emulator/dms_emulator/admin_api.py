@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import DEFAULT_PROJECT_ID
+from .admin_eip import handle_extension
 from .config import apply_credentials
 from .faults import parse_fault
 from .iam_api import IamApi
@@ -60,6 +61,10 @@ class AdminApi:
         handler = handlers.get(route)
         try:
             if handler is None:
+                # EIPs and instance states (admin_eip.py) answer their own paths.
+                extension = handle_extension(self.emu, req)
+                if extension is not None:
+                    return extension
                 raise AdminError(404, "no admin endpoint %s %s" % route)
             return handler()
         except AdminError as exc:

@@ -12,11 +12,14 @@ from typing import Any, Callable, Dict, Optional
 from .admin_api import AdminApi
 from .clock import ServerClock, parse_skew
 from .dms_api import DmsApi, match_route, task_id_of
+from .eip_api import EipApi, instance_bindings, match_eip_route
+from .eips import EipStore
 from .errors import API_NOT_FOUND, THROTTLED, ApiError, gateway_error
 from .faults import POST_KINDS, Fault, FaultRegistry
 from .gateway import Gateway
 from .iam_api import IamApi
 from .identity import Identity
+from .instance_list import InstanceList, match_list_route
 from .instances import InstanceBook, match_instance_route
 from .jobs import JobsApi, match_job_route
 from .reply import Reply, json_reply, raw_reply
@@ -71,7 +74,13 @@ class Emulator:
         self.gateway = Gateway(self.identity, self.stats, self.clock)
         self.dms = DmsApi(self.store, self.clock.now)
         self.jobs = JobsApi(self.store, self.clock.now)
-        self.instances = InstanceBook(self.store, self.clock.now)
+        # The VPC service's EIPs (eip_api.py) and the instance list share the instances of the TaskStore.
+        self.eips = EipStore(self.clock.now, instance_bindings(self.store.all_instances))
+        self.eip_api = EipApi(self.eips, self.clock.now)
+        self.instances = InstanceBook(self.store, self.clock.now, self.eips)
+        self.instance_list = InstanceList(
+            self.store.all_instances, self.instances.detail, lambda: self.store.settle(self.clock.now())
+        )
         self.iam = IamApi(self.identity, self.clock.now)
         self.admin = AdminApi(self)
         self.reset()
@@ -81,6 +90,7 @@ class Emulator:
         self.store.reset()
         self.jobs.reset()
         self.instances.reset()
+        self.eips.reset()
         self.faults.clear()
         # Connections already open stay open across a reset but count only when accepted, so a test
         # that asserts on "connections" sees only the ones it opened itself.
@@ -116,6 +126,8 @@ class Emulator:
             match_route(req.method, req.raw_path)
             or match_job_route(req.method, req.raw_path)
             or match_instance_route(req.method, req.raw_path)
+            or match_eip_route(req.method, req.raw_path)
+            or match_list_route(req.method, req.raw_path)
         )
         return found[0] if found else None
 
@@ -135,6 +147,14 @@ class Emulator:
             reply = self.iam.list_projects(req)
         elif route == "iam.create_token":
             reply = self.iam.create_token(req)
+        elif route.startswith("eip."):
+            found = match_eip_route(req.method, req.raw_path)
+            assert found is not None and principal is not None
+            reply = self.eip_api.handle(found[0], found[1], req, principal)
+        elif route == "instances.list":
+            found = match_list_route(req.method, req.raw_path)
+            assert found is not None and principal is not None
+            reply = self.instance_list.handle(found[1], req, principal)
         elif route.startswith("instances."):
             found = match_instance_route(req.method, req.raw_path)
             assert found is not None and principal is not None
