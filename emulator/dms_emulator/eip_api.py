@@ -6,7 +6,8 @@
 - `GET /v1/{project_id}/publicips/{publicip_id}` (v2 `ShowPublicip`) -> `{"publicip": PublicipShowResp}`, or 404
   `{"code": "VPC.0504", "message": "Floating IP could not be found."}` (the EIP API's error-code page example);
 - `GET /v3/{project_id}/eip/publicips` (v3 `ListPublicips`): the same filters plus `status`, `type`,
-  `vnic.port_id`, `vnic.instance_id`, `public_ip_address_like`, paged with `marker` or `offset` and `limit`
+  `vnic.port_id`, `vnic.private_ip_address`, `vnic.instance_id`, `associate_instance_id`/`_type`,
+  `public_ip_address_like`, paged with `marker` or `offset` and `limit`
   -> `{"publicips": [PublicipSingleShowResp], "page_info": {...}, "total_count": N, "request_id": ...}`.
 The same gateway signs them as the DMS calls (one host serves DMS, IAM and VPC paths).
 
@@ -142,6 +143,8 @@ class EipApi:
             keep("vnic.port_id", lambda item: item.port_id)
             keep("vnic.private_ip_address", lambda item: item.private_ip_address)
             keep("vnic.instance_id", lambda item: item.instance_id)
+            keep("associate_instance_id", lambda item: item.port_id)
+            keep("associate_instance_type", lambda item: "PORT" if item.port_id else None)
             like = req.query("public_ip_address_like")
             if like:
                 rows = [item for item in rows if like in item.eip.public_ip_address]
