@@ -37,14 +37,14 @@ from .instance_model import (
     DEFAULT_BROKERS,
     DEFAULT_CHANGE_TIMELINE,
     KAFKA_PROTOCOLS,
-    PUBLICIP_ID_FORMS,
     STORAGE_PER_BROKER,
     Instance,
 )
+from .instance_state import apply_state, state_of_form
 from .reply import Reply, empty_reply, json_reply
 from .request import Received
 from .taskstore import TaskStore
-from .timeline import Phase, TimelineCursor, parse_timeline
+from .timeline import Phase, parse_timeline
 
 _SEG = r"([^/]+)"
 INSTANCE_ROUTES = [
@@ -109,8 +109,6 @@ SPEC_KEYS = {
     "publicip_id_in_detail",
     "kafka_public_status",
 }
-# What POST /_emulator/instances/{id}/state may change on an existing instance.
-STATE_KEYS = {"project_id", "status", "status_timeline", "publicip_id_in_detail", "kafka_public_status", "busy_changes"}
 
 
 def match_instance_route(method: str, path: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
@@ -218,46 +216,12 @@ class InstanceBook:
             bind_timeline=_timeline(spec, "bind"),
             unbind_timeline=_timeline(spec, "unbind"),
         )
-        state = _state_part(spec)
-        if "status" in spec or "status_timeline" not in spec:
-            state["status"] = spec.get("status") or "RUNNING"
-        self.set_state(instance, state)
+        self.set_state(instance, state_of_form(spec))
         return self.store.put_instance(instance)
 
     def set_state(self, instance: Instance, spec: Dict[str, Any]) -> None:
         """Status (or status script), publicip_id form, kafka_public_status, busy_changes; ValueError on bad input."""
-        unknown = set(spec) - STATE_KEYS
-        if unknown:
-            raise ValueError(
-                "unknown state keys: %s (known: %s)" % (", ".join(sorted(unknown)), ", ".join(sorted(STATE_KEYS)))
-            )
-        if "status" in spec and "status_timeline" in spec:
-            raise ValueError("give status or status_timeline, not both")
-        if "status_timeline" in spec:
-            phases = parse_timeline(spec["status_timeline"])
-            if any(not isinstance(phase.status, str) or not phase.status for phase in phases):
-                raise ValueError("each status_timeline phase needs a non-empty status")
-            instance.status_cursor = TimelineCursor(phases, self.now())
-            instance.advance_status(self.now())
-        elif "status" in spec:
-            status = spec["status"]
-            if not isinstance(status, str) or not status:
-                # Any other string is kept as sent: a client must cope with a state it does not know.
-                raise ValueError("status must be a non-empty string")
-            instance.status_cursor = None
-            instance.status = status
-        if "publicip_id_in_detail" in spec:
-            form = spec["publicip_id_in_detail"]
-            if form not in PUBLICIP_ID_FORMS:
-                raise ValueError("publicip_id_in_detail must be one of %s" % ", ".join(PUBLICIP_ID_FORMS))
-            instance.publicip_id_form = form
-        if "kafka_public_status" in spec:
-            value = spec["kafka_public_status"]
-            if value is not None and (not isinstance(value, str) or not value):
-                raise ValueError("kafka_public_status must be a non-empty string or null")
-            instance.kafka_public_status = value
-        if "busy_changes" in spec:
-            instance.busy_changes = _positive_int(spec, "busy_changes", 0) or 0
+        apply_state(instance, spec, self.now())
 
     def profile(self, project_id: str, instance_id: str) -> Optional[Instance]:
         """The known instance with its finished change applied (instances made by task creation have defaults)."""
@@ -524,12 +488,6 @@ def _publicip_id(detail: Dict[str, Any], instance: Instance) -> None:
         detail["publicip_id"] = ",".join(instance.ids)
     elif instance.publicip_id_form == "null":
         detail["publicip_id"] = None
-
-
-def _state_part(spec: Dict[str, Any]) -> Dict[str, Any]:
-    return {
-        key: spec[key] for key in ("status_timeline", "publicip_id_in_detail", "kafka_public_status") if key in spec
-    }
 
 
 def _public_effect(enable: bool, ids: List[str], bandwidth: Optional[int]) -> Callable[[Instance], None]:
