@@ -226,3 +226,26 @@ def test_seed_eips_and_auto_create_survive_a_reset():
     assert emu.eips.auto_create is False
     with pytest.raises(ValueError, match="eip_auto_create"):
         Emulator(clock=FakeClock(), seed={"eip_auto_create": "no"})
+
+
+def test_an_iam_token_works_for_its_project_and_is_refused_for_another(harness):
+    _eip(harness, id=EIP_A)
+    status, issued = harness.admin("POST", "/_emulator/tokens", {})
+    assert status == 201
+    token = {"x-auth-token": issued["token"]}
+    reply, body = harness.call("GET", V1, headers=token, sign=False)
+    assert reply.status == 200 and [row["id"] for row in body["publicips"]] == [EIP_A]
+    reply, body = harness.call("GET", "/v3/%s/eip/publicips" % ("f" * 32), headers=token, sign=False)
+    assert reply.status == 400 and body == {"code": "VPC.0007", "message": "urlTenantId is not equal tokenTenantId"}
+
+
+def test_a_kafka_scale_out_with_eips_binds_them_to_the_new_brokers(harness, clock):
+    _instance(harness, engine="kafka", broker_num=3, publicip_ids=[EIP_A, EIP_B, EIP_C])
+    extra = ["4d1dad10-1a0b-43bd-e6f1-9b6112080e2c"]
+    body = {"oper_type": "horizontal", "new_broker_num": 4, "publicip_id": ",".join(extra)}
+    path = "/v2/%s/kafka/instances/%s/extend" % (DEFAULT_PROJECT_ID, INSTANCE)
+    reply, answer = harness.call("POST", path, body=json.dumps(body).encode())
+    assert reply.status == 200, answer
+    clock.advance(60)
+    row = _by_id(harness, extra[0])
+    assert (row["status"], row["port_id"]) == ("ACTIVE", port_id_for(INSTANCE, 3))
