@@ -48,7 +48,8 @@ url=$(cat "$work/url")
 echo "== DMS emulator listening on $url (loopback only)"
 
 # Three instances, one per engine; each change takes about a second in the emulator's DMS. Kafka has three brokers,
-# so it takes three EIPs.
+# so it takes three EIPs. Each instance gets EIPs of its own: an EIP bound to one instance cannot be bound to another
+# (the emulator's bind task then ends FAILED, as the cloud's would refuse it).
 instances=$("$bin/python" - "$url" <<'PYTHON'
 import json
 import sys
@@ -59,11 +60,13 @@ admin = EmulatorAdmin(sys.argv[1])
 wanted = [("rabbitmq", "6e3a3b1c-1111-4a4a-9b9b-000000000003", 1),
           ("rocketmq", "6e3a3b1c-1111-4a4a-9b9b-000000000002", 2),
           ("kafka", "6e3a3b1c-1111-4a4a-9b9b-000000000001", 3)]
-eips = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"]
+eips = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b",
+        "4d1dad10-1a0b-43bd-e6f1-9b6112080e2c", "5e2ebe21-2b1c-44ce-f702-ac7223191f3d", "6f3fcf32-3c2d-45df-0813-bd8334202a4e"]
 chosen = []
 for engine, instance_id, brokers in wanted:
     admin.create_instance(instance_id, engine, broker_num=brokers, bind_seconds=0.7, unbind_seconds=0.7)
     chosen.append({"instance_id": instance_id, "public_ip_ids": eips[:brokers]})
+    eips = eips[brokers:]
 print(json.dumps({"dms_instances": chosen}))
 PYTHON
 )

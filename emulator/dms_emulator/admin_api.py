@@ -13,6 +13,7 @@ import math
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from . import DEFAULT_PROJECT_ID
+from .admin_eip import handle_extension
 from .config import apply_credentials
 from .faults import parse_fault
 from .iam_api import IamApi
@@ -88,6 +89,10 @@ class AdminApi:
         handler = self._endpoints.get(route)
         try:
             if handler is None:
+                # EIPs and instance states (admin_eip.py) answer their own paths.
+                extension = handle_extension(self.state, req)
+                if extension is not None:
+                    return extension
                 raise AdminError(404, "no admin endpoint %s %s" % route)
             return handler(req)
         except AdminError as exc:

@@ -18,11 +18,14 @@ from .admin_api import AdminApi
 from .clock import ServerClock, parse_skew
 from .dms_api import ROUTES as TASK_ROUTES
 from .dms_api import DmsApi, task_id_of
+from .eip_api import EIP_ROUTES, EipApi, instance_bindings
+from .eips import EipStore
 from .errors import API_NOT_FOUND, ApiError, gateway_error
 from .faults import FaultLayer, FaultRegistry
 from .gateway import Gateway
 from .iam_api import IamApi
 from .identity import Identity
+from .instance_list import LIST_ROUTE, InstanceList
 from .instances import INSTANCE_ROUTES, InstanceBook
 from .jobs import JOB_ROUTES, JobsApi
 from .progression import Progression, parse_mode
@@ -73,7 +76,13 @@ class Emulator:
         self.gateway = Gateway(self.identity, self.stats, self.clock)
         self.dms = DmsApi(self.store, self.clock.now)
         self.jobs = JobsApi(self.store, self.clock.now)
-        self.instances = InstanceBook(self.store, self.clock.now)
+        # The VPC service's EIPs (eip_api.py) and the instance list share the instances of the TaskStore.
+        self.eips = EipStore(self.clock.now, instance_bindings(self.store.all_instances))
+        self.eip_api = EipApi(self.eips, self.clock.now)
+        self.instances = InstanceBook(self.store, self.clock.now, self.eips)
+        self.instance_list = InstanceList(
+            self.store.all_instances, self.instances.detail, lambda: self.store.settle(self.clock.now())
+        )
         self.iam = IamApi(self.identity, self.clock.now)
         self.routes = RouteTable()
         self._register_routes()
@@ -87,6 +96,7 @@ class Emulator:
                 faults=self.faults,
                 jobs=self.jobs,
                 instances=self.instances,
+                eips=self.eips,
                 progression=self.progression,
                 reset=self.reset,
             )
@@ -103,7 +113,9 @@ class Emulator:
         )
         self.routes.add_service(TASK_ROUTES, self.dms.handle)
         self.routes.add_service(JOB_ROUTES, self.jobs.handle)
+        self.routes.add_service([LIST_ROUTE], lambda n, g, req, p: self.instance_list.handle(g, req, p))
         self.routes.add_service(INSTANCE_ROUTES, self.instances.handle)
+        self.routes.add_service(EIP_ROUTES, self.eip_api.handle)
 
     @property
     def sleep(self) -> Callable[[float], None]:
@@ -119,6 +131,7 @@ class Emulator:
         self.store.reset()
         self.jobs.reset()
         self.instances.reset()
+        self.eips.reset()
         self.faults.clear()
         self.progression.reset()
         # Connections already open stay open across a reset but count only when accepted, so a test

@@ -20,6 +20,8 @@ SEED_KEYS = {
     "access_keys",
     "projects",
     "users",
+    "eips",
+    "eip_auto_create",
     "instances",
     "tasks",
     "comment",
@@ -43,6 +45,10 @@ def validate_seed(seed: Any) -> None:
         parse_skew(seed["clock_skew"], "seed clock_skew")
     if "progression" in seed:
         parse_mode(seed["progression"], "seed progression")
+    if not isinstance(seed.get("eips", []), list):
+        raise ValueError("seed eips must be a list of EIP objects")
+    if not isinstance(seed.get("eip_auto_create", True), bool):
+        raise ValueError("seed eip_auto_create must be true or false")
 
 
 def apply_seed(
@@ -52,6 +58,12 @@ def apply_seed(
     if seed.get("replace_defaults"):
         identity.reset(defaults=False)
     apply_credentials(identity, {k: seed[k] for k in ("access_keys", "projects", "users") if k in seed})
+    eips = instances.eips if instances is not None else None
+    if eips is not None:
+        # EIPs first: an instance's publicip_ids then name EIPs with their seeded address and status.
+        eips.auto_create = seed.get("eip_auto_create", True)
+        for item in seed.get("eips") or []:
+            eips.create(item, (item.get("project_id") if isinstance(item, dict) else None) or DEFAULT_PROJECT_ID)
     for item in seed.get("instances") or []:
         if not isinstance(item, dict) or not item.get("id"):
             raise ValueError("each seed instance needs an id")

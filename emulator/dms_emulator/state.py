@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .clock import ServerClock
+from .eips import EipStore
 from .faults import FaultRegistry
 from .identity import Identity
 from .instances import InstanceBook
@@ -24,5 +25,6 @@ class EmulatorState:
     faults: FaultRegistry
     jobs: JobsApi
     instances: InstanceBook
+    eips: EipStore
     progression: Progression
     reset: Callable[[bool], None]  # reset(keep_credentials): back to the state right after start

@@ -175,11 +175,12 @@ class TaskStore:
             return change
 
     def settle(self, now: float, instance: Optional[Instance] = None) -> None:
-        """Apply every running change whose task has turned SUCCESS, drop those that ended otherwise."""
+        """Apply every running change whose task has turned SUCCESS, drop those that ended otherwise; move statuses on."""
         with self._lock:
             for each in [instance] if instance is not None else list(self.instances.values()):
                 if each.change is not None:
                     each.settle(each.change.task.cursor.observe(now, count_poll=False))
+                each.advance_status(now)
 
     # --- tasks ---------------------------------------------------------------------------------
     def create_task(self, spec: Dict[str, Any], now: float) -> Task:

@@ -87,7 +87,7 @@ def test_bad_query_values_are_400(harness, query):
     harness.admin("POST", "/_emulator/instances", {"instance_id": INSTANCE})
     reply, body = harness.call("GET", harness.task_path(), query)
     assert reply.status == 400
-    assert body["error_code"] == "DMS.00400002" and body["error_msg"]
+    assert body["error_code"] == "DMS.00400062" and body["error_msg"]
 
 
 def test_delete_is_204_then_404(harness):

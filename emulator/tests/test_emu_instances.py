@@ -132,7 +132,7 @@ def test_rabbitmq_unbind_records_unbind_task_and_clears_fields(harness, clock):
 def test_rabbitmq_body_rules(harness, payload, message):
     _create(harness, engine="rabbitmq")
     reply, body = _put(harness, payload)
-    assert reply.status == 400 and body["error_code"] == "DMS.00400002" and message in body["error_msg"]
+    assert reply.status == 400 and body["error_code"] == "DMS.00400062" and message in body["error_msg"]
     assert _tasks(harness) == []
 
 
@@ -221,7 +221,7 @@ def test_kafka_switch_on_then_off(harness, clock):
     ids = [EIP_A, EIP_B, EIP_C]
     reply, dummy = _switch(harness, {"publicip_id": ",".join(ids)})
     assert reply.status == 204 and reply.body == b""
-    assert _tasks(harness)[0]["name"] == "kafkaPublicIpAccessSwitch"
+    assert _tasks(harness)[0]["name"] == "bindInstancePublicIp"  # as in Kafka's ShowBackgroundTask example
     assert _show(harness)["enable_publicip"] is False
     clock.advance(2)
     detail = _show(harness)
@@ -231,7 +231,7 @@ def test_kafka_switch_on_then_off(harness, clock):
     assert "publicip_id" not in detail  # Kafka's ShowInstanceResponse has no such field
     assert detail["public_bandwidth"] == 300
     reply, body = _switch(harness, {"publicip_id": EIP_A})
-    assert reply.status == 400 and body["error_code"] == "DMS.00400002"
+    assert reply.status == 400 and body["error_code"] == "DMS.00400062"
     clock.advance(1)
     # TF sends zero values for unset fields; they count as "not given".
     assert _switch(harness, {"publicip_id": "", "public_boundwidth": 0, "eip_address": ""})[0].status == 204

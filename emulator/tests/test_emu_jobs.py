@@ -126,7 +126,7 @@ def test_appear_after_hides_the_task_at_first(harness, clock):
 def test_extend_body_rules(harness, body, fragment):
     _instance(harness)
     reply, answer = _post(harness, EXTEND, body)
-    assert reply.status == 400 and answer["error_code"] == "DMS.00400002"
+    assert reply.status == 400 and answer["error_code"] == "DMS.00400062"
     assert fragment in answer["error_msg"]
     dummy, jobs = harness.admin("GET", "/_emulator/jobs")
     assert jobs["jobs"] == []
@@ -136,7 +136,7 @@ def test_extend_needs_a_json_object_body(harness):
     _instance(harness)
     for raw in (b"", b"not json", b"[1]"):
         reply, answer = harness.call("POST", EXTEND, body=raw)
-        assert reply.status == 400 and answer["error_code"] == "DMS.00400002"
+        assert reply.status == 400 and answer["error_code"] == "DMS.00400062"
 
 
 def test_extend_on_unknown_instance_and_wrong_engine(harness):

@@ -3,7 +3,7 @@
 """The HTTP client learns each server's clock from its answers' Date, against the shared loopback test server.
 
 A server whose clock runs ``skew`` seconds off this host's is one that dates its answers so: the Date header is all
-the client reads (the emulator's clock skew does the same, tested with the emulator itself in tests/unit/emulator).
+the client reads (the emulator's clock skew does the same, tested with the emulator itself in emulator/tests).
 """
 
 from __future__ import annotations

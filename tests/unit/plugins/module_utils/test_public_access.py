@@ -484,9 +484,9 @@ def test_busy_until_the_deadline_fails_without_a_change(clock):
 
 
 def test_other_api_errors_are_not_retried(clock):
-    error = DmsApiError("PUT", "/v2/x", 400, "DMS.00400002", "Invalid request parameter: publicip_id.", "r1")
+    error = DmsApiError("PUT", "/v2/x", 400, "DMS.00400062", "Invalid publicip_id parameter in the request.", "r1")
     client = FakeClient([rabbit()], changes=[error])
-    with pytest.raises(PublicAccessFailed, match="Could not bind public IPs .* DMS.00400002") as err:
+    with pytest.raises(PublicAccessFailed, match="Could not bind public IPs .* DMS.00400062") as err:
         run(options(), client, clock)
     assert client.kinds() == ["show", "PUT"] and err.value.result["changed"] is False
 

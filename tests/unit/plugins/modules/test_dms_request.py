@@ -137,7 +137,7 @@ def test_an_api_error_names_code_message_and_request_id(run_module, emulator, em
     _kafka(emulator)
     result = run_module(dms_request.main, dict(_scale_out(emulator_args), body={"oper_type": "sideways"}))
     assert result["failed"] is True and result["changed"] is False and result["status"] == 400
-    assert "HTTP 400: DMS.00400002 Invalid request parameter: oper_type" in result["msg"]
+    assert "HTTP 400: DMS.00400062 Invalid request parameter: oper_type" in result["msg"]
     assert "X-Request-Id: %s" % result["request_id"] in result["msg"]
 
 
