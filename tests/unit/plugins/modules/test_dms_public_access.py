@@ -40,6 +40,10 @@ def test_present_without_public_ip_ids_is_ansibles_required_if(patch_ansible_mod
         (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A, A]), "more than once"),
         (dict(CONNECTION, instance_id="../x", public_ip_ids=[A]), "'instance_id'"),
         (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A], wait_sleep=1000), "must not exceed"),
+        # Before: "Unexpected OverflowError" for 10**400, and 1e12 accepted; every module caps at one day.
+        (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A], wait_timeout=10**400), "at most 86400 seconds"),
+        (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A], wait_timeout=10**12), "at most 86400 seconds"),
+        (dict(CONNECTION, instance_id=INSTANCE, public_ip_ids=[A], wait_sleep=float("inf")), "must not exceed"),
     ],
     indirect=["patch_ansible_module"],
 )
