@@ -208,6 +208,7 @@ class _Run:
 
     def _refused(self, change: Change, err: DmsApiError) -> None:
         """DMS said no: busy -> pause; 5xx -> may be made; 400/409 -> may be so already. Then read again."""
+        repeated = self.last_refusal is not None
         self.last_refusal = err
         if err.error_code in BUSY_ERROR_CODES:
             self.refusals += 1
@@ -219,6 +220,8 @@ class _Run:
             self._pause(change)
         elif err.status not in MAYBE_ALREADY_STATUSES:
             raise self._could_not(change, err)
+        elif repeated:
+            self._pause(change)  # a refusal after another: paced like every poll, never a tight loop
         self.reread(change)
         if err.status in MAYBE_ALREADY_STATUSES and err.error_code not in BUSY_ERROR_CODES:
             again = self.plan().changes
