@@ -50,6 +50,10 @@ class Action(Protocol):
 class DmsModule:
     """AnsibleModule wrapper every hwcloud.dms module uses."""
 
+    # Where the run's HTTP session comes from: None is a plain requests.Session. The transport is replaceable here
+    # (a requests.Session with its own adapters mounted) so a module runs end to end without a network.
+    session_factory: Optional[Callable[[], Any]] = None
+
     def __init__(
         self, argument_spec: dict[str, Any], failure_result: Optional[dict[str, Any]] = None, **kwargs: Any
     ) -> None:
@@ -137,6 +141,7 @@ class DmsModule:
                 origin=settings.endpoint_origin,
                 redact=self.redact,
                 limits=RunLimits(deadline=deadline),
+                session=self.session_factory() if self.session_factory is not None else None,
             )
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
@@ -186,11 +191,9 @@ class DmsModule:
         return {}
 
     def _fail(self, err: DmsError) -> NoReturn:
-        """The one failure path: the module's failure shape, then what the failure carries, then whether a change was sent."""
+        """The one failure path: the module's failure shape, then what the failure carries (fail_json adds changed)."""
         result = dict(self.failure_result)
         result.update(err.result if isinstance(err, DmsFailure) and err.result else self._elapsed())
-        if self.change.sent:
-            result["changed"] = True
         self.fail_json(msg=str(err), **result)
 
     def exit_json(self, **result: Any) -> NoReturn:
@@ -199,4 +202,6 @@ class DmsModule:
     def fail_json(self, msg: str, **result: Any) -> NoReturn:
         merged = dict(self.failure_result)
         merged.update(result)
+        if self.change.sent:
+            merged["changed"] = True  # a change was sent: no later failure may hide it
         self.module.fail_json(msg=self.redact(msg) or "", **self.redact.data(merged))

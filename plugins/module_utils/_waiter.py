@@ -110,6 +110,10 @@ class WaitOutcome:
     transient_errors: int = 0
     last_error: Optional[DmsError] = None
 
+    @classmethod
+    def of(cls, polled: PollResult[Tasks], elapsed: float) -> "WaitOutcome":
+        return cls(polled.value or [], polled.reads, elapsed, polled.transient_errors, polled.last_error)
+
 
 class WaitTimeout(DmsError):
     def __init__(self, outcome: WaitOutcome) -> None:
@@ -171,10 +175,4 @@ class TaskWaiter:
         return outcome
 
     def _outcome(self, polled: PollResult[Tasks], started: float) -> WaitOutcome:
-        return WaitOutcome(
-            tasks=polled.value or [],
-            attempts=polled.reads,
-            elapsed=round(self.clock() - started, 3),
-            transient_errors=polled.transient_errors,
-            last_error=polled.last_error,
-        )
+        return WaitOutcome.of(polled, round(self.clock() - started, 3))

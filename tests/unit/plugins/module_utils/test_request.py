@@ -8,7 +8,6 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
 import pytest
@@ -17,20 +16,20 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     ConfigurationError,
     DmsApiError,
+    DmsFailure,
     DmsTransportError,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
-from ansible_collections.hwcloud.dms.plugins.module_utils._request import (
-    DmsFailure,
-    DmsRequest,
-    RequestOptions,
+from ansible_collections.hwcloud.dms.plugins.module_utils._request import DmsRequest, RequestOptions, find_jobs
+from ansible_collections.hwcloud.dms.plugins.module_utils._request_path import (
     check_path,
     display_url,
     fill_path,
-    find_jobs,
     query_pairs,
 )
+from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import sign_request
+from ansible_collections.hwcloud.dms.tests.unit.fakes import make_context
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -254,6 +253,7 @@ class FakeClient:
     base_url = "https://dms.cn-north-4.myhuaweicloud.com"
 
     def __init__(self, answer=None, statuses=("SUCCESS",), task_answers=None):
+        self.server_clock = ServerClock()
         self.answer = answer if answer is not None else HttpResponse(200, {"X-Request-Id": "rid-1"}, {"job_id": JOB})
         self.statuses = list(statuses)
         self.task_answers = task_answers
@@ -297,14 +297,16 @@ class Clock:
 
 def _run(params, client, check_mode=False, warnings=None, clock=None):
     clock = clock or Clock()
-    context = SimpleNamespace(
+    options = RequestOptions.from_params(params)
+    context = make_context(
+        clock,
         client=client,
-        project_id=PROJECT,
+        warn=(warnings.append if warnings is not None else None),
+        timeout=options.run_timeout or 600.0,
         check_mode=check_mode,
-        warn=(warnings.append if warnings is not None else lambda message: None),
-        started=clock.now,
+        project_id=PROJECT,
     )
-    return DmsRequest(RequestOptions(params), context, clock=clock, sleep=clock.sleep).run()
+    return DmsRequest(options).run(context)
 
 
 SCALE_OUT = {
@@ -627,9 +629,7 @@ def test_explicit_idempotent_overrides_the_methods_default(server):
 def test_the_signed_bytes_are_the_sent_bytes(server, body):
     server.script = [(200, {"job_id": JOB})]
     client = _client(server.url)
-    context = SimpleNamespace(
-        client=client, project_id=PROJECT, check_mode=False, warn=lambda message: None, started=None
-    )
+    context = make_context(Clock(), client=client, project_id=PROJECT)
     try:
         result = DmsRequest(
             RequestOptions(
@@ -640,9 +640,8 @@ def test_the_signed_bytes_are_the_sent_bytes(server, body):
                     "body": body,
                     "query": {"b": [2, 1], "a": True},
                 }
-            ),
-            context,
-        ).run()
+            )
+        ).run(context)
     finally:
         client.close()
     (got,) = server.received

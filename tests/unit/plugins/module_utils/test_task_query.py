@@ -13,8 +13,8 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     DmsTransportError,
     TaskNotFoundError,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery
-from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskRead
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script, make_context
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 TASK_ID = "8a8c8f2e5f3a4b6c9d0e1f2a3b4c5d6e"
@@ -61,9 +61,8 @@ class FakeApi:
 
 
 def run(opts, api, clock, warnings=None):
-    return TaskQuery(
-        opts, api, warn=(warnings if warnings is not None else []).append, clock=clock, sleep=clock.sleep
-    ).run()
+    warn = (warnings if warnings is not None else []).append
+    return TaskRead(opts, api, make_context(clock, warn=warn, timeout=opts.wait.timeout)).run()
 
 
 # --- QueryOptions ----------------------------------------------------------------------------------------------
@@ -71,7 +70,7 @@ def run(opts, api, clock, warnings=None):
 
 def test_defaults():
     opts = QueryOptions.from_params({"instance_id": INSTANCE})
-    assert (opts.wait_timeout, opts.wait_sleep, opts.fail_on_task_failure, opts.wait_for, opts.latest) == (
+    assert (opts.wait.timeout, opts.wait.sleep, opts.fail_on_task_failure, opts.wait_for, opts.latest) == (
         600,
         5.0,
         True,
@@ -127,7 +126,7 @@ def test_wait_sleep_above_wait_timeout_names_both_and_the_fix():
     message = str(info.value)
     assert "'wait_sleep'" in message and "'wait_timeout'" in message
     assert "lower wait_sleep or raise wait_timeout" in message
-    assert options(wait_timeout=10, wait_sleep=10).wait_sleep == 10
+    assert options(wait_timeout=10, wait_sleep=10).wait.sleep == 10
 
 
 @pytest.mark.parametrize("value", [0, -5])
