@@ -19,7 +19,6 @@ from urllib.parse import quote
 from ._context import DmsContext
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsResponseError, DmsTransportError
 from ._http import DeadlineExceeded
-from ._poll import PollAborted
 from ._public_access_plan import BIND, UNBIND, Change, Plan, PublicAccessOptions, plan_changes
 from ._public_access_state import describe, is_settled, shown
 from ._public_access_wait import ChangeWait, change_begin_time
@@ -181,7 +180,11 @@ class _Run:
                 method, path, body=change.body(), deadline=context.deadline, idempotent=False
             )
         except DeadlineExceeded:
-            raise self.failure(self._timeout_message(change)) from None
+            # The deadline passed while the call was under way: DMS may have received it.
+            raise self.failure(
+                self._timeout_message(change) + " The %s call was under way when the deadline passed: it may have been"
+                " made." % change.action
+            ) from None
         except DmsApiError as err:
             self._refused(change, err)
             return None
@@ -291,43 +294,7 @@ class _Run:
         """Until the instance reports the change and, where DMS records one, the change's own task SUCCEEDED."""
         waits = self.waits
         assert waits is not None  # set by _run before any change is sent
-        what = waits.label(change, self.options.instance_id)
         try:
-            outcome = waits.until_settled(change, begin_time)
-        except (PollAborted, DeadlineExceeded) as err:
+            waits.settle(change, begin_time, self.options.instance_id, self.options.timing.timeout)
+        finally:
             self.instance = waits.instance or self.instance
-            if isinstance(err, DeadlineExceeded):
-                raise self.failure(self._wait_timeout(change, begin_time, what)) from None
-            raise self.failure("Error while waiting to %s: %s" % (what, err.cause)) from None
-        self.instance = waits.instance or self.instance
-        if not outcome.done:
-            raise self.failure(self._wait_timeout(change, begin_time, what, outcome.transient_errors))
-        task = waits.task
-        if outcome.value is not None and outcome.value.task_failed and task is not None:
-            raise self.failure(
-                "DMS task %s (%s) ended with status %s on instance %s after %.1f s; the instance's public access was"
-                " not changed as asked. Check the EIP (free, in the instance's region) and the task in the DMS console."
-                % (
-                    shown(task.get("id")),
-                    change.task_name,
-                    shown(task.get("status")),
-                    self.options.instance_id,
-                    self.context.elapsed(),
-                )
-            )
-
-    def _wait_timeout(self, change: Change, begin_time: Optional[str], what: str, transient: int = 0) -> str:
-        waits = self.waits
-        assert waits is not None
-        errors = " (%d answered with a transient error)" % transient if transient else ""
-        return (
-            "Timed out after wait_timeout=%d s waiting to %s: %s; %d polls%s. The change may still finish: raise"
-            " wait_timeout, or check the instance in the DMS console."
-            % (
-                self.options.timing.timeout,
-                what,
-                waits.what_was_seen(change, begin_time),
-                waits.polls,
-                errors,
-            )
-        )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from ._context import DmsContext
+from ._errors import DmsError
 from ._http import HttpResponse
 from ._poll import PollAborted, PollResult, poll
 from ._public_access_plan import Change
@@ -136,5 +137,32 @@ class ChangeWait:
             parts.append("the instance reports %s" % describe(self.engine, self.instance))
         return "; ".join(parts) or "nothing was read"
 
-    def label(self, change: Change, instance_id: str) -> str:
-        return "%s public IPs of %s instance %s" % (change.action, ENGINE_LABELS[self.engine], instance_id)
+    def settle(self, change: Change, begin_time: Optional[str], instance_id: str, timeout: int) -> None:
+        """``until_settled``, and a DmsError saying what was seen when it timed out, failed or could not read."""
+        what = "%s public IPs of %s instance %s" % (change.action, ENGINE_LABELS[self.engine], instance_id)
+        try:
+            outcome = self.until_settled(change, begin_time)
+        except PollAborted as aborted:
+            raise DmsError("Error while waiting to %s: %s" % (what, aborted.cause)) from None
+        if not outcome.done:
+            errors = (
+                " (%d answered with a transient error)" % outcome.transient_errors if outcome.transient_errors else ""
+            )
+            raise DmsError(
+                "Timed out after wait_timeout=%d s waiting to %s: %s; %d polls%s. The change may still finish: raise"
+                " wait_timeout, or check the instance in the DMS console."
+                % (timeout, what, self.what_was_seen(change, begin_time), self.polls, errors)
+            )
+        task = self.task
+        if outcome.value is not None and outcome.value.task_failed and task is not None:
+            raise DmsError(
+                "DMS task %s (%s) ended with status %s on instance %s after %.1f s; the instance's public access was"
+                " not changed as asked. Check the EIP (free, in the instance's region) and the task in the DMS console."
+                % (
+                    shown(task.get("id")),
+                    change.task_name,
+                    shown(task.get("status")),
+                    instance_id,
+                    self.context.elapsed(),
+                )
+            )

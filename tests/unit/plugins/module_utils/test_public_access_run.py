@@ -407,3 +407,9 @@ def test_find_change_task_ignores_older_other_and_unreadable_tasks():
     ]
     assert find_change_task(tasks, "bindInstancePublicIp", "20240115083007")["id"] == "newer"
     assert find_change_task(tasks[:2], "bindInstancePublicIp", "20240115083007") is None
+
+
+def test_a_change_call_cut_by_the_deadline_says_it_may_have_been_made(clock):
+    client = FakeClient([rabbit()], changes=[DeadlineExceeded("DMS API: no answer within the run's deadline")])
+    with pytest.raises(DmsFailure, match="The bind call was under way when the deadline passed: it may have been made"):
+        run(options(), client, clock)
