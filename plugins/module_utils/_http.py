@@ -24,7 +24,7 @@ from ._body import decode_json, read_body
 from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsError, DmsTransportError
 from ._http_errors import api_error, budget_spent, describe_transport_error, is_name_resolution_error, redirect_error
 from ._redact import Redactor
-from ._retry import MIN_RETRY_PAUSE, RETRY_AFTER_MAX, RetryPolicy, retry_after_seconds
+from ._retry import MIN_RETRY_PAUSE, RETRY_AFTER_MAX, RetryPolicy, never_reached_server, retry_after_seconds
 from ._server_clock import ServerClock, signature_expired_hint
 from ._signer import QueryPairs, canonical_query
 from ._transport import Transport
@@ -32,7 +32,6 @@ from ._watchdog import AttemptWatch
 
 try:
     import requests
-    from urllib3.exceptions import ConnectTimeoutError
     from urllib3.util.timeout import Timeout
 
     HAS_REQUESTS = True
@@ -171,7 +170,7 @@ class DmsHttpClient:
             retryable = attempt.error is not None or attempt.status in TRANSIENT_STATUSES
             if not retryable or transport.retries <= 0:
                 raise self._failure(method, url, attempt, base_url) from None
-            if not idempotent and not _never_reached_server(attempt):
+            if not idempotent and not never_reached_server(attempt.status, attempt.error):
                 # The server may have acted on it: sending it again could make the change twice.
                 raise self._failure(method, url, attempt, base_url) from None
             if not policy.record_failure():
@@ -294,16 +293,3 @@ class DmsHttpClient:
             # A header value or URL that http.client refuses (the options are checked first, so this is a server's doing).
             raise DmsTransportError(self._describe(method, url, err)) from None
         return Attempt(response=response, content=content, sent_at=sent_at, received_at=received_at)
-
-
-def _never_reached_server(attempt: Attempt) -> bool:
-    """A 429 (refused by the gateway's throttle) or a connection that was never established: safe to send again."""
-    error = attempt.error
-    if error is None:
-        return attempt.status == 429
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return True
-    # requests wraps urllib3's MaxRetryError, whose reason says which phase failed; NewConnectionError (refused,
-    # unreachable, DNS) is a ConnectTimeoutError subclass. A connection reset after sending stays ambiguous.
-    reason = getattr(error.args[0], "reason", None) if error.args else None
-    return isinstance(error, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)

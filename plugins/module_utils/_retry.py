@@ -2,7 +2,7 @@
 # Copyright (c) hwcloud.dms contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""How often a failed attempt is tried again and how long to pause first: exponential backoff with jitter, Retry-After.
+"""The retry policy: which failed attempt is tried again, how often, and the pause first (backoff, Retry-After).
 
 Written here rather than taken from urllib3's ``Retry``: its constructor and attributes differ between urllib3 1.x
 (what RHEL 9, Ubuntu 22.04 and Debian 12 ship with their python3-requests) and 2.x (``backoff_max`` and
@@ -18,6 +18,12 @@ import random
 import re
 import time
 from typing import Callable, Optional
+
+try:
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError
+except ImportError:  # pragma: no cover - _http reports the missing library with missing_required_lib
+    requests = None  # type: ignore[assignment]
 
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 20.0
@@ -87,3 +93,18 @@ def retry_after_seconds(value: Optional[str], now: Callable[[], float] = time.ti
     except (ValueError, OverflowError, TypeError, IndexError):
         # A date no calendar has (year 99999, day 99) is as malformed as text.
         return None
+
+
+def never_reached_server(status: int, error: Optional[BaseException]) -> bool:
+    """A 429 (refused by the gateway's throttle) or a connection that was never established: safe to send again.
+
+    What a request that is not idempotent may be retried after; any other failure may hide a change already made.
+    """
+    if error is None:
+        return status == 429
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError, whose reason says which phase failed; NewConnectionError (refused,
+    # unreachable, DNS) is a ConnectTimeoutError subclass. A connection reset after sending stays ambiguous.
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)

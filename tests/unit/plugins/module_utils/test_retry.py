@@ -9,11 +9,14 @@ from __future__ import annotations
 import email.utils
 
 import pytest
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._retry import (
     BACKOFF_FACTOR,
     BACKOFF_MAX,
     RetryPolicy,
+    never_reached_server,
     retry_after_seconds,
 )
 
@@ -69,3 +72,19 @@ def test_retry_after_as_http_date_counts_from_now_and_never_below_zero():
 )
 def test_malformed_retry_after_is_none_not_an_error(value):
     assert retry_after_seconds(value, lambda: NOW) is None
+
+
+@pytest.mark.parametrize(
+    "status, error, safe",
+    [
+        (429, None, True),
+        (503, None, False),
+        (0, requests.exceptions.ConnectTimeout("connect timed out"), True),
+        (0, requests.exceptions.ConnectionError(MaxRetryError(None, "/", NewConnectionError(None, "refused"))), True),
+        (0, requests.exceptions.ConnectionError(MaxRetryError(None, "/", ProtocolError("reset"))), False),
+        (0, requests.exceptions.ReadTimeout("read timed out"), False),
+    ],
+    ids=["429", "503", "connect_timeout", "refused", "reset_after_sending", "read_timeout"],
+)
+def test_only_a_throttled_or_never_made_request_is_safe_to_send_again(status, error, safe):
+    assert never_reached_server(status, error) is safe
