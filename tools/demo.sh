@@ -35,7 +35,6 @@ trap 'exit 143' TERM
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 unset HW_SECURITY_TOKEN HUAWEICLOUD_SDK_SECURITY_TOKEN HW_CLOUD HW_MAX_RETRIES HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK \
   HUAWEICLOUD_SDK_PROJECT_ID
-export PYTHONPATH="$root/emulator"
 
 "$bin/python" -m dms_emulator --host 127.0.0.1 --port 0 --url-file "$work/url" --quiet >/dev/null &
 emulator_pid=$!

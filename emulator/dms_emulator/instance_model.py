@@ -31,6 +31,7 @@ KAFKA_PROTOCOLS = (
 # INVENTED defaults: a small cluster per engine, 100 GB per broker, product ids in the real ids' form.
 DEFAULT_BROKERS = {"kafka": 3, "rabbitmq": 1, "rocketmq": 1}
 STORAGE_PER_BROKER = 100
+MAX_BROKERS = 50  # SDK ResizeEngineInstanceReq: "at most 50 brokers"
 DEFAULT_PRODUCTS = {"kafka": "c6.2u4g.cluster", "rabbitmq": "c6.2u4g.single", "rocketmq": "c6.4u8g.cluster"}
 # INVENTED default for public-IP changes: about one second from change to SUCCESS, so demos and tests stay quick.
 DEFAULT_CHANGE_TIMELINE = [Phase("CREATED", 0.3), Phase("EXECUTING", 0.7), Phase("SUCCESS")]

@@ -25,10 +25,13 @@ from ._auth import Unsigned
 from ._context import ChangeRecord, DmsContext
 from ._endpoints import URL_OPTIONS, may_hold_user_info
 from ._errors import DmsError, DmsFailure
-from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RETRY_AFTER_BUDGET, DmsHttpClient, RunLimits
+from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
 from ._iam import resolve_auth_and_project
+from ._option_specs import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC
 from ._redact import Redactor
-from ._settings import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC, bind_environment, connection_settings
+from ._retry import RETRY_AFTER_BUDGET
+from ._settings import bind_environment, connection_settings
+from ._transport import open_transport
 
 T = TypeVar("T")
 O = TypeVar("O", bound="ActionOptions")
@@ -131,22 +134,20 @@ class DmsModule:
             else:
                 self._deadline_given = True
             deadline = self.started + timeout
-            client = DmsHttpClient(
-                settings.base_url,
-                Unsigned(),
-                None,
-                request_timeout=settings.request_timeout,
-                retries=settings.retries,
-                verify=settings.verify,
-                origin=settings.endpoint_origin,
-                redact=self.redact,
-                limits=RunLimits(deadline=deadline),
-                session=self.session_factory() if self.session_factory is not None else None,
+            transport = open_transport(
+                settings.request_timeout,
+                settings.retries,
+                settings.verify,
+                self.redact,
+                deadline,
+                session_factory=self.session_factory,
+                clock=self.clock,
             )
+            client = DmsHttpClient(transport, settings.base_url, Unsigned(), origin=settings.endpoint_origin)
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
             context = DmsContext(
-                client=client.derive(auth=settings.auth, project_id=settings.project_id),
+                client=client.with_auth(settings.auth, settings.project_id),
                 project_id=settings.project_id or "",
                 check_mode=self.check_mode,
                 diff_mode=self.diff_mode,

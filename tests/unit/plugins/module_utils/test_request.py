@@ -29,6 +29,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._request_path import (
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import sign_request
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
 from ansible_collections.hwcloud.dms.tests.unit.fakes import make_context
 
 AK = "HPUAEXAMPLEAK0000001"
@@ -568,7 +569,9 @@ def server():
 
 
 def _client(url, retries=3):
-    return DmsHttpClient(url, AkSkAuth(AK, SK), PROJECT, retries=retries, request_timeout=5, sleep=lambda seconds: None)
+    return DmsHttpClient(
+        open_transport(retries=retries, request_timeout=5, sleep=lambda seconds: None), url, AkSkAuth(AK, SK), PROJECT
+    )
 
 
 @pytest.mark.parametrize(

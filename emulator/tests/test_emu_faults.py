@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
+from emu_harness import INSTANCE
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
+from emu_harness import INSTANCE
+
 from dms_emulator import DEFAULT_ACCESS_KEY
 from dms_emulator.timefmt import format_sdk_date
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from emu_harness import Harness
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import Harness
 from dms_emulator.app import Emulator
 from dms_emulator.clock import FakeClock
 

@@ -1,8 +1,8 @@
 """Shared helpers for the emulator's own unit tests: an in-process Emulator with a fake clock.
 
-A uniquely named module (not conftest) that test files import by its full name
-(``ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness``, as ansible-test units loads them);
-the ``clock`` and ``harness`` fixtures built on it are in this directory's conftest.py.
+A uniquely named module (not conftest) that test files import as ``emu_harness``: this directory is no package, so
+pytest's default import mode puts it on ``sys.path`` for its test files; the ``clock`` and ``harness`` fixtures built
+on it are in this directory's conftest.py.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from dms_emulator.signing import sign_headers
 from dms_emulator.testing import EmulatorAdmin, EmulatorProcess
 from dms_emulator.timefmt import format_sdk_date
 
-EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "emulator"))
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 
 
@@ -115,7 +114,7 @@ def test_delay_is_slow(proc, admin):
 
 def test_url_file_sigterm_and_log_without_secrets(tmp_path):
     url_file = tmp_path / "url"
-    env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
+    env = dict(os.environ)
     process = subprocess.Popen(
         [sys.executable, "-m", "dms_emulator", "--url-file", str(url_file)],
         env=env,
@@ -160,7 +159,7 @@ def test_url_file_sigterm_and_log_without_secrets(tmp_path):
 
 
 def test_quiet_logs_nothing(tmp_path):
-    env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
+    env = dict(os.environ)
     process = subprocess.Popen(
         [sys.executable, "-m", "dms_emulator", "--quiet"],
         env=env,

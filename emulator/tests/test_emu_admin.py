@@ -6,13 +6,13 @@ import json
 import os
 
 import pytest
+from emu_harness import INSTANCE, Harness
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE, Harness
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.seed import load_seed_file
 
-EXAMPLE_SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "emulator", "examples", "seed.json")
+EXAMPLE_SEED = os.path.join(os.path.dirname(__file__), "..", "examples", "seed.json")
 
 
 def test_create_task_defaults(harness):

@@ -11,8 +11,8 @@ from email.utils import formatdate, parsedate_to_datetime
 
 import pytest
 import requests
+from emu_harness import INSTANCE, Harness
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE, Harness
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.cli import build_parser

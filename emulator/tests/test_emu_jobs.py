@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from emu_harness import INSTANCE
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 from dms_emulator import DEFAULT_PROJECT_ID
 
 BASE = "/v2/%s" % DEFAULT_PROJECT_ID

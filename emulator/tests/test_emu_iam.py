@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
+from emu_harness import INSTANCE
+
 from dms_emulator import DEFAULT_PROJECT_ID
 
 USER = {"name": "alice", "password": "s3cret!", "domain_name": "acme"}

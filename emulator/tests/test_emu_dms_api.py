@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from emu_harness import INSTANCE
 
-from ansible_collections.hwcloud.dms.tests.unit.emulator.emu_harness import INSTANCE
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.timefmt import iso_ms
 
