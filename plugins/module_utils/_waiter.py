@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ._errors import DmsError, InstanceNotFoundError, TaskNotFoundError
-from ._poll import WAIT_ARGUMENT_SPEC, PollAborted, PollResult, WaitOptions, poll
+from ._poll import PollAborted, PollResult, WaitOptions, poll
 from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
-
-__all__ = ["WAIT_ARGUMENT_SPEC", "TaskWaiter", "WaitAborted", "WaitOutcome", "WaitTimeout", "all_terminal"]
 
 # A task may be listed a moment after the call that starts it returns; this long, a 404 is not final.
 NOT_FOUND_GRACE = 30.0
