@@ -21,8 +21,19 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from ._body import decode_json, read_body
-from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsError, DmsTransportError
-from ._http_errors import api_error, budget_spent, describe_transport_error, is_name_resolution_error, redirect_error
+from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsError, DmsResponseError, DmsTransportError
+from ._http_errors import (  # noqa: F401  # DeadlineExceeded and the Answer* errors are raised here, imported from here
+    AnswerLost,
+    AnswerRefused,
+    DeadlineAnswerLost,
+    DeadlineExceeded,
+    api_error,
+    budget_spent,
+    describe_transport_error,
+    is_name_resolution_error,
+    redirect_error,
+    refused,
+)
 from ._redact import Redactor
 from ._retry import MIN_RETRY_PAUSE, RETRY_AFTER_MAX, RetryPolicy, never_reached_server, retry_after_seconds
 from ._server_clock import ServerClock, signature_expired_hint
@@ -48,10 +59,6 @@ USER_AGENT = "hwcloud.dms-ansible/%s" % COLLECTION_VERSION
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 # A socket timeout below this is pointless and makes requests raise ValueError at 0.
 MIN_SOCKET_TIMEOUT = 0.05
-
-
-class DeadlineExceeded(DmsTransportError):
-    """The caller's deadline passed before an answer came."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,10 @@ class DmsHttpClient:
                 location = attempt.response.headers.get("Location")
                 raise redirect_error(self.service, method, url, attempt.status, location, transport.redact)
             if attempt.error is None and attempt.status < 400:
-                data = decode_json(attempt.content, method, url, attempt.status, self.service, transport.redact)
+                try:
+                    data = decode_json(attempt.content, method, url, attempt.status, self.service, transport.redact)
+                except DmsResponseError as err:
+                    raise refused(err, attempt.response) from None
                 return HttpResponse(
                     attempt.status, attempt.response.headers, data, attempt.sent_at, attempt.received_at
                 )
@@ -190,7 +200,8 @@ class DmsHttpClient:
             if remaining is not None and pause >= remaining:
                 # Sleeping would cross the deadline: report the failure we have now instead.
                 if attempt.error is not None:
-                    raise DeadlineExceeded(self._describe(method, url, attempt.error))
+                    lost = DeadlineExceeded if never_reached_server(0, attempt.error) else DeadlineAnswerLost
+                    raise lost(self._describe(method, url, attempt.error))
                 raise self._failure(method, url, attempt, base_url)
             transport.sleep(pause)
 
@@ -198,9 +209,8 @@ class DmsHttpClient:
         """The error for a final failed attempt: a DmsTransportError without an answer, else a DmsApiError."""
         if attempt.error is not None:
             message = self._describe(method, url, attempt.error)
-            return DmsTransportError(
-                "%s (after %d retries)" % (message, self.transport.retries) if retries_note else message
-            )
+            lost = DmsTransportError if never_reached_server(0, attempt.error) else AnswerLost
+            return lost("%s (after %d retries)" % (message, self.transport.retries) if retries_note else message)
         return self._api_error(method, attempt, base_url, url[len(base_url) :])
 
     def _api_error(self, method: str, attempt: Attempt, base_url: str, path: str) -> DmsApiError:
@@ -264,7 +274,10 @@ class DmsHttpClient:
                 # The headers are in: the server dated them between sent_at and now (error answers count too).
                 received_at = self.transport.wall()
                 self.transport.server_clock(base_url).observe(response.headers.get("Date"), sent_at, received_at)
-                content = read_body(response, method, url, watch)
+                try:
+                    content = read_body(response, method, url, watch)
+                except DmsResponseError as err:
+                    raise refused(err, response) from None
         except (requests.exceptions.RequestException, OSError) as err:
             if watch.fired.is_set():
                 # The watchdog cut the socket: a timeout of the whole attempt, whatever error the cut produced.

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import urlsplit
 
 from ._body import loads_bounded
-from ._errors import DmsApiError, DmsResponseError
+from ._errors import DmsApiError, DmsResponseError, DmsTransportError
 from ._redact import Redactor
 from ._retry import RETRY_AFTER_BUDGET
 
@@ -217,6 +217,12 @@ def _proxy_for(url: str) -> str:
     return "%s://%s%s" % (parts.scheme, host, ":%d" % parts.port if parts.port else "")
 
 
+def shown(value: Any, limit: int = _MAX_FIELD) -> str:
+    """A server-supplied value as a message may quote it: one line, at most ``limit`` characters, '...' when cut."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _shorten(err: BaseException, redact: Any = None) -> str:
     # The innermost reason is what a user can act on; urllib3 wraps it several levels deep.
     reason = err
@@ -231,3 +237,29 @@ def _shorten(err: BaseException, redact: Any = None) -> str:
         reason = inner
     text = " ".join(str(reason).split())
     return (redact(text) if redact is not None else text)[:300]
+
+
+class DeadlineExceeded(DmsTransportError):
+    """The caller's deadline passed before an answer came."""
+
+
+class AnswerLost(DmsTransportError):
+    """The request went out (or may have) but no answer came back: what it asked for may have been done."""
+
+
+class DeadlineAnswerLost(DeadlineExceeded, AnswerLost):
+    """The deadline passed after the request went out, before its answer came."""
+
+
+class AnswerRefused(DmsResponseError):
+    """The server answered ``status`` (so it had the request) with a body this client refuses to use."""
+
+    def __init__(self, message: str, status: int, request_id: Optional[str]) -> None:
+        self.status = status
+        self.request_id = request_id
+        super().__init__(message)
+
+
+def refused(err: DmsResponseError, response: Any) -> AnswerRefused:
+    """The refusal of an answer's body, with the status and request id of the answer (the server had the request)."""
+    return AnswerRefused(str(err), response.status_code, response.headers.get("X-Request-Id"))

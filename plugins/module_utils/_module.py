@@ -92,9 +92,12 @@ class DmsModule:
         self.module.warn(self.redact(message) or "")
 
     def validate(self, parse: Callable[[dict[str, Any]], T]) -> T:
-        """``parse(params)``, failing the module on a DmsError: checks a module's own options before any request."""
+        """``parse(params)``, failing the module on a DmsError: checks a module's own options before any request.
+
+        ``_ansible_no_log`` tells a parser whether the task has no_log (Ansible keeps it out of ``params``), so a
+        module can warn about values that look secret in a task that prints its arguments."""
         try:
-            return parse(self.params)
+            return parse(dict(self.params, _ansible_no_log=bool(self.module.no_log)))
         except DmsError as err:
             self._fail(err)
         except Exception as err:  # pylint: disable=broad-exception-caught

@@ -14,8 +14,10 @@ from typing import Any, Optional
 from ._context import DmsContext
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsTransportError
 from ._http import IDEMPOTENT_METHODS
+from ._http_errors import AnswerLost, AnswerRefused, shown
 from ._ids import is_id, validate_id
 from ._poll import WaitOptions
+from ._request_body import check_json_body, secret_like_keys, secret_warning
 from ._request_path import check_path, display_url, fill_path, query_pairs
 from ._task_query import QueryOptions, TaskRead
 from ._tasks import DmsTaskApi
@@ -62,7 +64,10 @@ class RequestOptions:
                 "Option 'body' cannot be sent with method GET (the default): set 'method' to the call's"
                 " method (POST, PUT, PATCH or DELETE), or use 'query' for GET parameters."
             )
+        check_json_body(body)
         self.body = body
+        # Keys that look like credentials, for one warning when the task has no no_log (the module base says so).
+        self.secret_keys = [] if params.get("_ansible_no_log") else secret_like_keys(body, params.get("query"))
         self.status_codes = _status_codes(params.get("status_code"))
         self.wait_for = bool(params.get("wait_for"))
         self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
@@ -139,7 +144,8 @@ class DmsRequest:
 
     def run(self, context: DmsContext) -> dict[str, Any]:
         options = self.options
-        client = context.client
+        if options.secret_keys:
+            context.warn(secret_warning(options.secret_keys))
         path = fill_path(options.path, context.project_id, options.instance_id)
         if context.check_mode and options.changes:
             # Nothing is sent: say what would have been.
@@ -151,31 +157,73 @@ class DmsRequest:
                 "elapsed": context.elapsed(),
                 "request": {
                     "method": options.method,
-                    "url": display_url(client.base_url, path, options.query),
+                    "url": display_url(context.client.base_url, path, options.query),
                     "body": options.body,
                 },
             }
         result: dict[str, Any] = {"changed": False, "status": None, "json": None, "request_id": None}
         try:
-            response = client.request(
+            return self._run(context, path, result)
+        except DmsFailure as failure:
+            raise self._failure(context, str(failure), dict(result, **failure.result)) from None
+        except DmsError as err:
+            raise self._failure(context, str(err), result) from None
+        except Exception as err:  # pylint: disable=broad-exception-caught
+            if not context.change.sent:
+                raise
+            # Once the change went out, even a bug must not hide it: say so, with what was answered.
+            raise self._failure(
+                context,
+                "Internal error after the request was sent (please report it): %s: %s."
+                % (type(err).__name__, shown(" ".join(str(err).split()), 300)),
+                result,
+            ) from None
+
+    def _failure(self, context: DmsContext, message: str, result: dict[str, Any]) -> DmsFailure:
+        """Every failure: the real elapsed time, and once the change was sent, changed and a plain note saying so."""
+        result = dict(result, elapsed=context.elapsed())
+        if context.change.sent:
+            result["changed"] = True
+            if "request was sent" not in message.lower():
+                message += self._sent_note(result.get("status"))
+        return DmsFailure(message, result)
+
+    def _sent_note(self, status: Any) -> str:
+        answered = " (answered HTTP %s)" % status if status else ""
+        return (
+            " The request was sent%s: its change may have been made (changed is true). Check the instance (for example"
+            " its tasks with hwcloud.dms.dms_task_info) before running it again." % answered
+        )
+
+    def _run(self, context: DmsContext, path: str, result: dict[str, Any]) -> dict[str, Any]:
+        options = self.options
+        try:
+            response = context.client.request(
                 options.method, path, options.query, body=options.body, idempotent=options.idempotent
             )
         except DmsApiError as err:
+            result.update(status=err.status, request_id=err.request_id)
+            if options.changes and err.status >= 500:
+                context.change.mark()  # a server error may come after the change was made
             if options.status_codes is not None and err.status in options.status_codes:
                 # An error status the user expects (e.g. 404 to test for absence): a success with the API's error fields.
                 result.update(
-                    status=err.status,
-                    request_id=err.request_id,
+                    changed=context.change.sent,
                     elapsed=context.elapsed(),
                     json={"error_code": err.error_code, "error_msg": err.error_msg},
                 )
                 return result
-            raise DmsFailure(
-                str(err) + self._not_retried(err),
-                dict(result, status=err.status, request_id=err.request_id, elapsed=context.elapsed()),
-            ) from None
+            raise DmsFailure(str(err) + self._not_retried(err), result) from None
+        except AnswerRefused as err:
+            # The server answered, so it had the request: a change it carried may have been made.
+            result.update(status=err.status, request_id=err.request_id)
+            if options.changes:
+                context.change.mark()
+            raise
         except DmsTransportError as err:
-            raise DmsFailure(str(err) + self._not_retried(err), dict(result, elapsed=context.elapsed())) from None
+            if options.changes and isinstance(err, AnswerLost):
+                context.change.mark()  # the request went out; its answer was lost
+            raise DmsFailure(str(err) + self._not_retried(err), result) from None
         result.update(status=response.status, json=response.data, request_id=_header(response.headers, "X-Request-Id"))
         if options.changes:
             context.change.mark()  # the change was sent: every later failure reports changed: true
@@ -197,9 +245,9 @@ class DmsRequest:
                     path,
                     response.status,
                     wanted,
-                    " (X-Request-Id: %s)" % result["request_id"] if result["request_id"] else "",
+                    " (X-Request-Id: %s)" % shown(result["request_id"], 80) if result["request_id"] else "",
                 ),
-                dict(result, changed=options.changes, elapsed=context.elapsed()),
+                dict(result, changed=options.changes),
             )
         result["changed"] = options.changes
         if options.wait_for:
@@ -212,10 +260,11 @@ class DmsRequest:
             return ""
         if isinstance(err, DmsApiError) and err.status < 500:
             return ""
+        if not isinstance(err, (DmsApiError, AnswerLost)):
+            return ""  # the connection was never made: nothing reached DMS
         return (
             " %s is not retried after a server error or a connection lost mid-request, because the change may"
-            " already have been made: check the instance (e.g. its tasks with dms_task_info) before running it again."
-            % self.options.method
+            " already have been made." % self.options.method
         )
 
     def _wait(

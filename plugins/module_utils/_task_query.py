@@ -11,6 +11,7 @@ from typing import Any, Mapping, Optional
 
 from ._context import DmsContext
 from ._errors import ConfigurationError, DmsError, DmsFailure, TaskNotFoundError
+from ._http_errors import shown
 from ._ids import validate_id
 from ._poll import PollAborted, WaitOptions
 from ._progress import ProgressReader
@@ -87,7 +88,12 @@ class QueryOptions:
 
 
 def _describe(task: dict[str, Any]) -> str:
-    return "%s (%s)" % (task.get("id", "?"), task.get("name") or "unnamed")
+    # Server values, cut: a 1 MB task name must not make a 1 MB message.
+    return "%s (%s)" % (shown(task.get("id", "?"), 80), shown(task.get("name") or "unnamed", 120))
+
+
+def _status(task: dict[str, Any]) -> str:
+    return shown(task.get("status"), 80)
 
 
 def _what(options: QueryOptions) -> str:
@@ -177,7 +183,7 @@ class TaskRead:
                 % (
                     "; ".join("Task %s" % _describe(task) for task in gone[:5]),
                     self.options.instance_id,
-                    ", ".join(sorted({str(task.get("status")) for task in gone})),
+                    ", ".join(sorted({_status(task) for task in gone}))[:300],
                 )
             )
 
@@ -243,7 +249,7 @@ class TaskRead:
         where = "on instance %s" % options.instance_id
         if outcome.tasks:
             pending = [task for task in outcome.tasks if task.get("status") not in TERMINAL_STATUSES]
-            seen = "; ".join("task %s last status %s" % (_describe(task), task.get("status")) for task in pending[:5])
+            seen = "; ".join("task %s last status %s" % (_describe(task), _status(task)) for task in pending[:5])
             if isinstance(outcome.last_error, TaskVanished):
                 seen += " (%s)" % outcome.last_error
         elif outcome.last_error is not None:
@@ -264,7 +270,7 @@ class TaskRead:
         )
 
     def _failure_message(self, failed: list[dict[str, Any]], outcome: WaitOutcome) -> str:
-        ended = "; ".join("task %s ended with status %s" % (_describe(task), task.get("status")) for task in failed[:5])
+        ended = "; ".join("task %s ended with status %s" % (_describe(task), _status(task)) for task in failed[:5])
         return (
             "DMS %s on instance %s after %.1f s. Check the task's params and the instance in the DMS console;"
             " set fail_on_task_failure: false to get the task back without failing."

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ._errors import DmsError, InstanceNotFoundError, TaskNotFoundError
+from ._http_errors import shown
 from ._poll import PollAborted, PollResult, WaitOptions, poll
 from ._tasks import KNOWN_STATUSES, TERMINAL_STATUSES
 
@@ -62,12 +63,13 @@ class _UnknownStatuses:
             if status is None:
                 self.warn(
                     "Task %s has no 'status' in the API's answer; it is treated as still running and polled until"
-                    " it reports SUCCESS, FAILED, DELETED or CANCELLED." % task.get("id")
+                    " it reports SUCCESS, FAILED, DELETED or CANCELLED." % shown(task.get("id"), 80)
                 )
             else:
                 self.warn(
-                    "Task %s reports status %r, which this module does not know; it is treated as still running"
-                    " and polled until it turns SUCCESS, FAILED, DELETED or CANCELLED." % (task.get("id"), status)
+                    "Task %s reports status '%s', which this module does not know; it is treated as still running"
+                    " and polled until it turns SUCCESS, FAILED, DELETED or CANCELLED."
+                    % (shown(task.get("id"), 80), shown(status, 80))
                 )
 
 

@@ -20,6 +20,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     DmsTransportError,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_errors import AnswerLost
 from ansible_collections.hwcloud.dms.plugins.module_utils._request import DmsRequest, RequestOptions, find_jobs
 from ansible_collections.hwcloud.dms.plugins.module_utils._request_path import (
     check_path,
@@ -488,8 +489,13 @@ def test_a_server_error_on_post_says_the_change_may_have_been_made():
     error = DmsApiError("POST", "/x", 503, None, "HTML error page: 503", None)
     with pytest.raises(DmsFailure, match="POST is not retried after a server error.*may already have been made"):
         _run(SCALE_OUT, FakeClient(error))
-    with pytest.raises(DmsFailure, match="POST is not retried"):
-        _run(SCALE_OUT, FakeClient(DmsTransportError("connection reset")))
+    with pytest.raises(DmsFailure, match="POST is not retried") as lost:
+        _run(SCALE_OUT, FakeClient(AnswerLost("connection reset")))
+    assert lost.value.result["changed"] is True and "The request was sent" in str(lost.value)
+    # A connection never made reached nothing: no change, and no claim that one may have been made.
+    with pytest.raises(DmsFailure) as refused:
+        _run(SCALE_OUT, FakeClient(DmsTransportError("connection refused")))
+    assert refused.value.result["changed"] is False and "not retried" not in str(refused.value)
     with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, method="PUT"), FakeClient(error))
     assert "not retried" not in str(raised.value)

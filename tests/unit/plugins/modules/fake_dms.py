@@ -4,7 +4,8 @@
 
 No process, no socket: a module's main() runs end to end (settings, signing, the HTTP client, the action, the
 failure path) against scripted answers. ``FakeDms.routes`` maps (method, path) to a list of answers (status, body);
-the last answer of a route repeats. Every request is recorded in ``sent`` (method, path, query, headers, body).
+the last answer of a route repeats; a ``Raw`` body is sent as its bytes and headers (a body no DMS answer has). Every
+request is recorded in ``sent`` (method, path, query, headers, body).
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def task_answer(task_id: str, status: str, name: str = "kafkaInstanceExtend") ->
     return 200, {"task_count": "1", "tasks": [{"id": task_id, "name": name, "status": status, "params": "{}"}]}
 
 
+class Raw:
+    """An answer body sent as these bytes, with these extra headers (e.g. Content-Encoding: gzip)."""
+
+    def __init__(self, content: bytes, **headers: str) -> None:
+        self.content = content
+        self.headers = headers
+
+
 class FakeDms(BaseAdapter):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
@@ -71,7 +80,8 @@ class FakeDms(BaseAdapter):  # type: ignore[misc]
 
     @staticmethod
     def _response(request: requests.PreparedRequest, status: int, data: Optional[Any]) -> requests.Response:
-        content = b"" if data is None else json.dumps(data).encode("utf-8")
+        extra = data.headers if isinstance(data, Raw) else {}
+        content = data.content if isinstance(data, Raw) else b"" if data is None else json.dumps(data).encode("utf-8")
         response = requests.Response()
         response.status_code = status
         response.reason = "OK" if status < 400 else "Error"
@@ -81,6 +91,7 @@ class FakeDms(BaseAdapter):  # type: ignore[misc]
                 "Content-Length": str(len(content)),
                 "Date": formatdate(usegmt=True),
                 "X-Request-Id": "fake-request-1",
+                **extra,
             }
         )
         response.raw = io.BytesIO(content)
