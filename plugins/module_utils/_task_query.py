@@ -13,13 +13,18 @@ from ._context import DmsContext
 from ._errors import ConfigurationError, DmsError, DmsFailure, TaskNotFoundError
 from ._http_errors import shown
 from ._ids import validate_id
-from ._poll import PollAborted, WaitOptions
+from ._poll import MAX_WAIT_TIMEOUT, PollAborted, WaitOptions
 from ._progress import ProgressReader
 from ._server_clock import ServerClock, describe_offset
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time
 from ._waiter import WaitOutcome, wait_for_tasks
 
 LIST_ONLY_OPTIONS = ("name", "begin_time", "end_time", "latest")
+# How long a list wait waits for a first matching task. DMS records a change's task while it accepts the call (the
+# call's answer carries its job_id, and Terraform's by-name waits treat a task still missing 5 s after the call as an
+# error), so a task missing after a minute was never created: the change was refused or had nothing to do. Twice the
+# 30 s a task_id wait gives a task not yet found, for the name form's clock margins and a slow list.
+DEFAULT_APPEAR_TIMEOUT = 60
 
 
 def _bool(params: Mapping[str, Any], name: str, default: bool) -> bool:
@@ -41,6 +46,7 @@ class QueryOptions:
     wait: WaitOptions = WaitOptions()
     fail_on_task_failure: bool = True
     include_progress: bool = False
+    appear_timeout: int = DEFAULT_APPEAR_TIMEOUT
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "QueryOptions":
@@ -64,7 +70,15 @@ class QueryOptions:
             raise ConfigurationError(
                 "Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (begin_time, end_time)
             )
+        appear_timeout = params.get("appear_timeout")
+        appear_timeout = DEFAULT_APPEAR_TIMEOUT if appear_timeout is None else appear_timeout
+        if not 1 <= appear_timeout <= MAX_WAIT_TIMEOUT:
+            raise ConfigurationError(
+                "Option 'appear_timeout' must be 1 to %d seconds, got %s."
+                % (MAX_WAIT_TIMEOUT, str(appear_timeout)[:20])
+            )
         return cls(
+            appear_timeout=int(appear_timeout),
             instance_id=instance_id,
             task_id=task_id,
             name=params.get("name"),
@@ -101,6 +115,10 @@ def _what(options: QueryOptions) -> str:
         return "task %s" % options.task_id
     named = "a task named %r" % options.name if options.name else "the tasks"
     return named
+
+
+class NoTaskAppeared(DmsError):
+    """A list wait saw no matching task within appear_timeout: none was created (not polled through, not a 404)."""
 
 
 class TaskVanished(TaskNotFoundError):
@@ -189,17 +207,21 @@ class TaskRead:
 
     def run(self) -> dict[str, Any]:
         """Read once, or wait until every task read is terminal (by the context's deadline)."""
+        context = self.context
         if not self.options.wait_for:
+            sent_before = context.client.requests_sent
             try:
                 tasks = self.read()
             except DmsError as err:
-                raise DmsFailure(str(err), self._result([], attempts=1, elapsed=0.0)) from None
-            return self._result(tasks, attempts=1, elapsed=0.0)
-        context = self.context
+                # The real numbers: the requests the read sent (retries included) and the time it took.
+                sent = context.client.requests_sent - sent_before
+                raise DmsFailure(str(err), self._result([], attempts=sent, elapsed=context.elapsed())) from None
+            sent = max(context.client.requests_sent - sent_before, 1)
+            return self._result(tasks, attempts=sent, elapsed=context.elapsed())
         deadline = context.deadline
         try:
             polled = wait_for_tasks(
-                lambda: self.read(deadline),
+                lambda: self._appeared(self.read(deadline)),
                 deadline,
                 self.options.wait.sleep,
                 context.clock,
@@ -208,6 +230,8 @@ class TaskRead:
             )
         except PollAborted as aborted:
             outcome = WaitOutcome.of(aborted.result, context.elapsed())
+            if isinstance(aborted.cause, NoTaskAppeared):
+                raise DmsFailure(self._never_appeared(outcome), self._outcome_result(outcome)) from None
             raise DmsFailure(
                 "%s (while waiting, after %d reads in %.1f s)" % (aborted.cause, outcome.attempts, outcome.elapsed),
                 self._outcome_result(outcome),
@@ -220,6 +244,34 @@ class TaskRead:
         if failed and self.options.fail_on_task_failure:
             raise DmsFailure(self._failure_message(failed, outcome), result)
         return result
+
+    def _appeared(self, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A list wait that has seen no matching task by appear_timeout ends: that task was never created."""
+        options = self.options
+        if tasks or options.task_id or self._seen:
+            return tasks
+        if self.context.clock() - self.context.started >= options.appear_timeout:
+            raise NoTaskAppeared("no task appeared within appear_timeout")
+        return tasks
+
+    def _never_appeared(self, outcome: WaitOutcome) -> str:
+        options = self.options
+        since = " since begin_time %s" % self.sent_window[0] if self.sent_window[0] else ""
+        return (
+            "No %s was created on instance %s%s within appear_timeout=%d s (%d reads in %.1f s), so there is nothing"
+            " to wait for: the change may not have been made, for example because nothing needed to change (the"
+            " change reported changed: false) or because it failed before DMS recorded a task. Wait only when the"
+            " change reported a change (when: result is changed); check the task name and begin_time; raise"
+            " appear_timeout if DMS is slow to list the task."
+            % (
+                "task named %r" % shown(options.name, 120) if options.name else "matching task",
+                options.instance_id,
+                since,
+                options.appear_timeout,
+                outcome.attempts,
+                outcome.elapsed,
+            )
+        )
 
     def _outcome_result(self, outcome: WaitOutcome) -> dict[str, Any]:
         result = self._result(outcome.tasks, attempts=outcome.attempts, elapsed=outcome.elapsed)
@@ -255,7 +307,10 @@ class TaskRead:
         elif outcome.last_error is not None:
             seen = "no task was read; last error: %s" % outcome.last_error
         else:
-            seen = "no matching task has appeared yet"
+            seen = (
+                "no matching task has appeared yet (if the change that should have started it changed nothing, none"
+                " was created: wait only when: result is changed)"
+            )
             if self.sent_window != (options.begin_time, options.end_time):
                 offset = self.server_clock.offset or 0.0
                 seen += (

@@ -74,7 +74,7 @@ options:
     description:
       - Poll until every returned task is in a terminal status.
       - In list mode, a filter that matches nothing yet keeps polling, because the task of a change that has just started
-        may appear a moment later.
+        may appear a moment later, for up to O(appear_timeout) seconds.
       - A task that is not found keeps being read for up to 30 seconds (it may appear just after the change that starts it),
         then the module fails.
       - HTTP errors that outlast O(retries) (throttling, 5xx, dropped connections) do not end the wait before O(wait_timeout);
@@ -89,6 +89,18 @@ options:
         and the partial result. At most V(86400) (one day).
     type: int
     default: 600
+  appear_timeout:
+    description:
+      - List mode with O(wait_for=true) only (a wait by O(name) and O(begin_time), for example). When no matching task
+        has been listed this many seconds after the module's start, the module fails saying that no such task was
+        created since O(begin_time): the change that should have started it may not have been made, for example
+        because nothing needed to change. Once a matching task was listed, the wait goes on until O(wait_timeout).
+      - DMS records a change's task while it accepts the call, so the default of one minute leaves room for a slow
+        list and clock margins. Wait only after a change that reported C(changed) (C(when: result is changed)).
+      - From V(1) to V(86400). O(wait_timeout) still ends the wait first when it is shorter.
+    type: int
+    default: 60
+    version_added: 1.1.0
   wait_sleep:
     description:
       - Seconds between two reads while waiting. Must be more than 0 and not more than O(wait_timeout).
@@ -310,7 +322,10 @@ clock:
       type: str
       sample: null
 attempts:
-  description: Number of status reads made (one per poll). Also returned when the wait fails or times out.
+  description:
+    - With O(wait_for=true), the number of status reads made (one per poll; a read the deadline stopped before it was
+      sent is not counted). Without it, the HTTP requests the one read sent, retries included.
+    - Also returned, with the real RV(elapsed), when the read or the wait fails or times out.
   returned: always
   type: int
   sample: 4
@@ -323,7 +338,11 @@ transient_errors:
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.module_utils._poll import WAIT_ARGUMENT_SPEC
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import (
+    DEFAULT_APPEAR_TIMEOUT,
+    QueryOptions,
+    TaskQuery,
+)
 
 ARGUMENT_SPEC = dict(
     instance_id=dict(type="str", required=True),
@@ -335,6 +354,7 @@ ARGUMENT_SPEC = dict(
     wait_for=dict(type="bool", default=False, aliases=["wait"]),
     fail_on_task_failure=dict(type="bool", default=True),
     include_progress=dict(type="bool", default=False),
+    appear_timeout=dict(type="int", default=DEFAULT_APPEAR_TIMEOUT),
     **WAIT_ARGUMENT_SPEC,
 )
 # What a failure returns beside msg, before the action has a result of its own.

@@ -82,7 +82,7 @@ def make_context(
     from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
 
     return DmsContext(
-        client=client if client is not None else SimpleNamespace(server_clock=ServerClock()),
+        client=client if client is not None else SimpleNamespace(server_clock=ServerClock(), requests_sent=0),
         project_id=project_id,
         check_mode=check_mode,
         diff_mode=diff_mode,

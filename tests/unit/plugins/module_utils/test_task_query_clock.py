@@ -71,7 +71,7 @@ def query(api, clock, **params):
     }
     values.update(params)
     options = QueryOptions.from_params(values)
-    client = SimpleNamespace(server_clock=api.server_clock)
+    client = SimpleNamespace(server_clock=api.server_clock, requests_sent=0)
     return TaskRead(options, api, make_context(clock, client=client, timeout=options.wait.timeout))
 
 
