@@ -28,6 +28,11 @@ options:
       - HTTP method of the call.
       - V(GET) reads and reports C(changed=false); any other method reports C(changed=true) when it succeeds
         (use C(changed_when) to refine that).
+      - Once a call other than V(GET) was sent, every later failure reports C(changed=true) and says that the request was
+        sent and its change may have been made, with RV(status), RV(request_id) and the real RV(elapsed): an answer
+        whose body the module refuses (over 4 MiB, not JSON, C(NaN), nested too deep), an HTTP 5xx, an answer lost after
+        sending, a failed or unreadable job. An HTTP 4xx (the call was refused) and a connection that could not be made
+        report C(changed=false).
       - V(GET), V(PUT) and V(DELETE) are retried after HTTP 5xx, a dropped connection or a timeout (up to O(retries) times).
         V(POST) and V(PATCH) are retried only after HTTP 429 (the gateway's throttle refused the call) or when the connection could
         not be made at all, because DMS may already have started the change when an answer is lost. A retried scale-out would be a
@@ -66,6 +71,10 @@ options:
     description:
       - Request body, a dictionary or a list, sent as JSON (C(Content-Type) C(application/json)) and signed with its SHA-256 hash.
       - Not allowed with O(method=GET).
+      - Refused before anything is sent when it holds a number JSON cannot carry (C(NaN), C(Infinity)).
+      - Keys that look like credentials (C(password), C(secret_key), C(access_key), C(token), ...) in O(body) or O(query)
+        make the module warn when the task has no C(no_log), because Ansible prints the task's arguments with C(-v) and in
+        check mode's RV(request).
     type: raw
   status_code:
     description:
@@ -88,12 +97,15 @@ options:
     aliases: [wait]
   wait_timeout:
     description:
-      - Maximum number of seconds to wait for the job's task (for all of them, when the answer lists several).
+      - Maximum number of seconds to wait for the job's task (for all of them, when the answer lists several), counted
+        from the module's start: one deadline over the call, its retries and every job's wait, quoted as given in the
+        timeout message. At most V(86400) (one day).
     type: int
     default: 600
   wait_sleep:
     description:
       - Seconds between two reads of the task while waiting. Must be more than 0 and not more than O(wait_timeout).
+      - A value below V(0.5) is raised to V(0.5) with a warning, so a wait makes at most two reads a second.
     type: float
     default: 5
   fail_on_task_failure:
@@ -245,7 +257,7 @@ request:
       type: raw
       sample: {"oper_type": "horizontal", "new_broker_num": 5}
 elapsed:
-  description: Seconds from the start of the module to its end, the call and the wait included.
+  description: Seconds from the start of the module to its end, the call and the wait included; also on failure.
   returned: always
   type: float
   sample: 95.217
