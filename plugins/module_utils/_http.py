@@ -26,6 +26,7 @@ from ._http_errors import (  # noqa: F401  # DeadlineExceeded and the Answer* er
     AnswerLost,
     AnswerRefused,
     DeadlineAnswerLost,
+    DeadlineBeforeSending,
     DeadlineExceeded,
     api_error,
     budget_spent,
@@ -239,7 +240,7 @@ class DmsHttpClient:
         """One signed try. Errors no retry can cure (TLS, a malformed request, the deadline) are raised here."""
         remaining = self._remaining(deadline)
         if remaining is not None and remaining <= 0:
-            raise DeadlineExceeded(
+            raise DeadlineBeforeSending(
                 "%s %s %s: the deadline passed before the request could be sent" % (self.service, method, url)
             )
         # One budget for the whole attempt: connect, headers and body together (urllib3's ``total``),

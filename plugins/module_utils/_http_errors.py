@@ -243,6 +243,10 @@ class DeadlineExceeded(DmsTransportError):
     """The caller's deadline passed before an answer came."""
 
 
+class DeadlineBeforeSending(DeadlineExceeded):
+    """The deadline had passed before the request was sent: nothing reached the server."""
+
+
 class AnswerLost(DmsTransportError):
     """The request went out (or may have) but no answer came back: what it asked for may have been done."""
 

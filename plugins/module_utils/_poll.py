@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Mapping, Optional, TypeVar
 
 from ._errors import ConfigurationError, DmsError, is_transient
+from ._http_errors import DeadlineBeforeSending
 
 T = TypeVar("T")
 
@@ -122,6 +123,10 @@ def poll(
         result.reads += 1
         try:
             value = read()
+        except DeadlineBeforeSending:
+            # Nothing was sent, and the deadline has passed: not a read, not an error the server made.
+            result.reads -= 1
+            return result
         except DmsError as err:
             if is_transient(err):
                 result.transient_errors += 1

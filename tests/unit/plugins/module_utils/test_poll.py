@@ -12,6 +12,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     DmsResponseError,
     DmsTransportError,
 )
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_errors import DeadlineBeforeSending
 from ansible_collections.hwcloud.dms.plugins.module_utils._poll import (
     MIN_POLL_INTERVAL,
     WAIT_ARGUMENT_SPEC,
@@ -134,3 +135,10 @@ def test_a_tiny_sleep_is_raised_to_the_floor_with_one_warning_when_the_wait_star
     quiet = []
     WaitOptions.from_params({"wait_sleep": 1}).announce(quiet.append)
     assert quiet == []
+
+
+def test_a_read_the_deadline_stopped_before_sending_is_not_counted(clock):
+    # A read whose request never left (the deadline had passed) is neither a read nor a transient error in the message.
+    unsent = DeadlineBeforeSending("DMS GET /x: the deadline passed before the request could be sent")
+    result = poll(reader(clock, ["running", unsent]), lambda value: False, clock() + 60, 1, clock, clock.sleep)
+    assert (result.reads, result.transient_errors, result.done, result.value) == (1, 0, False, "running")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 
 import pytest
 
@@ -131,3 +132,52 @@ def test_ordinary_keys_do_not_warn(run_module, dms, module_warnings):
     dms.answer("POST", EXTEND, (200, {}))
     run_module(dms_request.main, SCALE_OUT)
     assert not any("no_log" in warning for warning in module_warnings), module_warnings
+
+
+class SlowDms(FakeDms):
+    """Answers a POST only after ``post_delay`` seconds (a slow change call)."""
+
+    post_delay = 0.0
+
+    def send(self, request, stream=False, timeout=None, **kwargs):
+        if request.method == "POST":
+            time.sleep(self.post_delay)
+        return super().send(request, stream=stream, timeout=timeout, **kwargs)
+
+
+@pytest.fixture
+def slow(monkeypatch: pytest.MonkeyPatch) -> SlowDms:
+    fake = SlowDms()
+    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(fake.session))
+    return fake
+
+
+def _reads(dms):
+    return [sent for sent in dms.sent if sent["method"] == "GET"]
+
+
+def test_a_slow_call_and_its_wait_share_one_deadline_and_count_only_reads_sent(run_module, slow):
+    # Before: elapsed 9.0 for wait_timeout 5 (the call's time not counted), "10 reads (8 transient errors)" for 2 sent.
+    slow.post_delay = 2.0
+    slow.answer("POST", EXTEND, (200, {"job_id": JOB}))
+    slow.answer("GET", task_path(JOB), task_answer(JOB, "EXECUTING"))
+    result = run_module(dms_request.main, dict(SCALE_OUT, wait_for=True, wait_sleep=0.5, wait_timeout=3))
+    assert result["failed"] is True and result["changed"] is True, result
+    assert result["msg"].startswith("Timed out after wait_timeout=3 s")
+    # What the module measured ends at the one deadline; 1.5 s of margin for a request's last tick on a loaded machine.
+    assert 3.0 <= result["elapsed"] < 4.5
+    # The message counts the reads the server got, and no transient error where there was none.
+    assert "; %d reads in " % len(_reads(slow)) in result["msg"] and "transient" not in result["msg"], result["msg"]
+
+
+def test_two_jobs_wait_by_the_users_wait_timeout_not_a_per_job_remainder(run_module, slow):
+    # Before: "Timed out after wait_timeout=1 s" (what was left for the second job), elapsed past wait_timeout.
+    first, second = "j1", "j2"
+    slow.answer("POST", EXTEND, (200, {"results": [{"instance_id": INSTANCE, "job_id": first}, {"job_id": second}]}))
+    slow.answer("GET", task_path(first), *([task_answer(first, "EXECUTING")] * 4 + [task_answer(first, "SUCCESS")]))
+    slow.answer("GET", task_path(second), task_answer(second, "EXECUTING"))
+    result = run_module(dms_request.main, dict(SCALE_OUT, wait_for=True, wait_sleep=0.5, wait_timeout=4))
+    assert result["failed"] is True and result["changed"] is True, result
+    assert result["msg"].startswith("Timed out after wait_timeout=4 s waiting for task %s" % second)
+    assert 4.0 <= result["elapsed"] < 5.5
+    assert [task["status"] for task in result["tasks"]] == ["SUCCESS", "EXECUTING"]

@@ -119,7 +119,12 @@ def test_api_error_fails_with_the_empty_result(run_module, emulator, emulator_ar
     assert result["rc"] == 1 and result["failed"] is True
     assert "no-such-task" in result["msg"] and "not found" in result["msg"]
     # The real numbers: one request (a 404 is not retried) and the time it took (5 s of margin for a loaded machine).
-    assert {key: result[key] for key in EMPTY if key != "elapsed"} == {"changed": False, "tasks": [], "task_count": 0, "attempts": 1}
+    assert {key: result[key] for key in EMPTY if key != "elapsed"} == {
+        "changed": False,
+        "tasks": [],
+        "task_count": 0,
+        "attempts": 1,
+    }
     assert 0 < result["elapsed"] < 5.0
 
 
