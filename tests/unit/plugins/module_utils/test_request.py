@@ -670,3 +670,26 @@ def test_the_signed_bytes_are_the_sent_bytes(server, body):
     )
     assert headers["Authorization"] == expected["Authorization"]
     assert result["request_id"] == "rid-1" and result["job_id"] == JOB
+
+
+def test_an_internal_error_after_the_change_was_sent_reports_it_not_unexpected(monkeypatch):
+    # Even a bug after the POST must not hide the change behind "Unexpected ... (please report it)" and changed: false.
+    from ansible_collections.hwcloud.dms.plugins.module_utils import _request
+
+    def broken(data, default_instance):
+        raise ValueError("month must be in 1..12")
+
+    monkeypatch.setattr(_request, "find_jobs", broken)
+    with pytest.raises(DmsFailure) as raised:
+        _run(SCALE_OUT, FakeClient())
+    message = str(raised.value)
+    assert message.startswith("Internal error after the request was sent") and "month must be in 1..12" in message
+    assert raised.value.result["changed"] is True and raised.value.result["status"] == 200
+
+
+def test_an_internal_error_before_anything_was_sent_stays_a_bug_report(monkeypatch):
+    from ansible_collections.hwcloud.dms.plugins.module_utils import _request
+
+    monkeypatch.setattr(_request, "fill_path", lambda *args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        _run(SCALE_OUT, FakeClient())
