@@ -291,8 +291,8 @@ task_count:
   sample: 1
 elapsed:
   description:
-    - Seconds from the module's start to the end of the wait (IAM calls included); V(0) without O(wait_for).
-      Also returned when the wait fails or times out.
+    - Seconds from the module's start to the end of the read or the wait (IAM calls and retries included).
+      Also returned, with the real value, when the read or the wait fails or times out.
     - Measured on the monotonic clock of the host running the module, so neither clock's setting nor a skew between
       them changes it.
   returned: always

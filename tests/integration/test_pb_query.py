@@ -74,7 +74,8 @@ def test_show_list_filters_latest_paging(emulator, playbook, instance_id):
     assert by_id["task"]["params"] == {"public_ip_address": "100.93.2.18"}
     assert by_id["task"]["created_at"] == "2024-01-15T08:00:00.000Z"
     assert set(by_id["task"]) >= {"id", "name", "user_name", "user_id", "params", "status", "created_at", "updated_at"}
-    assert by_id["attempts"] == 1 and by_id["elapsed"] == 0
+    # The real numbers: one request, and the time the module measured (5 s of margin for a loaded machine).
+    assert by_id["attempts"] == 1 and 0 < by_id["elapsed"] < 5
     assert "transient_errors" not in by_id
 
     listed = saved["all_tasks"]
