@@ -71,7 +71,7 @@ class DmsModule:
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         # The one redaction gate: everything this module prints passes through it (see _redact.py).
         self.redact = Redactor(self.params.get(name) for name in SECRET_OPTIONS)
-        self._deadline_given = False
+        self._running = False  # set once the options are parsed: failures from then on report the time spent
         self.failure_result: dict[str, Any] = dict(changed=False, **(failure_result or {}))
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
@@ -115,6 +115,7 @@ class DmsModule:
         wait_timeout), else request_timeout x (retries + 1) + the Retry-After budget (docs/reliability.md).
         """
         client: Optional[DmsHttpClient] = None
+        self._running = True
         try:
             bound = bind_environment(self.params)
             for option, _variable in bound.from_environment.items():
@@ -134,8 +135,6 @@ class DmsModule:
                 self.warn(warning)
             if timeout is None:
                 timeout = settings.request_timeout * (settings.retries + 1) + RETRY_AFTER_BUDGET
-            else:
-                self._deadline_given = True
             deadline = self.started + timeout
             transport = open_transport(
                 settings.request_timeout,
@@ -189,8 +188,8 @@ class DmsModule:
         )
 
     def _elapsed(self) -> dict[str, Any]:
-        """For a failure before the action had a result: the time spent so far, when this run had a wait's deadline."""
-        if self._deadline_given and "elapsed" in self.failure_result:
+        """For a failure before the action had a result: the real time spent so far (0.0 for an option error)."""
+        if self._running and "elapsed" in self.failure_result:
             return {"elapsed": round(time.monotonic() - self.started, 3)}
         return {}
 

@@ -14,31 +14,18 @@ import pytest
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.modules import dms_request
 from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import (
-    CONNECTION,
     INSTANCE,
-    PROJECT,
     FakeDms,
     Raw,
     task_answer,
     task_path,
 )
-
-JOB = "8abfa7b272adc5b40172b73130065ae7"
-EXTEND = "/v2/%s/kafka/instances/%s/extend" % (PROJECT, INSTANCE)
-SCALE_OUT = dict(
-    CONNECTION,
-    method="POST",
-    path="/v2/{project_id}/kafka/instances/{instance_id}/extend",
-    instance_id=INSTANCE,
-    body={"oper_type": "horizontal", "new_broker_num": 5},
+from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.test_in_process import (  # noqa: F401  # dms: a fixture
+    EXTEND,
+    JOB,
+    SCALE_OUT,
+    dms,
 )
-
-
-@pytest.fixture
-def dms(monkeypatch: pytest.MonkeyPatch) -> FakeDms:
-    fake = FakeDms()
-    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(fake.session))
-    return fake
 
 
 def _deep(levels: int) -> bytes:
@@ -181,3 +168,13 @@ def test_two_jobs_wait_by_the_users_wait_timeout_not_a_per_job_remainder(run_mod
     assert result["msg"].startswith("Timed out after wait_timeout=4 s waiting for task %s" % second)
     assert 4.0 <= result["elapsed"] < 5.5
     assert [task["status"] for task in result["tasks"]] == ["SUCCESS", "EXECUTING"]
+
+
+def test_a_failure_before_the_call_reports_the_real_elapsed(run_module, dms):
+    # Before: elapsed 0.0 whatever the project lookup's retries took (only runs with wait_for measured it).
+    dms.answer("GET", "/v3/projects", (503, {"error_code": "APIGW.0503", "error_msg": "busy"}))
+    args = dict(SCALE_OUT, project_id=None, region="cn-north-4", retries=1)
+    result = run_module(dms_request.main, args)
+    assert result["failed"] is True and result["changed"] is False and "HTTP 503" in result["msg"], result
+    assert [sent["path"] for sent in dms.sent] == ["/v3/projects"] * 2
+    assert result["elapsed"] >= 0.5  # the retry pause (0.5 s at least) was spent, and is reported

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.modules import dms_task_info
-from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import CONNECTION, INSTANCE, PROJECT, FakeDms
+from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import CONNECTION, INSTANCE, PROJECT
+from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.test_in_process import dms  # noqa: F401  # a fixture
 
 TASKS = "/v2/%s/instances/%s/tasks" % (PROJECT, INSTANCE)
 NAME_WAIT = dict(
@@ -21,13 +21,6 @@ NAME_WAIT = dict(
     wait_for=True,
     wait_sleep=0.5,
 )
-
-
-@pytest.fixture
-def dms(monkeypatch: pytest.MonkeyPatch) -> FakeDms:
-    fake = FakeDms()
-    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(fake.session))
-    return fake
 
 
 def test_a_name_wait_for_a_task_never_created_ends_at_appear_timeout_saying_why(run_module, dms):
