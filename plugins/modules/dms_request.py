@@ -29,8 +29,8 @@ options:
       - V(GET) reads and reports C(changed=false); any other method reports C(changed=true) when it succeeds
         (use C(changed_when) to refine that).
       - Once a call other than V(GET) was sent, every later failure reports C(changed=true) and says that the request was
-        sent and its change may have been made, with RV(status), RV(request_id) and the real RV(elapsed): an answer
-        whose body the module refuses (over 4 MiB, not JSON, C(NaN), nested too deep), an HTTP 5xx, an answer lost after
+        sent and its change may have been made, with RV(status), RV(request_id) and the real RV(elapsed), after an
+        answer whose body the module refuses (over 4 MiB, not JSON, C(NaN), nested too deep), an HTTP 5xx, an answer lost after
         sending, a failed or unreadable job. An HTTP 4xx (the call was refused) and a connection that could not be made
         report C(changed=false).
       - V(GET), V(PUT) and V(DELETE) are retried after HTTP 5xx, a dropped connection or a timeout (up to O(retries) times).
@@ -98,8 +98,8 @@ options:
   wait_timeout:
     description:
       - Maximum number of seconds to wait for the job's task (for all of them, when the answer lists several), counted
-        from the module's start: one deadline over the call, its retries and every job's wait, quoted as given in the
-        timeout message. At most V(86400) (one day).
+        from the module's start (one deadline over the call, its retries and every job's wait, quoted as given in the
+        timeout message). At most V(86400) (one day).
     type: int
     default: 600
   wait_sleep:

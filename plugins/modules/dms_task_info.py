@@ -93,10 +93,10 @@ options:
     description:
       - List mode with O(wait_for=true) only (a wait by O(name) and O(begin_time), for example). When no matching task
         has been listed this many seconds after the module's start, the module fails saying that no such task was
-        created since O(begin_time): the change that should have started it may not have been made, for example
+        created since O(begin_time), and that the change that should have started it may not have been made, for example
         because nothing needed to change. Once a matching task was listed, the wait goes on until O(wait_timeout).
       - DMS records a change's task while it accepts the call, so the default of one minute leaves room for a slow
-        list and clock margins. Wait only after a change that reported C(changed) (C(when: result is changed)).
+        list and clock margins. Wait only after a change that reported C(changed) (C(when) C(result is changed)).
       - From V(1) to V(86400). O(wait_timeout) still ends the wait first when it is shorter.
     type: int
     default: 60
