@@ -22,9 +22,8 @@ from typing import Any, Mapping, Optional
 
 from ._body import decode_json, read_body
 from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsError, DmsResponseError, DmsTransportError
-from ._http_errors import (  # noqa: F401  # DeadlineExceeded and the Answer* errors are raised here, imported from here
+from ._http_errors import (
     AnswerLost,
-    AnswerRefused,
     DeadlineAnswerLost,
     DeadlineBeforeSending,
     DeadlineExceeded,

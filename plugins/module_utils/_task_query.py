@@ -14,7 +14,7 @@ from ._http_errors import shown
 from ._poll import PollAborted
 from ._progress import ProgressReader
 from ._server_clock import ServerClock, describe_offset
-from ._task_query_options import DEFAULT_APPEAR_TIMEOUT, QueryOptions  # noqa: F401  # imported from here too
+from ._task_query_options import QueryOptions
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks
 from ._waiter import WaitOutcome, wait_for_tasks
 

@@ -338,11 +338,8 @@ transient_errors:
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.module_utils._poll import WAIT_ARGUMENT_SPEC
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import (
-    DEFAULT_APPEAR_TIMEOUT,
-    QueryOptions,
-    TaskQuery,
-)
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query_options import DEFAULT_APPEAR_TIMEOUT
 
 ARGUMENT_SPEC = dict(
     instance_id=dict(type="str", required=True),

@@ -103,3 +103,14 @@ def module_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     recorded: list[str] = []
     monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning, *args, **kwargs: recorded.append(warning))
     return recorded
+
+
+@pytest.fixture
+def dms(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A FakeDms (fake_dms.py) every module of the test reaches instead of the network (DmsModule.session_factory)."""
+    from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
+    from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import FakeDms
+
+    fake = FakeDms()
+    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(fake.session))
+    return fake

@@ -6,7 +6,6 @@ that is not JSON is refused before sending, server values in messages are bounde
 from __future__ import annotations
 
 import gzip
-import json
 import time
 
 import pytest
@@ -20,12 +19,7 @@ from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import 
     task_answer,
     task_path,
 )
-from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.test_in_process import (  # noqa: F401  # dms: a fixture
-    EXTEND,
-    JOB,
-    SCALE_OUT,
-    dms,
-)
+from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.test_in_process import EXTEND, JOB, SCALE_OUT
 
 
 def _deep(levels: int) -> bytes:

@@ -5,11 +5,8 @@ and every failed result carries the real attempts and elapsed time."""
 
 from __future__ import annotations
 
-import pytest
-
 from ansible_collections.hwcloud.dms.plugins.modules import dms_task_info
 from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import CONNECTION, INSTANCE, PROJECT
-from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.test_in_process import dms  # noqa: F401  # a fixture
 
 TASKS = "/v2/%s/instances/%s/tasks" % (PROJECT, INSTANCE)
 NAME_WAIT = dict(
