@@ -83,6 +83,7 @@ class Attempt:
     error: Optional[BaseException] = None  # a connection error or timeout that the retry policy may retry
     sent_at: Optional[float] = None  # this host's wall clock around the exchange (HttpResponse.sent_at)
     received_at: Optional[float] = None
+    cut_status: Optional[int] = None  # the status line of an answer whose body the deadline cut (error is set)
 
     @property
     def status(self) -> int:
@@ -200,8 +201,9 @@ class DmsHttpClient:
             if remaining is not None and pause >= remaining:
                 # Sleeping would cross the deadline: report the failure we have now instead.
                 if attempt.error is not None:
-                    lost = DeadlineExceeded if never_reached_server(0, attempt.error) else DeadlineAnswerLost
-                    raise lost(self._describe(method, url, attempt.error))
+                    if never_reached_server(0, attempt.error):
+                        raise DeadlineExceeded(self._describe(method, url, attempt.error))
+                    raise DeadlineAnswerLost(self._describe(method, url, attempt.error), attempt.cut_status)
                 raise self._failure(method, url, attempt, base_url)
             transport.sleep(pause)
 
@@ -209,8 +211,10 @@ class DmsHttpClient:
         """The error for a final failed attempt: a DmsTransportError without an answer, else a DmsApiError."""
         if attempt.error is not None:
             message = self._describe(method, url, attempt.error)
-            lost = DmsTransportError if never_reached_server(0, attempt.error) else AnswerLost
-            return lost("%s (after %d retries)" % (message, self.transport.retries) if retries_note else message)
+            message = "%s (after %d retries)" % (message, self.transport.retries) if retries_note else message
+            if never_reached_server(0, attempt.error):
+                return DmsTransportError(message)
+            return AnswerLost(message, attempt.cut_status)
         return self._api_error(method, attempt, base_url, url[len(base_url) :])
 
     def _api_error(self, method: str, attempt: Attempt, base_url: str, path: str) -> DmsApiError:
@@ -257,6 +261,7 @@ class DmsHttpClient:
         headers = self.auth.headers(method, url, query, headers, payload)
         self.transport.redact.remember(headers)
         self.requests_sent += 1
+        response = None
         watch = AttemptWatch(budget - (time.monotonic() - started))
         try:
             with watch:
@@ -284,7 +289,8 @@ class DmsHttpClient:
                 return Attempt(
                     error=requests.exceptions.ReadTimeout(
                         "the answer was still arriving when the request's time was up"
-                    )
+                    ),
+                    cut_status=response.status_code if response is not None else None,
                 )
             if isinstance(err, requests.exceptions.SSLError):
                 raise DmsTransportError(self._describe(method, url, err)) from None

@@ -248,7 +248,13 @@ class DeadlineBeforeSending(DeadlineExceeded):
 
 
 class AnswerLost(DmsTransportError):
-    """The request went out (or may have) but no answer came back: what it asked for may have been done."""
+    """The request went out (or may have) but no answer came back: what it asked for may have been done.
+
+    ``status`` is the status line of an answer whose body never ended in time, None when not even that came."""
+
+    def __init__(self, message: str, status: Optional[int] = None) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 class DeadlineAnswerLost(DeadlineExceeded, AnswerLost):

@@ -221,8 +221,10 @@ class DmsRequest:
                 context.change.mark()
             raise
         except DmsTransportError as err:
-            if options.changes and isinstance(err, AnswerLost):
-                context.change.mark()  # the request went out; its answer was lost
+            if isinstance(err, AnswerLost):
+                result["status"] = err.status  # the status line of an answer whose body never ended, if any came
+                if options.changes:
+                    context.change.mark()  # the request went out; its answer was lost
             raise DmsFailure(str(err) + self._not_retried(err), result) from None
         result.update(status=response.status, json=response.data, request_id=_header(response.headers, "X-Request-Id"))
         if options.changes:

@@ -42,9 +42,9 @@ def task_answer(task_id: str, status: str, name: str = "kafkaInstanceExtend") ->
 
 
 class Raw:
-    """An answer body sent as these bytes, with these extra headers (e.g. Content-Encoding: gzip)."""
+    """An answer body sent as these bytes (or read from this file-like object), with these extra headers."""
 
-    def __init__(self, content: bytes, **headers: str) -> None:
+    def __init__(self, content: Any, **headers: str) -> None:
         self.content = content
         self.headers = headers
 
@@ -88,13 +88,13 @@ class FakeDms(BaseAdapter):  # type: ignore[misc]
         response.headers = CaseInsensitiveDict(
             {
                 "Content-Type": "application/json",
-                "Content-Length": str(len(content)),
+                "Content-Length": str(len(content)) if isinstance(content, bytes) else "",
                 "Date": formatdate(usegmt=True),
                 "X-Request-Id": "fake-request-1",
                 **extra,
             }
         )
-        response.raw = io.BytesIO(content)
+        response.raw = content if hasattr(content, "read") else io.BytesIO(content)
         response.url = request.url or ""
         response.request = request
         response.encoding = "utf-8"

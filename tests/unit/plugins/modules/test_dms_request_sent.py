@@ -172,3 +172,23 @@ def test_a_failure_before_the_call_reports_the_real_elapsed(run_module, dms):
     assert result["failed"] is True and result["changed"] is False and "HTTP 503" in result["msg"], result
     assert [sent["path"] for sent in dms.sent] == ["/v3/projects"] * 2
     assert result["elapsed"] >= 0.5  # the retry pause (0.5 s at least) was spent, and is reported
+
+
+class Drip:
+    """An answer body that never ends: a few bytes every 50 ms."""
+
+    def read(self, *args, **kwargs):
+        time.sleep(0.05)
+        return b"[0," * 10
+
+    def close(self):
+        pass
+
+
+def test_an_endless_answer_to_a_post_reports_changed_and_its_status(run_module, dms):
+    # Before: changed false, status null, elapsed 0.0; the body is cut at request_timeout, the POST not repeated.
+    dms.answer("POST", EXTEND, (200, Raw(Drip())))
+    result = run_module(dms_request.main, dict(SCALE_OUT, request_timeout=1, retries=2))
+    assert result["failed"] is True and result["changed"] is True and result["status"] == 200, result
+    assert "The request was sent" in result["msg"] and "POST is not retried" in result["msg"]
+    assert len(dms.sent) == 1 and 1.0 <= result["elapsed"] < 6.0  # cut at request_timeout; 5 s margin for load
