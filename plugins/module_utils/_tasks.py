@@ -19,6 +19,7 @@ from ._errors import (
     TaskNotFoundError,
     is_instance_not_found,
 )
+from ._http_errors import shown
 from ._ids import is_id
 from ._timeparse import TimeFormatError, UtcTime, option_to_api_time, sort_key
 
@@ -98,7 +99,8 @@ def _tasks_of(data: Any, method_path: str) -> list[dict[str, Any]]:
     tasks = data.get("tasks")
     if tasks is None:
         raise DmsResponseError(
-            "DMS API %s answered without a 'tasks' list (keys: %s)." % (method_path, ", ".join(sorted(data)) or "none")
+            "DMS API %s answered without a 'tasks' list (keys: %s)."
+            % (method_path, shown(", ".join(sorted(str(key) for key in data))) or "none")
         )
     if not isinstance(tasks, list):
         raise DmsResponseError(

@@ -310,3 +310,11 @@ def test_to_api_time_out_of_range_offsets_fail_cleanly(value):
 
 def test_to_api_time_always_gives_fourteen_digits():
     assert to_api_time("0999-01-01T00:00:00Z", "begin_time") == "09990101000000"
+
+
+def test_an_answer_without_tasks_names_its_keys_within_bounds():
+    # 50 000 long keys would have made a message of several MB.
+    data = {"k%05d" % number + "x" * 100: 1 for number in range(50000)}
+    with pytest.raises(DmsResponseError) as raised:
+        _tasks._tasks_of(data, "GET /v2/p/instances/i/tasks")
+    assert "without a 'tasks' list (keys: k00000" in str(raised.value) and len(str(raised.value)) < 500
