@@ -24,6 +24,7 @@ from ._endpoints import URL_OPTIONS, may_hold_user_info
 from ._errors import DmsError
 from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RETRY_AFTER_BUDGET, DmsHttpClient, RunLimits
 from ._iam import resolve_auth_and_project
+from ._progress_feed import start_progress_feed
 from ._redact import Redactor
 from ._settings import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC, bind_environment, connection_settings
 
@@ -102,6 +103,7 @@ class DmsModule:
                 timeout = settings.request_timeout * (settings.retries + 1) + RETRY_AFTER_BUDGET
             else:
                 self._deadline_given = True
+                start_progress_feed(self.redact, timeout)
             client = DmsHttpClient(
                 settings.base_url,
                 Unsigned(),

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsResponseError
 from ._ids import validate_id
+from ._progress_feed import report_progress
 from ._server_clock import ServerClock, parse_http_date
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks
 from ._waiter import TaskWaiter, WaitAborted, WaitTimeout
@@ -538,6 +539,7 @@ class PublicAccess:
                 if task.get("status") in TERMINAL_STATUSES and task.get("status") not in SUCCESS_STATUSES:
                     return [task]  # failed: the instance will not change any more
                 entries.append(task)
+            report_progress(self.options.instance_id, [self.task] if name and self.task else [], what)
             self.instance = self.read_instance(read_deadline)
             settled = is_settled(plan.engine, self.instance, enable, change.ids)
             entries.append({"id": self.options.instance_id, "status": "SUCCESS" if settled else _PENDING})

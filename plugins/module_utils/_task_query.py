@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Optional
 from ._errors import ConfigurationError, DmsError, TaskNotFoundError
 from ._ids import validate_id
 from ._progress import ProgressReader
+from ._progress_feed import report_progress
 from ._server_clock import ServerClock, describe_offset
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time
 from ._waiter import WAIT_ARGUMENT_SPEC, TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout, check_wait_options
@@ -168,6 +169,7 @@ class TaskQuery:
         if self.progress is not None:
             # After every status read, so a wait (even one that times out) returns the latest progress seen.
             self.progress.attach(tasks, deadline=deadline)
+        report_progress(options.instance_id, tasks)
         return tasks
 
     def _check_vanished(self, listed: list[dict[str, Any]]) -> None:

@@ -27,6 +27,7 @@ NOT_FOUND_GRACE = 30.0
 WAIT_ARGUMENT_SPEC: dict[str, Any] = dict(
     wait_timeout=dict(type="int", default=600),
     wait_sleep=dict(type="float", default=5.0),
+    progress_interval=dict(type="int", default=30),  # read by the action plugin only (doc fragment hwcloud.dms.wait)
 )
 
 # Polls come at most twice a second per wait: a smaller wait_sleep is raised to this, with one warning.

@@ -73,6 +73,7 @@ options:
 extends_documentation_fragment:
   - hwcloud.dms.auth
   - hwcloud.dms.connection
+  - hwcloud.dms.wait
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - hwcloud.dms.attributes
@@ -200,6 +201,7 @@ def main() -> None:
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=900),
         wait_sleep=dict(type="float", default=5.0),
+        progress_interval=dict(type="int", default=30),
     )
     module = DmsModule(
         argument_spec,

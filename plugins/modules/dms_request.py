@@ -91,11 +91,6 @@ options:
       - Maximum number of seconds to wait for the job's task (for all of them, when the answer lists several).
     type: int
     default: 600
-  wait_sleep:
-    description:
-      - Seconds between two reads of the task while waiting. Must be more than 0 and not more than O(wait_timeout).
-    type: float
-    default: 5
   fail_on_task_failure:
     description:
       - With O(wait_for=true), fail when the task ends in a terminal status other than V(SUCCESS). The task is returned either way.
@@ -104,6 +99,7 @@ options:
 extends_documentation_fragment:
   - hwcloud.dms.auth
   - hwcloud.dms.connection
+  - hwcloud.dms.wait
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - hwcloud.dms.attributes
