@@ -32,6 +32,7 @@ from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_lines import
     job_finished,
     parse_observation,
     poll_command,
+    poll_tick,
     progress_line,
     split_poll_output,
     status_key,
@@ -142,10 +143,13 @@ class DmsProgressAction(ActionBase):
         job_path = launched.get("results_file")
         if launched.get("failed") or not job_path:
             return launched  # the job did not start: the wrapper's own failure, as with async
+        removed = False
+        job_text = ""
         try:
-            job_text = self._watch(job_path, progress_path, interval, started, timeout, task_vars)
+            job_text, removed = self._watch(job_path, progress_path, interval, started, timeout, task_vars)
         finally:
-            self._low_level_execute_command(cleanup_command(job_path, progress_path, progress_path + ".tmp"))
+            if not removed:
+                self._low_level_execute_command(cleanup_command(job_path, progress_path, progress_path + ".tmp"))
         return self._module_result(job_text, launched)
 
     def _watch(
@@ -156,20 +160,23 @@ class DmsProgressAction(ActionBase):
         started: float,
         timeout: int,
         task_vars: dict[str, Any],
-    ) -> str:
+    ) -> tuple[str, bool]:
+        """Poll until the job ends (or its limit passed); (the job file's last text, whether the poll removed it)."""
         pacer = ProgressPacer(interval)
         host = self._host(task_vars)
         module = self._task.resolved_action or self._task.action
         details = not self._task.no_log
         instance_id = self._task.args.get("instance_id")
         give_up = started + timeout + JOB_LIMIT_MARGIN + 30
-        job_text = ""
         while True:
             elapsed = time.monotonic() - started
-            res = self._low_level_execute_command(poll_command(job_path, progress_path, pacer.poll_seconds(elapsed)))
-            job_text, progress_text = split_poll_output(to_text(res.get("stdout", ""), errors="surrogate_or_strict"))
+            command = poll_command(job_path, progress_path, pacer.poll_seconds(elapsed), poll_tick(elapsed))
+            res = self._low_level_execute_command(command)
+            job_text, progress_text, removed = split_poll_output(
+                to_text(res.get("stdout", ""), errors="surrogate_or_strict")
+            )
             if job_finished(job_text) or time.monotonic() > give_up:
-                return job_text
+                return job_text, removed
             observed = parse_observation(progress_text)
             elapsed = time.monotonic() - started
             if pacer.due(elapsed, status_key(observed)):

@@ -20,8 +20,14 @@ from typing import Any, Optional
 
 # A poll sleeps on the target at most this long: a status change shows within it (plus the module's wait_sleep).
 MAX_POLL_SECONDS = 5
+# The first seconds of a wait a poll checks four times a second whether the module ended (most waits are short and
+# each check is a shell builtin plus a ``sleep``); later once a second: at most a second on top of a long wait.
+FAST_TICK = 0.25
+FAST_PERIOD = 10.0
 # Separates the job file from the progress file in a poll's output (neither file can hold a line of its own like it).
 SEPARATOR = "--hwcloud.dms progress--"
+# Ends a poll's output when that poll removed both files (the job had ended before the poll printed it).
+REMOVED = "--hwcloud.dms removed--"
 # What Ansible's async wrapper writes to the job file while the job runs (json.dumps of its first record).
 RUNNING_PREFIX = '{"started": true, "finished": false'
 
@@ -125,10 +131,11 @@ def parse_observation(text: str) -> Optional[dict[str, Any]]:
     return value if isinstance(value, dict) else None
 
 
-def split_poll_output(output: str) -> tuple[str, str]:
-    """(job file text, progress file text) from a poll's output."""
+def split_poll_output(output: str) -> tuple[str, str, bool]:
+    """(job file text, progress file text, whether the poll removed both files) from a poll's output."""
     job, _sep, progress = output.partition("\n%s\n" % SEPARATOR)
-    return job.strip(), progress.strip()
+    progress, removed, _rest = progress.partition("\n%s" % REMOVED)
+    return job.strip(), progress.strip(), bool(removed)
 
 
 def job_finished(job_text: str) -> bool:
@@ -136,23 +143,35 @@ def job_finished(job_text: str) -> bool:
     return bool(job_text) and not job_text.startswith(RUNNING_PREFIX)
 
 
-def poll_command(job_path: str, progress_path: str, seconds: int) -> str:
-    """Wait on the target up to ``seconds`` (checking once a second whether the job ended), then print both files.
+def poll_tick(elapsed: float) -> float:
+    """How often a poll checks whether the job ended: finely while most waits end (FAST_PERIOD), then once a second."""
+    return FAST_TICK if elapsed < FAST_PERIOD else 1.0
 
-    A shell loop on the target rather than one command per second from the controller: the controller then pays for
-    one command per poll, the target for one ``sleep`` a second. ``read`` is a shell builtin, so checking the job
-    file costs no process.
+
+def poll_command(job_path: str, progress_path: str, seconds: int, tick: float = 1.0) -> str:
+    """Wait on the target up to ``seconds`` (checking every ``tick`` whether the job ended), then print both files.
+
+    A shell loop on the target rather than one command per check from the controller: the controller then pays for
+    one command per poll, the target for one ``sleep`` a tick. ``read`` is a shell builtin, so checking the job file
+    costs no process. A fractional ``sleep`` is GNU and BusyBox, not POSIX: where it fails, the loop sleeps a second.
+    Once the job ended, the same command removes both files (the plugin's cleanup covers the other endings).
     """
+    rounds = max(1, int(math.ceil(seconds / tick)))
+    sleep = "sleep 1" if tick >= 1 else "sleep %g 2>/dev/null || sleep 1" % tick
     return (
         'j=%s; p=%s; i=0; while [ "$i" -lt %d ]; do h=; IFS= read -r h 2>/dev/null < "$j";'
-        ' case "$h" in %s*) ;; *) break ;; esac; sleep 1; i=$((i+1)); done;'
-        ' cat "$j" 2>/dev/null; printf \'\\n%%s\\n\' %s; cat "$p" 2>/dev/null; exit 0'
+        ' case "$h" in %s*) ;; *) break ;; esac; %s; i=$((i+1)); done;'
+        ' cat "$j" 2>/dev/null; printf \'\\n%%s\\n\' %s; cat "$p" 2>/dev/null;'
+        ' case "$h" in %s*) ;; ?*) rm -f "$j" "$p" "$p.tmp" && printf \'\\n%%s\' %s ;; esac; exit 0'
         % (
             shlex.quote(job_path),
             shlex.quote(progress_path),
-            int(seconds),
+            rounds,
             shlex.quote(RUNNING_PREFIX),
+            sleep,
             shlex.quote(SEPARATOR),
+            shlex.quote(RUNNING_PREFIX),
+            shlex.quote(REMOVED),
         )
     )
 

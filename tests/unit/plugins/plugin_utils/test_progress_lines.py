@@ -17,6 +17,7 @@ from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_lines import
     job_finished,
     parse_observation,
     poll_command,
+    poll_tick,
     progress_line,
     split_poll_output,
     status_key,
@@ -141,19 +142,41 @@ def test_poll_command_prints_both_files_once_the_job_ended(tmp_path):
     job.write_text(json.dumps({"changed": False, "msg": "done\nnext"}))
     progress.write_text('{"tasks": []}')
     done = _sh(poll_command(str(job), str(progress), 5))
-    job_text, progress_text = split_poll_output(done.stdout)
+    job_text, progress_text, removed = split_poll_output(done.stdout)
     assert json.loads(job_text) == {"changed": False, "msg": "done\nnext"}
     assert progress_text == '{"tasks": []}'
     assert done.stderr == ""
+    assert removed and not job.exists() and not progress.exists()
 
 
 def test_poll_command_waits_while_the_job_runs_and_tolerates_missing_files(tmp_path):
     job = tmp_path / "j1.2"
     running = json.dumps({"started": True, "finished": False, "ansible_job_id": "j1.2"})
     job.write_text(running)
-    job_text, progress_text = split_poll_output(_sh(poll_command(str(job), str(tmp_path / "none"), 1)).stdout)
-    assert job_text == running and not job_finished(job_text)
-    assert progress_text == ""
+    for tick in (1.0, 0.25):
+        output = _sh(poll_command(str(job), str(tmp_path / "none"), 1, tick)).stdout
+        job_text, progress_text, removed = split_poll_output(output)
+        assert job_text == running and not job_finished(job_text)
+        assert progress_text == "" and not removed
+    assert job.exists()
+
+
+def test_poll_command_returns_soon_after_the_job_ends(tmp_path):
+    job = tmp_path / "j1.2"
+    job.write_text(json.dumps({"started": True, "finished": False, "ansible_job_id": "j1.2"}))
+    # The job "ends" a moment after the poll started: the poll sees it at its next tick, long before its 30 s.
+    command = "(sleep 0.5; printf '{\"changed\": true}' > %s.x; mv %s.x %s) & %s" % (
+        job,
+        job,
+        job,
+        poll_command(str(job), "/nonexistent", 30, 0.25),
+    )
+    job_text, _progress, removed = split_poll_output(_sh(command).stdout)
+    assert job_text == '{"changed": true}' and removed
+
+
+def test_poll_tick_is_fine_early_and_a_second_later():
+    assert poll_tick(0) == 0.25 and poll_tick(9.9) == 0.25 and poll_tick(10) == 1.0
 
 
 def test_cleanup_command_quotes_paths(tmp_path):
