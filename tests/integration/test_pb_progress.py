@@ -31,11 +31,13 @@ def _seconds(text: str) -> int:
     return total
 
 
-def _task(emulator, instance_id, executing=6.0, end="SUCCESS", name="bindInstancePublicIp"):
+def _task(emulator, instance_id, polls=10, end="SUCCESS", name="bindInstancePublicIp"):
+    """A task that ends at its (polls + 3)-th read: with wait_sleep 0.5 the module waits at least (polls + 2) x 0.5 s
+    however late it starts (a time-based timeline could end before a slow module's first read)."""
     return emulator.admin.create_task(
         instance_id=instance_id,
         name=name,
-        timeline=[{"status": "CREATED", "seconds": 1}, {"status": "EXECUTING", "seconds": executing}, {"status": end}],
+        timeline=[{"status": "CREATED", "polls": 2}, {"status": "EXECUTING", "polls": polls}, {"status": end}],
     )["id"]
 
 
@@ -47,23 +49,30 @@ def test_lines_name_host_module_task_status_and_time(emulator, playbook, instanc
     assert waited["task"]["status"] == "SUCCESS"
     lines = _lines(run.stdout)
     elapsed = waited["elapsed"]
-    # The task runs 7 s from its creation: the module waits well over one interval (2 s) plus a poll's 1 s tick.
-    assert elapsed > 3, waited
+    # 13 reads 0.5 s apart: the module waits well over one interval (2 s) plus a poll's 1 s tick.
+    assert elapsed >= 6, waited
     # At most one line per interval and one per status change (CREATED, EXECUTING), START_MARGIN for start-up.
     assert 1 <= len(lines) <= (elapsed + START_MARGIN) / 2 + 2, run
+    kinds = []
     for line in lines:
         assert line["host"] == "localhost" and line["module"] == "hwcloud.dms.dms_task_info"
-        assert re.fullmatch(
-            r"instance %s: task bindInstancePublicIp %s (CREATED|EXECUTING)" % (instance_id, task_id), line["what"]
-        ), line.group(0)
+        # Before the module's first read (a slow start on a loaded machine) a line can only say it is starting.
+        if line["what"] == "instance %s: starting" % instance_id:
+            kinds.append("starting")
+        else:
+            assert re.fullmatch(
+                r"instance %s: task bindInstancePublicIp %s (CREATED|EXECUTING)" % (instance_id, task_id), line["what"]
+            ), line.group(0)
+            kinds.append("task")
         assert line["limit"] == "1m"
         assert 2 <= _seconds(line["elapsed"]) <= elapsed + START_MARGIN
+    assert kinds == sorted(kinds, key=["starting", "task"].index), kinds
     shown = [_seconds(line["elapsed"]) for line in lines]
     assert shown == sorted(shown)
 
 
 def test_short_wait_and_zero_interval_print_nothing(emulator, playbook, instance_id):
-    task_id = _task(emulator, instance_id, executing=3.0)
+    task_id = _task(emulator, instance_id, polls=4)
     quiet = playbook("progress_lines.yml", {"task_id": task_id, "progress_interval": 0})
     short = playbook("progress_lines.yml", {"task_id": task_id, "progress_interval": 600})
     for run in (quiet, short):
@@ -73,9 +82,7 @@ def test_short_wait_and_zero_interval_print_nothing(emulator, playbook, instance
 
 
 def test_failed_wait_gives_the_same_result_with_and_without_lines(emulator, playbook, instance_id):
-    ids = {
-        key: _task(emulator, instance_id, executing=3.0, end="FAILED") for key in ("with_lines_id", "without_lines_id")
-    }
+    ids = {key: _task(emulator, instance_id, polls=4, end="FAILED") for key in ("with_lines_id", "without_lines_id")}
     run = playbook("progress_same_result.yml", ids)
     assert run.returncode == 0, run
     saved = run.results["same_result"]
@@ -121,9 +128,11 @@ def test_async_task_runs_as_before_without_lines(emulator, playbook, instance_id
     assert "still waiting" not in run.stdout, run
 
 
-def _inventory(playbook, tmp_path, count):
+def _inventory(playbook, tmp_path, count, host_vars=()):
+    extra = list(host_vars) or [""] * count
     lines = ["[dms_hosts]"] + [
-        "h%02d ansible_connection=local ansible_python_interpreter=%s" % (index, playbook.managed_python)
+        "h%02d ansible_connection=local ansible_python_interpreter=%s %s"
+        % (index, playbook.managed_python, extra[index - 1])
         for index in range(1, count + 1)
     ]
     path = tmp_path / "hosts.ini"
@@ -145,11 +154,12 @@ def test_delegate_to_names_host_and_delegate(emulator, playbook, instance_id, tm
 
 
 def test_twenty_hosts_forked_each_line_names_its_host(emulator, playbook, instance_id, tmp_path):
-    task_id = _task(emulator, instance_id, executing=20.0)
+    # One task per host (a task's reads are counted over every host that reads it): 17 reads 1 s apart each.
+    ids = ["task_id=%s" % _task(emulator, instance_id, polls=14) for _host in range(20)]
     run = playbook(
         "progress_lines.yml",
-        {"task_id": task_id, "progress_interval": 3, "target_hosts": "dms_hosts", "wait_sleep": 2, "wait_timeout": 120},
-        args=["-i", _inventory(playbook, tmp_path, 20), "-f", "20"],
+        {"progress_interval": 3, "target_hosts": "dms_hosts", "wait_sleep": 1, "wait_timeout": 120},
+        args=["-i", _inventory(playbook, tmp_path, 20, ids), "-f", "20"],
         timeout=600,
     )
     assert run.returncode == 0, run
