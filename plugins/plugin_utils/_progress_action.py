@@ -94,9 +94,11 @@ class DmsProgressAction(ActionBase):
         return merge_hash(result, self._run_with_progress(interval or 0, task_vars or {}))
 
     def _shows_progress(self, interval: Optional[int]) -> bool:
-        args = self._task.args
+        # No line can come before the module's own deadline ends it when wait_timeout <= progress_interval.
+        timeout = _int_or_none(self._option("wait_timeout")) or self.DEFAULT_TIMEOUT
         return bool(
             interval
+            and timeout > interval
             and not self._task.async_val
             and _bool(self._option(self.WAIT_OPTION, self.WAIT_ALIASES), self.WAIT_DEFAULT)
             and (self.WAITS_IN_CHECK_MODE or not self._task.check_mode)
@@ -125,9 +127,10 @@ class DmsProgressAction(ActionBase):
         return "%s -> %s" % (host, delegate) if delegate and delegate != host else host
 
     def _run_with_progress(self, interval: int, task_vars: dict[str, Any]) -> dict[str, Any]:
-        args = self._task.args
-        timeout = _int_or_none(args.get("wait_timeout")) or self.DEFAULT_TIMEOUT
-        async_dir = self._remote_expand_user(self.get_shell_option("async_dir", default="~/.ansible_async"))
+        timeout = _int_or_none(self._option("wait_timeout")) or self.DEFAULT_TIMEOUT
+        async_dir = self.get_shell_option("async_dir", default="~/.ansible_async")
+        if async_dir.startswith("~") and not async_dir.startswith("~/"):
+            async_dir = self._remote_expand_user(async_dir)  # ~user/...: the shell and Python differ; ask the host
         progress_path = self._connection._shell.join_path(async_dir, "hwcloud-dms-%s.progress" % secrets.token_hex(8))
         environment = self._task.environment if isinstance(self._task.environment, list) else []
         self._task.environment = environment

@@ -143,6 +143,16 @@ def job_finished(job_text: str) -> bool:
     return bool(job_text) and not job_text.startswith(RUNNING_PREFIX)
 
 
+def shell_word(path: str) -> str:
+    """``path`` quoted for sh, a leading ``~/`` left to the shell: it expands it from $HOME, as the module's Python does.
+
+    So the plugin needs no extra command to learn the remote home (become included: both run as the same user).
+    """
+    if path.startswith("~/"):
+        return "~/" + shlex.quote(path[2:])
+    return shlex.quote(path)
+
+
 def poll_tick(elapsed: float) -> float:
     """How often a poll checks whether the job ended: finely while most waits end (FAST_PERIOD), then once a second."""
     return FAST_TICK if elapsed < FAST_PERIOD else 1.0
@@ -164,8 +174,8 @@ def poll_command(job_path: str, progress_path: str, seconds: int, tick: float = 
         ' cat "$j" 2>/dev/null; printf \'\\n%%s\\n\' %s; cat "$p" 2>/dev/null;'
         ' case "$h" in %s*) ;; ?*) rm -f "$j" "$p" "$p.tmp" && printf \'\\n%%s\' %s ;; esac; exit 0'
         % (
-            shlex.quote(job_path),
-            shlex.quote(progress_path),
+            shell_word(job_path),
+            shell_word(progress_path),
             rounds,
             shlex.quote(RUNNING_PREFIX),
             sleep,
@@ -177,4 +187,4 @@ def poll_command(job_path: str, progress_path: str, seconds: int, tick: float = 
 
 
 def cleanup_command(*paths: str) -> str:
-    return "rm -f %s" % " ".join(shlex.quote(path) for path in paths)
+    return "rm -f %s" % " ".join(shell_word(path) for path in paths)

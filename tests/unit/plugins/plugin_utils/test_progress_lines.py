@@ -184,3 +184,16 @@ def test_cleanup_command_quotes_paths(tmp_path):
     target.write_text("x")
     _sh(cleanup_command(str(target), str(tmp_path / "missing")))
     assert not target.exists()
+
+
+def test_a_home_relative_path_is_expanded_by_the_shell(tmp_path):
+    home = tmp_path / "home"
+    (home / ".ansible_async").mkdir(parents=True)
+    job = home / ".ansible_async" / "j1 2"
+    job.write_text('{"changed": false}')
+    command = poll_command("~/.ansible_async/j1 2", "~/.ansible_async/p", 1)
+    done = subprocess.run(
+        ["/bin/sh", "-c", command], capture_output=True, text=True, check=True, timeout=30, env={"HOME": str(home)}
+    )
+    assert split_poll_output(done.stdout) == ('{"changed": false}', "", True)
+    assert not job.exists()
