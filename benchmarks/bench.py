@@ -8,7 +8,8 @@ Measures, side by side in one run:
 * A (in-module ``wait_for``) against B (an ``until:``/``retries:``/``delay:`` loop re-running the module);
 * detection latency: how long after a scripted status flip the module returns;
 * concurrency: N tasks waited in parallel with forks and with ``async``;
-* module start cost: ``python -X importtime`` and one ad-hoc ``ansible -m`` call.
+* module start cost: ``python -X importtime`` and one ad-hoc ``ansible -m`` call;
+* progress lines: CPU per minute of a long wait with and without "still waiting" lines, and of an idle pause.
 
 Prints a Markdown report and writes it to docs/performance.md. Plain Python and subprocess only. Run from the
 repository root as ``python -m benchmarks.bench``; this is the runner (emulator, playbooks, the four sections),
@@ -239,6 +240,48 @@ class Bench:
                 runs[kind].append(self.one_ab(kind))
         med = {kind: {key: median([r[key] for r in items]) for key in items[0]} for kind, items in runs.items()}
         self.results["ab"] = {"runs": runs, "median": med}
+
+    # --- progress lines: CPU of a long wait with and without them, and of an idle pause -----------------------
+    PROGRESS_KINDS = ("pause_base", "pause", "module_base", "lines_10", "lines_30", "no_lines")
+
+    def one_progress(self, kind: str, seconds: float) -> dict[str, Any]:
+        self.admin.reset()
+        if kind == "pause_base":
+            task: dict[str, Any] = {"name": "no pause", "ansible.builtin.debug": {"msg": "start-up only"}}
+        elif kind == "pause":
+            task = {"name": "pause", "ansible.builtin.pause": {"seconds": int(seconds)}}
+        elif kind == "module_base":
+            task_id = self.new_task("SUCCESS")
+            task = {"name": "read", FQCN: {"instance_id": INSTANCE, "task_id": task_id}}
+        else:
+            task_id = self.new_task([{"status": "CREATED", "seconds": seconds}, {"status": "SUCCESS"}])
+            interval = {"lines_10": 10, "lines_30": 30, "no_lines": 0}[kind]
+            options = {
+                "instance_id": INSTANCE,
+                "task_id": task_id,
+                "wait_for": True,
+                "wait_timeout": 600,
+                "progress_interval": interval,
+            }
+            task = {"name": "wait", FQCN: options}
+        run = self.playbook("progress-%s.yml" % kind, self._timed_play(task))
+        return {
+            "wall": run.wall,
+            "cpu": run.cpu,
+            "task": seconds_marker(run.stdout, "BENCH_TASK_SECONDS"),
+            "lines": run.stdout.count("still waiting ["),
+        }
+
+    def section_progress(self) -> None:
+        seconds = self.args.progress_seconds or (30.0 if self.quick else 60.0)
+        reps = 1 if self.quick else 2
+        runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in self.PROGRESS_KINDS}
+        for rep in range(reps):
+            for kind in self.PROGRESS_KINDS:  # interleaved, as for A/B
+                self.log("progress rep %d/%d: %s (%g s)" % (rep + 1, reps, kind, seconds))
+                runs[kind].append(self.one_progress(kind, seconds))
+        med = {kind: {key: median([r[key] for r in items]) for key in items[0]} for kind, items in runs.items()}
+        self.results["progress"] = {"seconds": seconds, "reps": reps, "median": med}
 
     # --- detection latency ---------------------------------------------------------------------
     def one_detection(self, sleep: float, lead: float) -> Optional[dict[str, Any]]:
@@ -565,10 +608,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         "--detect-sleeps", type=float, nargs="*", help="wait_sleep values for detection (default 0.5 2.0; quick 0.5)"
     )
     parser.add_argument(
+        "--progress-seconds", type=float, help="length of the progress section's waits (default 60, quick 30)"
+    )
+    parser.add_argument(
         "--sections",
         nargs="*",
-        default=["start", "ab", "detection", "concurrency"],
-        choices=["start", "ab", "detection", "concurrency"],
+        default=["start", "ab", "detection", "concurrency", "progress"],
+        choices=["start", "ab", "detection", "concurrency", "progress"],
     )
     parser.add_argument(
         "--output",
@@ -582,7 +628,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     bench = Bench(args)
     try:
         bench.setup()
-        for section in ("start", "ab", "detection", "concurrency"):
+        for section in ("start", "ab", "detection", "concurrency", "progress"):
             if section in args.sections:
                 getattr(bench, "section_" + section)()
     finally:
