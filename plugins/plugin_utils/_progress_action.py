@@ -29,6 +29,7 @@ from ansible.vars.clean import remove_internal_keys
 from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_lines import (
     ProgressPacer,
     cleanup_command,
+    ending,
     job_finished,
     parse_observation,
     poll_command,
@@ -182,7 +183,7 @@ class DmsProgressAction(ActionBase):
                 return job_text, removed
             observed = parse_observation(progress_text)
             elapsed = time.monotonic() - started
-            if pacer.due(elapsed, status_key(observed)):
+            if not ending(observed) and pacer.due(elapsed, status_key(observed)):
                 display.display(
                     progress_line(
                         host,

@@ -19,7 +19,9 @@ import shlex
 from typing import Any, Optional
 
 # A poll sleeps on the target at most this long: a status change shows within it (plus the module's wait_sleep).
-MAX_POLL_SECONDS = 5
+# Each poll is one command from the controller (a process on the host, and Ansible's own work on the controller).
+MAX_POLL_SECONDS = 10
+TERMINAL_STATUSES = frozenset(("SUCCESS", "FAILED", "DELETED", "CANCELLED"))
 # The first seconds of a wait a poll checks four times a second whether the module ended (most waits are short and
 # each check is a shell builtin plus a ``sleep``); later once a second: at most a second on top of a long wait.
 FAST_TICK = 0.25
@@ -73,6 +75,18 @@ class ProgressPacer:
     def poll_seconds(self, elapsed: float) -> int:
         """How long the next poll may wait on the target: until the next line is due, within [1, MAX_POLL_SECONDS]."""
         return int(min(MAX_POLL_SECONDS, max(1, math.ceil(self.next_due - elapsed))))
+
+
+def ending(observed: Optional[dict[str, Any]]) -> bool:
+    """The module's last read saw every task it waits for end: it is returning, there is nothing left to wait for."""
+    if not observed or observed.get("waiting_for"):
+        return False
+    tasks = [task for task in observed.get("tasks") or () if isinstance(task, dict)]
+    return (
+        bool(tasks)
+        and observed.get("task_count") == len(tasks)
+        and all(task.get("status") in TERMINAL_STATUSES for task in tasks)
+    )
 
 
 def status_key(observed: Optional[dict[str, Any]]) -> Any:

@@ -13,6 +13,7 @@ from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_lines import
     MAX_POLL_SECONDS,
     ProgressPacer,
     cleanup_command,
+    ending,
     format_duration,
     job_finished,
     parse_observation,
@@ -63,7 +64,7 @@ def test_a_long_gap_gives_one_line_not_a_burst():
 
 def test_poll_waits_until_the_next_line_within_one_and_the_cap():
     pacer = ProgressPacer(30)
-    assert pacer.poll_seconds(0) == MAX_POLL_SECONDS
+    assert pacer.poll_seconds(0) == MAX_POLL_SECONDS == 10
     assert pacer.poll_seconds(28.2) == 2
     assert pacer.poll_seconds(29.99) == 1
     assert pacer.poll_seconds(31) == 1  # overdue: poll at once (a second, the loop's tick)
@@ -197,3 +198,15 @@ def test_a_home_relative_path_is_expanded_by_the_shell(tmp_path):
     )
     assert split_poll_output(done.stdout) == ('{"changed": false}', "", True)
     assert not job.exists()
+
+
+def test_a_read_that_saw_every_task_end_is_the_module_returning():
+    def seen(*statuses, count=None, waiting_for=None):
+        tasks = [{"id": "t%d" % n, "status": status} for n, status in enumerate(statuses)]
+        return {"tasks": tasks, "task_count": len(tasks) if count is None else count, "waiting_for": waiting_for}
+
+    assert ending(seen("SUCCESS")) and ending(seen("FAILED", "SUCCESS"))
+    assert not ending(seen("SUCCESS", "EXECUTING"))
+    assert not ending(seen("SUCCESS", count=7))  # more tasks than the five reported
+    assert not ending(seen("SUCCESS", waiting_for="bind public IPs of RabbitMQ instance i"))  # the instance too
+    assert not ending(seen()) and not ending(None)
