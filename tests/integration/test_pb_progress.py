@@ -189,3 +189,27 @@ def test_module_defaults_group_sets_the_interval_over_a_loop(emulator, playbook,
     shown = {task_id for task_id in loop_ids + [quiet_id] if any(task_id in line["what"] for line in lines)}
     # Both loop items waited over 3 s (their tasks run 7 s); the quiet task's lines are off.
     assert shown == set(loop_ids), run
+
+
+def test_public_access_lines_name_the_change_and_its_task(emulator, playbook, instance_id):
+    emulator.admin.create_instance(instance_id, "rabbitmq", broker_num=1, bind_seconds=8)
+    eip = "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"
+    run = playbook("progress_public_access.yml", {"eips": [eip]})
+    assert run.returncode == 0, run
+    saved = run.results["public_access"]
+    bind = saved["bind"]
+    assert bind["changed"] is True and bind["task"]["status"] == "SUCCESS"
+    lines = _lines(run.stdout)
+    # The task stays EXECUTING 8 s after the change call: a line at 2 s and later ones fit in any module start-up.
+    assert 1 <= len(lines) <= (bind["elapsed"] + START_MARGIN) / 2 + 3, run
+    subject = "bind public IPs of RabbitMQ instance %s" % instance_id
+    for line in lines:
+        assert line["host"] == "localhost" and line["module"] == "hwcloud.dms.dms_public_access"
+        assert line["limit"] == "1m"
+        assert line["what"] in ("instance %s: starting" % instance_id, subject) or re.fullmatch(
+            r"%s: task bindInstancePublicIp [0-9a-f]+ (CREATED|EXECUTING)" % re.escape(subject), line["what"]
+        ), line.group(0)
+    refused = saved["refused"]
+    assert refused["failed"] is True and "progress_interval" in refused["msg"] and "-1" in refused["msg"]
+    # Refused by the action plugin before the module ran (a module run reports its invocation).
+    assert "invocation" not in refused and "instance" not in refused
