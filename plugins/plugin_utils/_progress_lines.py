@@ -30,8 +30,9 @@ FAST_PERIOD = 10.0
 SEPARATOR = "--hwcloud.dms progress--"
 # Ends a poll's output when that poll removed both files (the job had ended before the poll printed it).
 REMOVED = "--hwcloud.dms removed--"
-# What Ansible's async wrapper writes to the job file while the job runs (json.dumps of its first record).
-RUNNING_PREFIX = '{"started": true, "finished": false'
+# What Ansible's async wrapper writes to the job file while the job runs (json.dumps of its first record): booleans
+# since ansible-core 2.19, 1 and 0 before.
+RUNNING_PREFIXES = ('{"started": true, "finished": false', '{"started": 1, "finished": 0,')
 
 
 def format_duration(seconds: float) -> str:
@@ -154,7 +155,7 @@ def split_poll_output(output: str) -> tuple[str, str, bool]:
 
 def job_finished(job_text: str) -> bool:
     """Whether the async job file holds the module's result (anything but the wrapper's running record)."""
-    return bool(job_text) and not job_text.startswith(RUNNING_PREFIX)
+    return bool(job_text) and not job_text.startswith(RUNNING_PREFIXES)
 
 
 def shell_word(path: str) -> str:
@@ -181,20 +182,21 @@ def poll_command(job_path: str, progress_path: str, seconds: int, tick: float = 
     Once the job ended, the same command removes both files (the plugin's cleanup covers the other endings).
     """
     rounds = max(1, int(math.ceil(seconds / tick)))
+    running = "|".join(shlex.quote(prefix) + "*" for prefix in RUNNING_PREFIXES)
     sleep = "sleep 1" if tick >= 1 else "sleep %g 2>/dev/null || sleep 1" % tick
     return (
         'j=%s; p=%s; i=0; while [ "$i" -lt %d ]; do h=; IFS= read -r h 2>/dev/null < "$j";'
-        ' case "$h" in %s*) ;; *) break ;; esac; %s; i=$((i+1)); done;'
+        ' case "$h" in %s) ;; *) break ;; esac; %s; i=$((i+1)); done;'
         ' cat "$j" 2>/dev/null; printf \'\\n%%s\\n\' %s; cat "$p" 2>/dev/null;'
-        ' case "$h" in %s*) ;; ?*) rm -f "$j" "$p" "$p.tmp" && printf \'\\n%%s\' %s ;; esac; exit 0'
+        ' case "$h" in %s) ;; ?*) rm -f "$j" "$p" "$p.tmp" && printf \'\\n%%s\' %s ;; esac; exit 0'
         % (
             shell_word(job_path),
             shell_word(progress_path),
             rounds,
-            shlex.quote(RUNNING_PREFIX),
+            running,
             sleep,
             shlex.quote(SEPARATOR),
-            shlex.quote(RUNNING_PREFIX),
+            running,
             shlex.quote(REMOVED),
         )
     )

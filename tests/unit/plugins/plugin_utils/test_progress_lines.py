@@ -130,6 +130,7 @@ def test_parse_observation_never_raises(text):
 def test_job_finished_reads_the_wrapper_record():
     assert not job_finished("")
     assert not job_finished('{"started": true, "finished": false, "ansible_job_id": "j1.2"}')
+    assert not job_finished('{"started": 1, "finished": 0, "ansible_job_id": "j1.2"}')  # ansible-core < 2.19
     assert job_finished('{"changed": false, "tasks": []}')
     assert job_finished('{"msg": "Timeout exceeded", "failed": true, "child_pid": 3}')
 
@@ -150,9 +151,10 @@ def test_poll_command_prints_both_files_once_the_job_ended(tmp_path):
     assert removed and not job.exists() and not progress.exists()
 
 
-def test_poll_command_waits_while_the_job_runs_and_tolerates_missing_files(tmp_path):
+@pytest.mark.parametrize("started, finished", [(True, False), (1, 0)])
+def test_poll_command_waits_while_the_job_runs_and_tolerates_missing_files(tmp_path, started, finished):
     job = tmp_path / "j1.2"
-    running = json.dumps({"started": True, "finished": False, "ansible_job_id": "j1.2"})
+    running = json.dumps({"started": started, "finished": finished, "ansible_job_id": "j1.2"})
     job.write_text(running)
     for tick in (1.0, 0.25):
         output = _sh(poll_command(str(job), str(tmp_path / "none"), 1, tick)).stdout
