@@ -221,7 +221,7 @@ class Report:
             " the kinds interleaved. CPU per minute = (tree CPU - the baseline's tree CPU) x 60 / the task's duration;"
             " the baseline is the same playbook with the task replaced by a one-read `dms_task_info` (the module rows) or an"
             " `ansible.builtin.debug` (the pause row), so Ansible's start-up cancels out. With lines, the module runs as an"
-            " async job and the controller runs one shell command on the host at least every 5 s (the target sleeps"
+            " async job and the controller runs one shell command on the host at least every 10 s (the target sleeps"
             " between its checks); the async job's processes are counted (they are reaped by the benchmark)."
             % (progress["seconds"], progress["reps"]),
             "",
