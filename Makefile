@@ -25,7 +25,7 @@ define install_venv
 	@rm -f $(1)/.installed-* && touch $@
 endef
 
-.PHONY: test venv managed-venvs demo bench lint format docs clean
+.PHONY: test venv managed-venvs demo build bench lint format docs clean
 
 venv: $(STAMP)
 
@@ -53,6 +53,11 @@ demo: venv
 # Benchmark against the emulator; writes docs/performance.md. QUICK=1: fewer repetitions and sizes.
 bench: venv
 	$(VENV)/bin/python -m benchmarks.bench $(if $(QUICK),--quick)
+
+# The one Galaxy artifact, with the release notes of the galaxy.yml version: build/hwcloud-dms-<version>.tar.gz (the
+# README installs it; make lint checks this same file).
+build: venv
+	@./tools/build.sh
 
 # Changelog, docs and ansible-lint checks, the Galaxy artifact with galaxy-importer, the docs build (make test runs it too).
 lint: venv
