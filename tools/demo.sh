@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make demo: start the bundled DMS emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance, run
 # examples/wait_bind_public_ip.yml against it (bind public IPs and wait, rerun without change, unbind), and stop
-# the emulator (also on failure or Ctrl-C). Needs the venv `make venv` builds.
+# the emulator (also on failure or Ctrl-C). Needs the small venv `make demo` builds (.venv-demo, requirements/demo.txt).
 #
 # For tests: DEMO_VENV_BIN picks the Python/Ansible bin directory, DEMO_COLLECTIONS_PATH an already laid
 # collections path (then the collection is not laid again).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${DEMO_VENV_BIN:-$root/.venv/bin}
+bin=${DEMO_VENV_BIN:-$root/.venv-demo/bin}
 if [ -n "${DEMO_COLLECTIONS_PATH:-}" ]; then
   collections=$DEMO_COLLECTIONS_PATH
 else
@@ -35,6 +35,8 @@ trap 'exit 143' TERM
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 unset HW_SECURITY_TOKEN HUAWEICLOUD_SDK_SECURITY_TOKEN HW_CLOUD HW_MAX_RETRIES HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK \
   HUAWEICLOUD_SDK_PROJECT_ID
+# The emulator runs from the checkout (stdlib only). Once it is a pip package, requirements/demo.txt installs it and
+# this line goes.
 export PYTHONPATH="$root/emulator"
 
 "$bin/python" -m dms_emulator --host 127.0.0.1 --port 0 --url-file "$work/url" --quiet >/dev/null &
