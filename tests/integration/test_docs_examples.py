@@ -6,8 +6,8 @@ written, so a broken example fails make test.
 Each code block is matched by exactly one entry of RECIPES below (a text that appears in that block only). A recipe
 says what the emulator must hold before the block runs (instances, tasks: what a reader's cloud would have) and
 which variables the block reads from the reader (instance ids, a job id); the block's text itself is only changed
-where the docs tell the reader to put their own endpoint and credentials (HW_* variables, the vault_* variables,
-the emulator's port). A new example without a recipe fails test_every_example_has_one_recipe; to add one (for
+where the docs tell the reader to put their own values: endpoint and credentials (HW_* variables, the emulator's
+port) and a command line's <placeholders>. vault_* credentials and the ids a block reads are passed as variables. A new example without a recipe fails test_every_example_has_one_recipe; to add one (for
 example a guide for a new module), add a Recipe naming a text of the block, its setup and its variables.
 
 YAML blocks run with ansible-playbook: a list of plays as it is, a list of tasks inside a play on localhost. Shell
@@ -108,8 +108,8 @@ EXAMPLES = [example for document in DOCUMENTS for example in extract(document)]
 class Recipe:
     document: str
     marker: str  # a text found in this document's one block
-    # Sets the emulator up as the reader's cloud would be; returns the variables the block reads (-e for YAML, the
-    # environment for shell blocks).
+    # Sets the emulator up as the reader's cloud would be; returns the variables the block reads (-e for YAML; for a
+    # shell block, each <placeholder> of its command line and its value).
     setup: Optional[Callable[[EmulatorAdmin], Dict[str, Any]]] = None
     expect: List[str] = field(default_factory=list)  # texts the run's output must contain
     credentials_in_vars: bool = False  # the block takes the credentials from variables (vault_*), not HW_*
