@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make demo: start the bundled DMS emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance, run
 # examples/wait_bind_public_ip.yml against it (bind public IPs and wait, rerun without change, unbind), and stop
-# the emulator (also on failure or Ctrl-C). Needs the venv `make venv` builds.
+# the emulator (also on failure or Ctrl-C). Needs the small venv `make demo` builds (.venv-demo, requirements/demo.txt).
 #
 # For tests: DEMO_VENV_BIN picks the Python/Ansible bin directory, DEMO_COLLECTIONS_PATH an already laid
 # collections path (then the collection is not laid again).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${DEMO_VENV_BIN:-$root/.venv/bin}
+bin=${DEMO_VENV_BIN:-$root/.venv-demo/bin}
 if [ -n "${DEMO_COLLECTIONS_PATH:-}" ]; then
   collections=$DEMO_COLLECTIONS_PATH
 else

@@ -83,7 +83,7 @@ def busy():
 
 def already():
     return DmsApiError(
-        "PUT", "/v2/x", 400, "DMS.00400002", "Invalid request parameter: public access is already enabled.", "r2"
+        "PUT", "/v2/x", 400, "DMS.00400062", "Invalid request parameter: public access is already enabled.", "r2"
     )
 
 
@@ -310,9 +310,9 @@ def test_already_so_after_a_stale_read_ends_ok(clock):
 
 
 def test_a_refusal_that_stands_after_reading_again_fails(clock):
-    error = DmsApiError("PUT", "/v2/x", 400, "DMS.00400002", "Invalid request parameter: publicip_id.", "r1")
+    error = DmsApiError("PUT", "/v2/x", 400, "DMS.00400062", "Invalid publicip_id parameter in the request.", "r1")
     client = FakeClient([rabbit()], changes=[error])
-    with pytest.raises(DmsFailure, match="Could not bind public IPs .* DMS.00400002") as err:
+    with pytest.raises(DmsFailure, match="Could not bind public IPs .* DMS.00400062") as err:
         run(options(), client, clock)
     assert client.kinds() == ["show", "PUT", "show"] and err.value.result["changed"] is False
 
