@@ -28,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
         " background tasks) and of the IAM calls a client needs. Prints its base URL as the first line of stdout.",
     )
     parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
+    parser.epilog = (
+        "Subcommands: dms-emulator record|replay|compare --help (record real answers, replay them, compare them"
+        " with the emulator)."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: loopback only)")
     parser.add_argument(
         "--allow-remote",
@@ -89,6 +93,12 @@ def write_url_file(path: str, url: str) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ("record", "replay", "compare"):
+        # The fidelity loop's subcommands (fidelity_cli.py); without one, dms-emulator runs the emulator.
+        from .fidelity_cli import main as fidelity_main
+
+        return fidelity_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.idle_timeout > 0:
