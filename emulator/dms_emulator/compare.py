@@ -1,0 +1,210 @@
+"""`dms-emulator compare`: send a cassette's calls to a fresh emulator and report how its answers differ.
+
+The emulator starts with each instance the cassette reads, as the first recorded answer describes it (engine, name,
+size, status), under the cassette's own (stand-in) ids, and runs with progression "immediate". Each call goes out
+signed with the emulator's key; ids the emulator makes up (a task's id) are bound to the cassette's stand-ins at
+the same place in the answer, so that later calls ask for them. Per call the report lists differences in status,
+fields present and their types; values are compared where the same state is expected: on the last read of each call
+before the next change (a wait's earlier reads depend on timing: for them only the types of the fields both answers
+have), and only for the fields that say what state something is in (STATE_FIELDS).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from . import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
+from .app import Emulator
+from .cassette import Cassette, Interaction
+from .clock import FakeClock
+from .replayer import http_date_epoch
+from .request import Received
+from .signing import sign_headers
+from .timefmt import format_sdk_date
+
+# Fields whose value is the state of a thing (not its environment, which the emulator invents: VPC names, versions).
+STATE_FIELDS = frozenset(
+    {
+        "status",
+        "engine",
+        "enable_publicip",
+        "public_access_enabled",
+        "public_bandwidth",
+        "broker_num",
+        "storage_space",
+        "product_id",
+        "name",
+        "task_count",
+        "count",
+        "total_count",
+        "error_code",
+        "job_id",
+        "progress",
+    }
+)
+SEED_FIELDS = ("name", "status", "broker_num", "storage_space", "product_id", "enable_publicip")
+
+
+@dataclass
+class CallReport:
+    number: int
+    call: str
+    differences: List[str] = field(default_factory=list)
+
+
+def _type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "integer" if isinstance(value, int) else "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def flatten(value: Any, prefix: str = "") -> Dict[str, Any]:
+    """path -> value for every field; list items as [n], so that a field's place is its name."""
+    out: Dict[str, Any] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = "%s.%s" % (prefix, key) if prefix else str(key)
+            out[path] = item
+            out.update(flatten(item, path))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            path = "%s[%d]" % (prefix, index)
+            out[path] = item
+            out.update(flatten(item, path))
+    return out
+
+
+def _leaf(path: str) -> str:
+    return path.rsplit(".", 1)[-1].split("[", 1)[0]
+
+
+def settled_calls(calls: List[Interaction]) -> List[bool]:
+    """True for each call whose values are compared: a change, or the last of its reads before the next change."""
+    settled = [True] * len(calls)
+    seen: Dict[str, int] = {}
+    for index, call in enumerate(calls):
+        if call.method != "GET":
+            seen.clear()
+            continue
+        key = call.describe()
+        if key in seen:
+            settled[seen[key]] = False
+        seen[key] = index
+    return settled
+
+
+class Comparison:
+    def __init__(self, cassette: Cassette, make_emulator: Optional[Callable[..., Emulator]] = None) -> None:
+        """`make_emulator(clock=..., progression=...)` builds the emulator to compare with (default: `Emulator`)."""
+        self.cassette = cassette
+        # The emulator's clock follows the recorded Dates, so that a query's time filter selects what it did then.
+        self.clock = FakeClock(http_date_epoch(cassette.interactions[0].date) or 0.0 if cassette.interactions else 0.0)
+        self.emulator = (make_emulator or Emulator)(clock=self.clock, progression="immediate")
+        self.bound: Dict[str, str] = {}
+
+    def _is_standin(self, value: Any) -> bool:
+        return isinstance(value, str) and any(name in value for name in self.cassette.stand_ins)
+
+    def _bind(self, text: str) -> str:
+        for standin, value in sorted(self.bound.items(), key=lambda item: len(item[0]), reverse=True):
+            text = text.replace(standin, value)
+        return text
+
+    def seed(self) -> None:
+        """Each instance the cassette reads, created as its first recorded answer shows it."""
+        created = set()
+        for call in self.cassette.interactions:
+            parts = call.path.strip("/").split("/")
+            answer = call.json_body
+            if call.method != "GET" or len(parts) != 4 or parts[2] != "instances" or call.status != 200:
+                continue
+            if not isinstance(answer, dict) or "engine" not in answer or parts[3] in created:
+                continue
+            created.add(parts[3])
+            spec = {key: answer[key] for key in SEED_FIELDS if key in answer and not self._is_standin(answer[key])}
+            spec.update(instance_id=parts[3], project_id=parts[1], engine=answer["engine"])
+            self._admin("/_emulator/instances", spec)
+
+    def _admin(self, path: str, body: Dict[str, Any]) -> None:
+        reply = self.emulator.dispatch(
+            Received("POST", path, "", {}, json.dumps(body).encode("utf-8"), peer="127.0.0.1")
+        )
+        if reply.status >= 300:
+            raise ValueError("the emulator refused %s %s: %s" % (path, body, reply.body.decode("utf-8", "replace")))
+
+    def send(self, call: Interaction) -> Tuple[int, Any]:
+        path, query, body = self._bind(call.path), self._bind(call.query), self._bind(call.body).encode("utf-8")
+        headers = {"host": "dms.emulator", "x-sdk-date": format_sdk_date(self.emulator.clock.now())}
+        if body:
+            headers["content-type"] = "application/json"
+        if not (call.method == "POST" and path.rstrip("/") == "/v3/auth/tokens"):
+            headers["authorization"] = sign_headers(
+                DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, call.method, path, query, headers, body
+            )
+        reply = self.emulator.dispatch(Received(call.method, path, query, headers, body, "compare", "127.0.0.1"))
+        try:
+            return reply.status, json.loads(reply.body.decode("utf-8")) if reply.body else None
+        except ValueError:
+            return reply.status, reply.body.decode("utf-8", "replace")
+
+    def run(self) -> List[CallReport]:
+        self.seed()
+        reports = []
+        settled = settled_calls(self.cassette.interactions)
+        for number, call in enumerate(self.cassette.interactions, 1):
+            recorded_at = http_date_epoch(call.date)
+            if recorded_at is not None and recorded_at > self.clock.now():
+                self.clock.set(recorded_at)
+            status, answer = self.send(call)
+            recorded = call.json_body if call.text_body is None else call.text_body
+            report = CallReport(number, call.describe())
+            if status != call.status:
+                report.differences.append("status: recorded %d, emulator %d" % (call.status, status))
+            report.differences.extend(self.diff(recorded, answer, settled[number - 1]))
+            reports.append(report)
+        return reports
+
+    def diff(self, recorded: Any, answer: Any, settled: bool) -> List[str]:
+        theirs, ours = flatten(recorded), flatten(answer)
+        out = []
+        for path, value in theirs.items():
+            if self._is_standin(value) and isinstance(ours.get(path), str):
+                self.bound.setdefault(value, ours[path])
+        if settled:
+            out += ["field %s: recorded, missing from the emulator's answer" % p for p in theirs if p not in ours]
+            out += ["field %s: in the emulator's answer, not recorded" % p for p in ours if p not in theirs]
+        for path in theirs:
+            if path not in ours:
+                continue
+            mine, real = _type(ours[path]), _type(theirs[path])
+            if mine != real:
+                out.append("field %s: recorded %s, emulator %s" % (path, real, mine))
+            elif settled and _leaf(path) in STATE_FIELDS and real not in ("object", "array"):
+                if not self._is_standin(theirs[path]) and theirs[path] != ours[path]:
+                    out.append("value %s: recorded %r, emulator %r" % (path, theirs[path], ours[path]))
+        return out
+
+
+def compare_cassette(cassette: Cassette, make_emulator: Optional[Callable[..., Emulator]] = None) -> List[CallReport]:
+    return Comparison(cassette, make_emulator).run()
+
+
+def render_report(name: str, reports: List[CallReport]) -> str:
+    """Plain text a user can paste into an issue: one block per call, and a total."""
+    lines = ["dms-emulator compare %s: %d calls" % (name, len(reports))]
+    total = 0
+    for report in reports:
+        total += len(report.differences)
+        mark = "same" if not report.differences else "%d differences" % len(report.differences)
+        lines.append("%3d %s: %s" % (report.number, report.call, mark))
+        lines.extend("      " + line for line in report.differences)
+    lines.append("%d differences in %d calls" % (total, sum(1 for report in reports if report.differences)))
+    return "\n".join(lines) + "\n"
