@@ -53,6 +53,7 @@ class Scrubber:
         self._standins: Dict[str, str] = {}  # original (hex lower-cased) -> stand-in
         self._kinds: Dict[str, str] = {}  # stand-in -> kind
         self._counts: Dict[str, int] = {}
+        self._cached: Optional[Tuple[int, Optional["re.Pattern[str]"], Dict[str, str]]] = None
         for kind, value in secrets:
             if value:
                 self.secret(kind, value)
@@ -95,15 +96,25 @@ class Scrubber:
     # --- text ----------------------------------------------------------------------------------------------------
     def text(self, value: str) -> str:
         """Every known value in every spelling, then every id-shaped string not seen yet, replaced."""
-        for original, standin in sorted(self._standins.items(), key=lambda item: len(item[0]), reverse=True):
-            if standin == original:
-                continue
-            for form, replacement in zip(spellings(original), self._replacements(original, standin)):
-                if form in value:
-                    value = value.replace(form, replacement)
+        finder, replacements = self._table()
+        if finder is not None:
+            value = finder.sub(lambda m: replacements[m.group(0)], value)
         value = _UUID.sub(lambda m: self._keep_or_replace(m.group(0), "uuid"), value)
         value = _HEX32.sub(lambda m: self._keep_or_replace(m.group(0), "hex32"), value)
         return _IPV4.sub(lambda m: self._keep_or_replace(m.group(0), "ipv4"), value)
+
+    def _table(self) -> Tuple[Optional["re.Pattern[str]"], Dict[str, str]]:
+        """One regex for every spelling of every known value (rebuilt when a value is added), longest first."""
+        if self._cached is None or self._cached[0] != len(self._standins):
+            replacements: Dict[str, str] = {}
+            for original, standin in self._standins.items():
+                if standin != original:
+                    for form, replacement in zip(spellings(original), self._replacements(original, standin)):
+                        replacements.setdefault(form, replacement)
+            forms = sorted(replacements, key=len, reverse=True)
+            finder = re.compile("|".join(re.escape(form) for form in forms)) if forms else None
+            self._cached = (len(self._standins), finder, replacements)
+        return self._cached[1], self._cached[2]
 
     @staticmethod
     def _replacements(original: str, standin: str) -> List[str]:
