@@ -33,17 +33,19 @@ _SHAPES = {
     "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     "ipv4": r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
 }
-_ANY_VALUE = r"[^/?&=\"\s,]+"
+# A value of no fixed shape (a name, a redacted password): anything up to the next separator of where it stands.
+_ANY_IN_URL = r"[^/?&=#]+"
+_ANY_IN_JSON = r'(?:[^"\\]|\\.)+'
 # A compact time (20261204192952) or epoch milliseconds in a query: the client computes it from the clock.
 _QUERY_TIME = re.compile(r"(?<=[=])(\d{14}|1\d{12})(?=&|$)")
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z$")
 UNSIGNED_CALLS = (("POST", re.compile(r"^/v3/auth/tokens/?$")),)
 
 
-def _shape(standin: str, kind: str) -> str:
+def _shape(standin: str, kind: str, in_body: bool) -> str:
     if kind == "hex32":
         return "[0-9a-fA-F]{%d}" % len(standin)
-    return _SHAPES.get(kind, _ANY_VALUE)
+    return _SHAPES.get(kind, _ANY_IN_JSON if in_body else _ANY_IN_URL)
 
 
 class Template:
@@ -55,7 +57,7 @@ class Template:
         self._finder = re.compile("|".join(re.escape(name) for name in names)) if names else None
 
     def match(
-        self, recorded: str, received: str, bound: Dict[str, str], times: bool = False
+        self, recorded: str, received: str, bound: Dict[str, str], times: bool = False, in_body: bool = False
     ) -> Optional[Dict[str, str]]:
         """New bindings (possibly none) when `received` fits `recorded`; None when it does not."""
         pattern, groups, pos = [], [], 0
@@ -70,7 +72,7 @@ class Template:
             else:
                 seen[name] = len(groups)
                 groups.append(name)
-                pattern.append("(?P<g%d>%s)" % (seen[name], _shape(name, self.standins[name])))
+                pattern.append("(?P<g%d>%s)" % (seen[name], _shape(name, self.standins[name], in_body)))
             pos = found.end()
         pattern.append(self._literal(recorded[pos:], times))
         matched = re.fullmatch("".join(pattern), received)
@@ -172,15 +174,20 @@ class Replayer:
         if expected.method != req.method:
             return None
         found: Dict[str, str] = {}
-        for recorded, received, times in (
-            (expected.path, req.raw_path, False),
-            (expected.query, req.raw_query, True),
-            (expected.body, req.body.decode("utf-8", "replace"), False),
+        for recorded, received, times, in_body in (
+            (expected.path, req.raw_path, False, False),
+            (expected.query, req.raw_query, True, False),
+            (expected.body, req.body.decode("utf-8", "replace"), False, True),
         ):
-            new = self.template.match(recorded, received, dict(self.bound, **found), times)
+            new = self.template.match(recorded, received, dict(self.bound, **found), times, in_body)
             if new is None:
                 return None
             found.update(new)
+        # One value stands for one stand-in: a second instance must not pass for the first one's stand-in.
+        taken = {value: name for name, value in self.bound.items()}
+        values = list(found.values())
+        if len(set(values)) != len(values) or any(taken.get(value, name) != name for name, value in found.items()):
+            return None
         return found
 
     def _refuse(self, req: Received, message: str) -> Reply:
