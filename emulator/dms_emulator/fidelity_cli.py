@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "record",
         help="proxy to Huawei Cloud on loopback, re-sign every call with your credentials, write a scrubbed cassette",
         description="Credentials come from HW_ACCESS_KEY, HW_SECRET_KEY and (temporary keys) HW_SECURITY_TOKEN,"
-        " never from the command line. Point the client's endpoints (HW_DMS_ENDPOINT, HW_IAM_ENDPOINT) at the URL"
+        " never from the command line. Point the client's endpoints (HW_DMS_ENDPOINT, HW_AUTH_URL) at the URL"
         " printed on the first line of stdout.",
     )
     record.add_argument("--upstream", required=True, help="DMS endpoint, e.g. https://dms.cn-north-4.myhuaweicloud.com")
