@@ -103,11 +103,16 @@ def settled_calls(calls: List[Interaction]) -> List[bool]:
 
 class Comparison:
     def __init__(self, cassette: Cassette, make_emulator: Optional[Callable[..., Emulator]] = None) -> None:
-        """`make_emulator(clock=..., progression=...)` builds the emulator to compare with (default: `Emulator`)."""
+        """`make_emulator(clock=..., progression=..., seed=...)` builds the emulator to compare with (default: `Emulator`)."""
         self.cassette = cassette
         # The emulator's clock follows the recorded Dates, so that a query's time filter selects what it did then.
         self.clock = FakeClock(http_date_epoch(cassette.interactions[0].date) or 0.0 if cassette.interactions else 0.0)
-        self.emulator = (make_emulator or Emulator)(clock=self.clock, progression="immediate")
+        # Only the key compare signs with: IAM's projects and users are those the cassette shows (seed()).
+        only_key = {
+            "replace_defaults": True,
+            "access_keys": [{"access_key": DEFAULT_ACCESS_KEY, "secret_key": DEFAULT_SECRET_KEY}],
+        }
+        self.emulator = (make_emulator or Emulator)(clock=self.clock, progression="immediate", seed=only_key)
         self.bound: Dict[str, str] = {}
 
     def _is_standin(self, value: Any) -> bool:
@@ -119,7 +124,8 @@ class Comparison:
         return text
 
     def seed(self) -> None:
-        """Each instance the cassette reads, created as its first recorded answer shows it."""
+        """Each instance the cassette reads, created as its first recorded answer shows it; IAM's users and projects."""
+        self._seed_identity()
         created = set()
         for call in self.cassette.interactions:
             parts = call.path.strip("/").split("/")
@@ -132,6 +138,30 @@ class Comparison:
             spec = {key: answer[key] for key in SEED_FIELDS if key in answer and not self._is_standin(answer[key])}
             spec.update(instance_id=parts[3], project_id=parts[1], engine=answer["engine"])
             self._admin("/_emulator/instances", spec)
+
+    def _seed_identity(self) -> None:
+        """The users of recorded password token requests (stand-in name and password) and the projects IAM showed."""
+        users, projects = [], {}
+        for call in self.cassette.interactions:
+            if call.service != "iam" or call.status >= 300:
+                continue
+            answer = call.json_body if isinstance(call.json_body, dict) else {}
+            for project in answer.get("projects") or [answer.get("token", {}).get("project") or {}]:
+                if isinstance(project, dict) and project.get("id") and project.get("name"):
+                    projects.setdefault(project["id"], {"id": project["id"], "name": project["name"]})
+            try:
+                user = json.loads(call.body)["auth"]["identity"]["password"]["user"]
+                users.append(
+                    {
+                        "name": user["name"],
+                        "password": user["password"],
+                        "domain_name": (user.get("domain") or {}).get("name"),
+                    }
+                )
+            except (ValueError, KeyError, TypeError):
+                continue
+        if users or projects:
+            self._admin("/_emulator/credentials", {"users": users, "projects": list(projects.values())})
 
     def _admin(self, path: str, body: Dict[str, Any]) -> None:
         reply = self.emulator.dispatch(

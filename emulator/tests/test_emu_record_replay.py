@@ -14,6 +14,7 @@ from emu_harness import Harness
 from dms_emulator.app import Emulator
 from dms_emulator.cassette import CassetteError, load_cassette
 from dms_emulator.clock import FakeClock
+from dms_emulator.compare import compare_cassette, render_report
 from dms_emulator.fidelity_cli import main as fidelity_main
 from dms_emulator.recorder import Credentials, Recorder
 from dms_emulator.replayer import Replayer
@@ -202,3 +203,11 @@ def test_record_command_line_refuses_what_cannot_work(monkeypatch, capsys, tmp_p
         fidelity_main(["record", "--upstream", "https://dms.example", "--cassette", cassette, "--host", "0.0.0.0"])
     err = capsys.readouterr().err
     assert "--host 0.0.0.0 is not a loopback address" in err and SK not in err
+
+
+def test_compare_of_an_iam_and_instance_recording_has_no_difference(upstream, tmp_path):
+    path = tmp_path / "iam.json"
+    _record(upstream, path)
+    report = render_report("iam.json", compare_cassette(load_cassette(str(path))))
+    assert report.endswith("0 differences in 0 calls\n"), report
+    assert report.startswith("dms-emulator compare iam.json: 3 calls\n")
