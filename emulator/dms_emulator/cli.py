@@ -92,6 +92,24 @@ def write_url_file(path: str, url: str) -> None:
         raise
 
 
+def serve_until_stopped(server: EmulatorServer) -> None:
+    """Serve until SIGTERM or SIGINT (Ctrl-C), then close the listening socket."""
+    stopping = threading.Event()
+
+    def _stop(signum: int, frame: object) -> None:
+        # shutdown() blocks until serve_forever returns, so it must run off the serving thread.
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in ("record", "replay", "compare"):
@@ -151,20 +169,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         # Only the operator's own stdout gets it; a token from the environment is never echoed.
         print("admin-token: %s" % admin_token, flush=True)
 
-    stopping = threading.Event()
-
-    def _stop(signum: int, frame: object) -> None:
-        # shutdown() blocks until serve_forever returns, so it must run off the serving thread.
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
     if not args.quiet:
         sys.stderr.write("dms-emulator stopped\n")
     return 0

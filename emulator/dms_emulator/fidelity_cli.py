@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 from typing import List, Optional
 
 from .admin_access import is_loopback
 from .cassette import CassetteError, load_cassette
+from .cli import serve_until_stopped, write_url_file
+from .compare import compare_cassette, render_report
+from .recorder import Credentials, Recorder, check_upstream
+from .replayer import Replayer
+from .seed import load_seed_file
 from .server import IDLE_TIMEOUT, EmulatorServer
 
 SUBCOMMANDS = ("record", "replay", "compare")
@@ -61,9 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _credentials_from_env(parser: argparse.ArgumentParser):  # type: ignore[no-untyped-def]
-    from .recorder import Credentials
-
+def _credentials_from_env(parser: argparse.ArgumentParser) -> Credentials:
     access_key, secret_key, token = (os.environ.get(name) or "" for name in CREDENTIAL_ENV)
     if not access_key or not secret_key:
         parser.error(
@@ -74,8 +75,6 @@ def _credentials_from_env(parser: argparse.ArgumentParser):  # type: ignore[no-u
 
 
 def _upstreams(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:
-    from .recorder import check_upstream
-
     region = os.environ.get("HW_REGION_NAME") or ""
     found = {}
     for service, option, value in (
@@ -94,36 +93,20 @@ def _upstreams(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dic
 
 
 def _serve(app: object, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if not is_loopback(args.host):
-        parser.error("--host %s is not a loopback address: record and replay listen on this machine only" % args.host)
     server = EmulatorServer((args.host, args.port), app, quiet=args.quiet, idle_timeout=IDLE_TIMEOUT)  # type: ignore[arg-type]
     if args.url_file:
-        from .cli import write_url_file
-
         write_url_file(args.url_file, server.base_url)
     print(server.base_url, flush=True)
-    stopping = threading.Event()
-
-    def _stop(signum: int, frame: object) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
     return 0
 
 
 def main(argv: List[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command != "compare" and not is_loopback(args.host):
+        parser.error("--host %s is not a loopback address: record and replay listen on this machine only" % args.host)
     if args.command == "record":
-        from .recorder import Recorder
-
         credentials = _credentials_from_env(parser)
         upstreams = _upstreams(parser, args)
         if not args.timeout > 0:
@@ -143,9 +126,6 @@ def main(argv: List[str]) -> int:
     except CassetteError as exc:
         parser.error(str(exc))
     if args.command == "replay":
-        from .replayer import Replayer
-        from .seed import load_seed_file
-
         seed: Optional[dict] = None
         if args.seed:
             try:
@@ -158,8 +138,6 @@ def main(argv: List[str]) -> int:
         if left and not args.quiet:
             sys.stderr.write("dms-emulator replay: %d recorded calls were not asked for\n" % left)
         return code
-    from .compare import compare_cassette, render_report
-
     report = render_report(args.cassette, compare_cassette(cassette))
     sys.stdout.write(report)
     if args.output:

@@ -203,6 +203,7 @@ def test_record_command_line_refuses_what_cannot_work(monkeypatch, capsys, tmp_p
         fidelity_main(["record", "--upstream", "https://dms.example", "--cassette", cassette, "--host", "0.0.0.0"])
     err = capsys.readouterr().err
     assert "--host 0.0.0.0 is not a loopback address" in err and SK not in err
+    assert not (tmp_path / "c.json").exists()  # refused before anything was written
 
 
 def test_compare_of_an_iam_and_instance_recording_has_no_difference(upstream, tmp_path):
