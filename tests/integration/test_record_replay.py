@@ -28,17 +28,15 @@ SECRET_KEY = "rr-test-secret/key+with=odd&chars"
 SECURITY_TOKEN = "rr-token+AbC/dEf==tail"
 PROJECT_ID = "9f3c2a7be41d4c0a8e6f5b2d1c0a9e8f"
 RABBITMQ = "6e3a3b1c-1111-4a4a-9b9b-00000000a003"
-KAFKA = "6e3a3b1c-1111-4a4a-9b9b-00000000a001"
 EIPS = [
     "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f",
     "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a",
     "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b",
 ]
-SECRETS = [ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, PROJECT_ID, RABBITMQ, KAFKA] + EIPS
-INSTANCES = [
-    {"instance_id": RABBITMQ, "public_ip_ids": EIPS[:1]},
-    {"instance_id": KAFKA, "public_ip_ids": EIPS},
-]
+SECRETS = [ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, PROJECT_ID, RABBITMQ] + EIPS
+# One RabbitMQ instance: its bind is a change and a task to wait for (the richest path), and the run stays short; the
+# Kafka path (POST public-boundwidth) runs through the same proxy code.
+INSTANCES = [{"instance_id": RABBITMQ, "public_ip_ids": EIPS[:1]}]
 
 
 def _spellings(value):
@@ -121,10 +119,7 @@ def recorded(tmp_path_factory):
     )
     with EmulatorProcess(seed=str(seed)) as upstream:
         admin = EmulatorAdmin(upstream.url)
-        for engine, instance, brokers in (("rabbitmq", RABBITMQ, 1), ("kafka", KAFKA, 3)):
-            admin.create_instance(
-                instance, engine, broker_num=brokers, bind_seconds=0.5, unbind_seconds=0.5, project_id=PROJECT_ID
-            )
+        admin.create_instance(RABBITMQ, "rabbitmq", bind_seconds=0.5, unbind_seconds=0.5, project_id=PROJECT_ID)
         env = dict(os.environ, HW_ACCESS_KEY=ACCESS_KEY, HW_SECRET_KEY=SECRET_KEY, HW_SECURITY_TOKEN=SECURITY_TOKEN)
         cassette = tmp / "demo.cassette.json"
         proxy, url = _start(
@@ -146,7 +141,7 @@ def test_record_forwards_resigned_calls_and_writes_the_whole_run(recorded):
     assert recorded["upstream_stats"]["auth_failures"] == 0
     assert len(cassette.interactions) == recorded["upstream_stats"]["requests"] >= 10
     methods = [call.method for call in cassette.interactions]
-    assert "PUT" in methods and "POST" in methods
+    assert methods.count("PUT") == 2  # bind, and unbind at the end
     # A wait's successive task states are all there, in order, each answer with its Date.
     states = [
         task["status"]
@@ -167,7 +162,7 @@ def test_replay_gives_the_same_playbook_result(recorded, tmp_path):
         _stop(server)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
     assert _outcome(replayed.stdout) == _outcome(recorded["run"].stdout)
-    assert "changed=2" in replayed.stdout
+    assert "changed=2" in replayed.stdout  # the bind and the unbind; the rerun changed nothing
 
 
 def test_compare_finds_no_difference_with_the_emulator(recorded):
