@@ -41,7 +41,10 @@ def _norm_key(key: str) -> str:
 
 def spellings(value: str) -> List[str]:
     """Every way a value can be written in a path, a query, a header or JSON text; longest first."""
-    forms = {value, quote(value, safe=""), quote(value, safe="~"), quote_plus(value), json.dumps(value)[1:-1]}
+    encoded = quote(value, safe="")
+    # Percent-escapes are case-insensitive (RFC 3986 2.1): a client may write %2f as well as %2F.
+    lower_escapes = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded)
+    forms = {value, encoded, lower_escapes, quote(value, safe="~"), quote_plus(value), json.dumps(value)[1:-1]}
     if re.fullmatch(r"[0-9a-fA-F-]+", value):
         forms |= {value.lower(), value.upper()}
     return sorted((form for form in forms if form), key=len, reverse=True)
@@ -126,7 +129,7 @@ class Scrubber:
                 out.append(standin.upper() if re.fullmatch(r"[0-9a-fA-F-]+", standin) else standin)
             elif form == json.dumps(original)[1:-1]:
                 out.append(json.dumps(standin)[1:-1])
-            elif form in (quote(original, safe=""), quote(original, safe="~"), quote_plus(original)):
+            elif "%" in form and form != original or form == quote_plus(original):
                 out.append(quote(standin, safe=""))
             else:
                 out.append(standin)

@@ -112,10 +112,12 @@ def test_record_names_the_option_a_call_needs(upstream, tmp_path):
 
 
 def test_scrubber_keeps_one_stand_in_per_id_and_learns_late_secrets():
-    scrub = Scrubber([("access-key", AK)])
+    scrub = Scrubber([("access-key", AK), ("secret-key", SK)])
     upper = scrub.text("/v2/%s/x" % PROJECT.upper())
     encoded = scrub.text("q=%s&ak=%s" % (quote(PROJECT), quote(AK, safe="")))
     assert upper.split("/")[2].lower() in encoded and "REDACTED-access-key-1" in encoded
+    # Lower-case percent-escapes (%2f) are the same value.
+    assert scrub.text("sk=" + quote(SK, safe="").lower()) == "sk=REDACTED-secret-key-1"
     scrub.request_body(json.dumps({"user": {"name": USER, "password": PASSWORD}}).encode())
     assert USER not in scrub.text("greeting %s and %s" % (USER, quote(PASSWORD, safe="")))
 
