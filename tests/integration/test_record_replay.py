@@ -41,7 +41,15 @@ INSTANCES = [{"instance_id": RABBITMQ, "public_ip_ids": EIPS[:1]}]
 
 def _spellings(value):
     # Written here, not taken from the scrubber: the scan must not share the code it checks.
-    return {value, value.lower(), value.upper(), quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
+    return {
+        value,
+        value.lower(),
+        value.upper(),
+        quote(value, safe=""),
+        quote(value, safe="").lower(),
+        quote_plus(value),
+        json.dumps(value)[1:-1],
+    }
 
 
 def _start(args, env, url_file):
