@@ -138,9 +138,15 @@ def main(argv: List[str]) -> int:
         if left and not args.quiet:
             sys.stderr.write("dms-emulator replay: %d recorded calls were not asked for\n" % left)
         return code
-    report = render_report(args.cassette, compare_cassette(cassette))
+    try:
+        report = render_report(args.cassette, compare_cassette(cassette))
+    except ValueError as exc:
+        parser.error("compare %s: %s" % (args.cassette, exc))
     sys.stdout.write(report)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as stream:
-            stream.write(report)
+        try:
+            with open(args.output, "w", encoding="utf-8") as stream:
+                stream.write(report)
+        except OSError as exc:
+            parser.error("--output %s: %s" % (args.output, exc.strerror or exc))
     return 0

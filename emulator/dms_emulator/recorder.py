@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import socket
 import ssl
 import threading
 import time
@@ -25,6 +26,7 @@ from .clock import ServerClock
 from .reply import Reply, json_reply
 from .request import Received
 from .scrub import KEPT_RESPONSE_HEADERS, Scrubber
+from .server import MAX_BODY
 from .signing import sign_headers
 from .stats import Stats
 from .timefmt import format_sdk_date
@@ -155,12 +157,35 @@ class Recorder:
             conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout)
         try:
             target = req.raw_path + ("?" + req.raw_query if req.raw_query else "")
+            deadline = time.monotonic() + self.timeout
             conn.request(req.method, target, body=req.body or None, headers=headers)
             response = conn.getresponse()
-            body = response.read()
+            body = self._read(conn, response, deadline)
             return response.status, {name: value for name, value in response.getheaders()}, body
         finally:
             conn.close()
+
+    @staticmethod
+    def _read(conn: http.client.HTTPConnection, response: http.client.HTTPResponse, deadline: float) -> bytes:
+        """The answer's body within the call's one deadline (a trickling upstream cannot hold it) and MAX_BODY."""
+        chunks: List[bytes] = []
+        size = 0
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no whole answer within --timeout")
+            if conn.sock is not None:
+                conn.sock.settimeout(remaining)
+            try:
+                chunk = response.read1(65536)
+            except (socket.timeout, TimeoutError):
+                raise TimeoutError("no whole answer within --timeout") from None
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise OSError("its answer is larger than %d bytes" % MAX_BODY)
+            chunks.append(chunk)
 
     def _record(self, service: str, req: Received, status: int, headers: Dict[str, str], body: bytes) -> None:
         lowered = {name.lower(): value for name, value in headers.items()}

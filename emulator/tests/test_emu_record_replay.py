@@ -5,6 +5,7 @@ command-line errors. The playbook end to end is tests/integration/test_record_re
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from urllib.parse import quote, quote_plus
 
@@ -228,3 +229,38 @@ def test_compare_of_an_iam_and_instance_recording_has_no_difference(upstream, tm
     report = render_report("iam.json", compare_cassette(load_cassette(str(path))))
     assert report.endswith("0 differences in 0 calls\n"), report
     assert report.startswith("dms-emulator compare iam.json: 3 calls\n")
+
+
+def test_record_gives_up_on_a_trickling_upstream_within_its_timeout(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def trickle():
+        conn, dummy = listener.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+        while not stop.is_set():  # one byte every 0.2 s: each read succeeds, the whole never comes
+            try:
+                conn.sendall(b" ")
+            except OSError:
+                break
+            stop.wait(0.2)
+        conn.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    url = "http://127.0.0.1:%d" % listener.getsockname()[1]
+    recorder = Recorder({"dms": url}, Credentials(AK, SK), str(tmp_path / "t.json"), timeout=1.0)
+    try:
+        reply = recorder.dispatch(_request("GET", "/v2/%s/instances" % PROJECT, authorization="x"))
+    finally:
+        stop.set()
+        listener.close()
+    assert reply.status == 502
+    assert json.loads(reply.body)["error_msg"] == (
+        "dms-emulator record: DMS upstream %s did not answer GET /v2/%s/instances: no whole answer within --timeout"
+        % (url, PROJECT)
+    )
+    assert load_cassette(str(tmp_path / "t.json")).interactions == []
