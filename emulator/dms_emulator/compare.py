@@ -19,7 +19,7 @@ from . import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
 from .app import Emulator
 from .cassette import Cassette, Interaction
 from .clock import FakeClock
-from .replayer import http_date_epoch
+from .replayer import http_date_epoch, unbind
 from .request import Received
 from .signing import sign_headers
 from .timefmt import format_sdk_date
@@ -119,9 +119,7 @@ class Comparison:
         return isinstance(value, str) and any(name in value for name in self.cassette.stand_ins)
 
     def _bind(self, text: str) -> str:
-        for standin, value in sorted(self.bound.items(), key=lambda item: len(item[0]), reverse=True):
-            text = text.replace(standin, value)
-        return text
+        return unbind(text, self.bound)
 
     def seed(self) -> None:
         """Each instance the cassette reads, created as its first recorded answer shows it; IAM's users and projects."""

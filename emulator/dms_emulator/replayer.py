@@ -54,7 +54,7 @@ class Template:
     def __init__(self, standins: Dict[str, str]) -> None:
         self.standins = standins
         names = sorted(standins, key=len, reverse=True)
-        self._finder = re.compile("|".join(re.escape(name) for name in names)) if names else None
+        self._finder = re.compile("|".join(r"%s(?![0-9A-Za-z])" % re.escape(n) for n in names)) if names else None
 
     def match(
         self, recorded: str, received: str, bound: Dict[str, str], times: bool = False, in_body: bool = False
@@ -91,6 +91,15 @@ class Template:
             pos = found.end()
         out.append(re.escape(text[pos:]))
         return "".join(out)
+
+
+def unbind(text: str, bound: Dict[str, str]) -> str:
+    """Each bound stand-in replaced by its value, in one pass: 192.0.2.1 never eats the start of 192.0.2.10."""
+    if not bound:
+        return text
+    names = sorted(bound, key=len, reverse=True)
+    finder = re.compile("|".join(r"%s(?![0-9A-Za-z])" % re.escape(name) for name in names))
+    return finder.sub(lambda found: bound[found.group(0)], text)
 
 
 def http_date_epoch(value: Optional[str]) -> Optional[float]:
@@ -194,9 +203,7 @@ class Replayer:
         return json_reply(400, {"error_code": "REPLAY.0400", "error_msg": "dms-emulator replay: " + message})
 
     def _unbind(self, text: str) -> str:
-        for standin, value in sorted(self.bound.items(), key=lambda item: len(item[0]), reverse=True):
-            text = text.replace(standin, value)
-        return text
+        return unbind(text, self.bound)
 
     def _answer(self, expected: Interaction) -> Reply:
         recorded_date = http_date_epoch(expected.date)

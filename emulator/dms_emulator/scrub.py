@@ -23,6 +23,8 @@ _UUID = re.compile(
 _HEX32 = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,34}(?![0-9A-Za-z])")
 _IPV4 = re.compile(r"(?<![0-9.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![0-9.])")
 
+ID_KINDS = ("uuid", "hex32", "ipv4")
+_WHOLE = r"(?<![0-9A-Za-z])%s(?![0-9A-Za-z])"
 # JSON keys whose string values are secrets wherever they appear (lower case, '-' and '_' removed).
 SECRET_KEYS = frozenset(
     {"password", "secret", "secretkey", "sk", "access", "accesskey", "ak", "securitytoken", "token", "signature"}
@@ -110,12 +112,19 @@ class Scrubber:
         """One regex for every spelling of every known value (rebuilt when a value is added), longest first."""
         if self._cached is None or self._cached[0] != len(self._standins):
             replacements: Dict[str, str] = {}
+            whole: Dict[str, bool] = {}
             for original, standin in self._standins.items():
                 if standin != original:
                     for form, replacement in zip(spellings(original), self._replacements(original, standin)):
                         replacements.setdefault(form, replacement)
+                        whole.setdefault(form, self._kinds[standin] in ID_KINDS)
             forms = sorted(replacements, key=len, reverse=True)
-            finder = re.compile("|".join(re.escape(form) for form in forms)) if forms else None
+            # An id only as a whole (10.0.0.1 is not the start of 10.0.0.12); a secret wherever it stands.
+            finder = (
+                re.compile("|".join(_WHOLE % re.escape(f) if whole[f] else re.escape(f) for f in forms))
+                if forms
+                else None
+            )
             self._cached = (len(self._standins), finder, replacements)
         return self._cached[1], self._cached[2]
 

@@ -18,7 +18,7 @@ from dms_emulator.clock import FakeClock
 from dms_emulator.compare import compare_cassette, render_report
 from dms_emulator.fidelity_cli import main as fidelity_main
 from dms_emulator.recorder import Credentials, Recorder
-from dms_emulator.replayer import Replayer
+from dms_emulator.replayer import Replayer, unbind
 from dms_emulator.request import Received
 from dms_emulator.scrub import Scrubber
 from dms_emulator.server import EmulatorServer
@@ -264,3 +264,14 @@ def test_record_gives_up_on_a_trickling_upstream_within_its_timeout(tmp_path):
         % (url, PROJECT)
     )
     assert load_cassette(str(tmp_path / "t.json")).interactions == []
+
+
+def test_an_id_is_replaced_only_as_a_whole():
+    scrub = Scrubber()
+    first = scrub.text("at 10.0.0.1:9094")
+    # 10.0.0.1 is known now; 10.0.0.12 is another address, not 10.0.0.1 followed by a 2.
+    assert scrub.text("at 10.0.0.12:9094") != first + "2"
+    assert scrub.text("at 10.0.0.12:9094").split(":")[0] not in first
+    assert scrub.text("10.0.0.1,10.0.0.12") == "192.0.2.2,192.0.2.3"
+    assert unbind("192.0.2.1,192.0.2.10", {"192.0.2.1": "A", "192.0.2.10": "B"}) == "A,B"
+    assert unbind("192.0.2.10", {"192.0.2.1": "A"}) == "192.0.2.10"
