@@ -5,8 +5,9 @@ size, status), under the cassette's own (stand-in) ids, and runs with progressio
 signed with the emulator's key; ids the emulator makes up (a task's id) are bound to the cassette's stand-ins at
 the same place in the answer, so that later calls ask for them. Per call the report lists differences in status,
 fields present and their types; values are compared where the same state is expected: on the last read of each call
-before the next change (a wait's earlier reads depend on timing: for them only the types of the fields both answers
-have), and only for the fields that say what state something is in (STATE_FIELDS).
+before the next change, and only for the fields that say what state something is in (STATE_FIELDS). A wait's
+earlier reads depend on timing: for them a field is missing only when every recorded answer of the call has it, extra
+only when none has it, and values are not compared.
 """
 
 from __future__ import annotations
@@ -187,6 +188,14 @@ class Comparison:
         self.seed()
         reports = []
         settled = settled_calls(self.cassette.interactions)
+        # Per call, the fields every recorded answer has (always there, whatever the state) and any answer has.
+        always: Dict[str, set] = {}
+        ever: Dict[str, set] = {}
+        for call in self.cassette.interactions:
+            fields = set(flatten(call.json_body if call.text_body is None else None))
+            key = call.describe()
+            always[key] = always[key] & fields if key in always else fields
+            ever[key] = ever.get(key, set()) | fields
         for number, call in enumerate(self.cassette.interactions, 1):
             recorded_at = http_date_epoch(call.date)
             if recorded_at is not None and recorded_at > self.clock.now():
@@ -196,19 +205,26 @@ class Comparison:
             report = CallReport(number, call.describe())
             if status != call.status:
                 report.differences.append("status: recorded %d, emulator %d" % (call.status, status))
-            report.differences.extend(self.diff(recorded, answer, settled[number - 1]))
+            shape = None if settled[number - 1] else (always[call.describe()], ever[call.describe()])
+            report.differences.extend(self.diff(recorded, answer, shape))
             reports.append(report)
         return reports
 
-    def diff(self, recorded: Any, answer: Any, settled: bool) -> List[str]:
+    def diff(self, recorded: Any, answer: Any, intermediate: Optional[Tuple[set, set]] = None) -> List[str]:
+        """Differences of one answer. `intermediate`: for a wait's earlier read, the fields every recorded answer of
+        the call has and those any has; then a field counts as missing only when always recorded, as extra only when
+        never recorded, and values are not compared (the state depends on timing)."""
+        settled = intermediate is None
         theirs, ours = flatten(recorded), flatten(answer)
         out = []
         for path, value in theirs.items():
             if self._is_standin(value) and isinstance(ours.get(path), str):
                 self.bound.setdefault(value, ours[path])
-        if settled:
-            out += ["field %s: recorded, missing from the emulator's answer" % p for p in theirs if p not in ours]
-            out += ["field %s: in the emulator's answer, not recorded" % p for p in ours if p not in theirs]
+        expected, possible = (set(theirs), set(theirs)) if intermediate is None else intermediate
+        out += [
+            "field %s: recorded, missing from the emulator's answer" % p for p in theirs if p in expected - set(ours)
+        ]
+        out += ["field %s: in the emulator's answer, not recorded" % p for p in ours if p not in possible]
         for path in theirs:
             if path not in ours:
                 continue
