@@ -1,10 +1,13 @@
-# hwcloud.dms developer entry points. `make demo` and `make test` work on a fresh machine:
-# they build their own virtual environment from requirements/test.txt first.
+# hwcloud.dms developer entry points. `make demo` and `make test` work on a fresh machine: they build their own
+# virtual environment first (make demo a small one from requirements/demo.txt, make test from requirements/test.txt).
 PYTHON ?= python3
 VENV := .venv
 # A venv is rebuilt when its requirements file changes: the stamp's name holds the file's checksum.
 venv_stamp = $(1)/.installed-$(shell cat $(2) | cksum | cut -d' ' -f1)
 STAMP := $(call venv_stamp,$(VENV),requirements/test.txt)
+# make demo's own venv: ansible-core and requests only, so the first demo does not install the test toolchain.
+DEMO_VENV := .venv-demo
+DEMO_STAMP := $(call venv_stamp,$(DEMO_VENV),requirements/demo.txt)
 # The oldest ansible-core the collection accepts, for make test's compatibility stage.
 COMPAT_VENV := .venv-ansible-2.16
 COMPAT_STAMP := $(call venv_stamp,$(COMPAT_VENV),requirements/compat-ansible-2.16.txt)
@@ -25,12 +28,15 @@ define install_venv
 	@rm -f $(1)/.installed-* && touch $@
 endef
 
-.PHONY: test venv managed-venvs demo bench lint format docs clean
+.PHONY: test venv managed-venvs demo build bench lint format docs clean
 
 venv: $(STAMP)
 
 $(STAMP): requirements/test.txt
 	$(call install_venv,$(VENV),$<)
+
+$(DEMO_STAMP): requirements/demo.txt
+	$(call install_venv,$(DEMO_VENV),$<)
 
 $(COMPAT_STAMP): requirements/compat-ansible-2.16.txt
 	$(call install_venv,$(COMPAT_VENV),$<)
@@ -46,13 +52,18 @@ managed-venvs: $(foreach v,$(MANAGED_FOUND),$(call managed_stamp,$(v)))
 test: venv $(COMPAT_STAMP) managed-venvs
 	@./tools/test.sh
 
-# The README's first command: emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance; examples/wait_bind_public_ip.yml binds, reruns, unbinds.
-demo: venv
+# The README's first command, in its own small venv (.venv-demo): emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance; examples/wait_bind_public_ip.yml binds, reruns, unbinds.
+demo: $(DEMO_STAMP)
 	@./tools/demo.sh
 
 # Benchmark against the emulator; writes docs/performance.md. QUICK=1: fewer repetitions and sizes.
 bench: venv
 	$(VENV)/bin/python -m benchmarks.bench $(if $(QUICK),--quick)
+
+# The one Galaxy artifact, with the release notes of the galaxy.yml version: build/hwcloud-dms-<version>.tar.gz (the
+# README installs it; make lint checks this same file).
+build: venv
+	@./tools/build.sh
 
 # Changelog, docs and ansible-lint checks, the Galaxy artifact with galaxy-importer, the docs build (make test runs it too).
 lint: venv
@@ -67,4 +78,4 @@ docs: venv
 	@./tools/docs.sh
 
 clean:
-	rm -rf build $(VENV) $(COMPAT_VENV) .pytest_cache
+	rm -rf build $(VENV) $(DEMO_VENV) $(COMPAT_VENV) .pytest_cache

@@ -83,8 +83,7 @@ class Bench:
         self.collection = Path(laid.stdout.strip().splitlines()[-1])
         (self.work / "ansible.cfg").write_text("[defaults]\n", encoding="utf-8")
         (self.work / "tmp").mkdir(exist_ok=True)
-        # The emulator is a development tool outside the collection's namespace (docs/emulator.md).
-        sys.path.insert(0, str(ROOT / "emulator"))
+        # The emulator is the installed package hwcloud-dms-emulator (-e ./emulator in requirements/test.txt).
         # pylint: disable-next=import-outside-toplevel
         from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
         from dms_emulator.testing import EmulatorProcess  # pylint: disable=import-outside-toplevel

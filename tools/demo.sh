@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make demo: start the bundled DMS emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance, run
 # examples/wait_bind_public_ip.yml against it (bind public IPs and wait, rerun without change, unbind), and stop
-# the emulator (also on failure or Ctrl-C). Needs the venv `make venv` builds.
+# the emulator (also on failure or Ctrl-C). Needs the small venv `make demo` builds (.venv-demo, requirements/demo.txt).
 #
 # For tests: DEMO_VENV_BIN picks the Python/Ansible bin directory, DEMO_COLLECTIONS_PATH an already laid
 # collections path (then the collection is not laid again).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${DEMO_VENV_BIN:-$root/.venv/bin}
+bin=${DEMO_VENV_BIN:-$root/.venv-demo/bin}
 if [ -n "${DEMO_COLLECTIONS_PATH:-}" ]; then
   collections=$DEMO_COLLECTIONS_PATH
 else
@@ -35,7 +35,6 @@ trap 'exit 143' TERM
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 unset HW_SECURITY_TOKEN HUAWEICLOUD_SDK_SECURITY_TOKEN HW_CLOUD HW_MAX_RETRIES HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK \
   HUAWEICLOUD_SDK_PROJECT_ID
-export PYTHONPATH="$root/emulator"
 
 "$bin/python" -m dms_emulator --host 127.0.0.1 --port 0 --url-file "$work/url" --quiet >/dev/null &
 emulator_pid=$!
@@ -49,7 +48,8 @@ url=$(cat "$work/url")
 echo "== DMS emulator listening on $url (loopback only)"
 
 # Three instances, one per engine; each change takes about a second in the emulator's DMS. Kafka has three brokers,
-# so it takes three EIPs.
+# so it takes three EIPs. Each instance gets EIPs of its own: an EIP bound to one instance cannot be bound to another
+# (the emulator's bind task then ends FAILED, as the cloud's would refuse it).
 instances=$("$bin/python" - "$url" <<'PYTHON'
 import json
 import sys
@@ -60,11 +60,13 @@ admin = EmulatorAdmin(sys.argv[1])
 wanted = [("rabbitmq", "6e3a3b1c-1111-4a4a-9b9b-000000000003", 1),
           ("rocketmq", "6e3a3b1c-1111-4a4a-9b9b-000000000002", 2),
           ("kafka", "6e3a3b1c-1111-4a4a-9b9b-000000000001", 3)]
-eips = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"]
+eips = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b",
+        "4d1dad10-1a0b-43bd-e6f1-9b6112080e2c", "5e2ebe21-2b1c-44ce-f702-ac7223191f3d", "6f3fcf32-3c2d-45df-0813-bd8334202a4e"]
 chosen = []
 for engine, instance_id, brokers in wanted:
     admin.create_instance(instance_id, engine, broker_num=brokers, bind_seconds=0.7, unbind_seconds=0.7)
     chosen.append({"instance_id": instance_id, "public_ip_ids": eips[:brokers]})
+    eips = eips[brokers:]
 print(json.dumps({"dms_instances": chosen}))
 PYTHON
 )

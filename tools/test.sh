@@ -29,8 +29,8 @@ sanity_count=$(grep -c "^Running sanity test " "$results/sanity.log")
 tail -n 25 "$results/sanity.log"
 record "sanity ($sanity_count tests)" "$sanity_rc"
 
-# --- ansible-test units: tests/unit (module_utils, modules, emulator, benchmarks) -----------------------
-# ansible-test sets up the collection loader itself; tests/conftest.py makes the emulator importable.
+# --- ansible-test units: tests/unit (module_utils, modules, benchmarks) ---------------------------------
+# ansible-test sets up the collection loader itself; the emulator is the installed package (-e ./emulator).
 echo "== ansible-test units"
 units_start=$(date +%s)
 rm -rf "$coll/tests/output/junit"
@@ -46,11 +46,12 @@ record "ansible-test units ($(( $(date +%s) - units_start )) s)" "$units_rc"
 parallel=(-n 3 --dist loadfile)
 
 # --- pytest: compatibility with Huawei's SDK, playbook integration harness, smoke --------------------------
+# emulator/tests: the emulator package's own tests, against the installed package (-e ./emulator).
 echo "== pytest"
-(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest -p no:cacheprovider "${parallel[@]}" \
-   --junitxml="$results/pytest.xml" -q tests/compat tests/integration tests/smoke) 2>&1 | tee "$results/pytest.log" | tail -n 30
+(cd "$coll" && PYTHONPATH="$root/build/collections" python -m pytest -p no:cacheprovider "${parallel[@]}" \
+   --junitxml="$results/pytest.xml" -q tests/compat tests/integration tests/smoke emulator/tests) 2>&1 | tee "$results/pytest.log" | tail -n 30
 pytest_rc=${PIPESTATUS[0]}
-record "pytest (compat, integration, smoke)" "$pytest_rc"
+record "pytest (compat, integration, smoke, emulator)" "$pytest_rc"
 
 # --- ansible-test integration: tests/integration/targets against the emulator (setup_dms_emulator) ---------------
 # Each target depends on setup_dms_emulator, which starts an emulator on 127.0.0.1 for that target's play and stops
@@ -71,7 +72,7 @@ record "ansible-test integration (${integration_secs} s)" "$integration_rc"
 # argument handling and no_log masking, so the oldest release is run for real, not assumed.
 compat_venv="$root/.venv-ansible-2.16"
 echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
-(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" "$compat_venv/bin/python" -m pytest -p no:cacheprovider "${parallel[@]}" \
+(cd "$coll" && PYTHONPATH="$root/build/collections" "$compat_venv/bin/python" -m pytest -p no:cacheprovider "${parallel[@]}" \
    --junitxml="$results/compat-ansible-2.16.xml" -o junit_suite_name=compat-ansible-2.16 -q tests/integration tests/unit/plugins) \
    2>&1 | tee "$results/compat-ansible-2.16.log" | tail -n 5
 compat_rc=${PIPESTATUS[0]}
@@ -97,13 +98,13 @@ if [ -x "$py39" ]; then
   rm -rf "$ansible_lib" && mkdir -p "$ansible_lib"
   ln -s "$(python -c 'import ansible, os; print(os.path.dirname(ansible.__file__))')" "$ansible_lib/ansible"
   echo "== managed Python 3.9: module_utils units ($("$py39" -V))"
-  (cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator:$ansible_lib" "$py39" -m pytest -p no:cacheprovider \
+  (cd "$coll" && PYTHONPATH="$root/build/collections:$ansible_lib" "$py39" -m pytest -p no:cacheprovider \
      --junitxml="$results/managed-python3.9-units.xml" -o junit_suite_name=managed-python3.9-units -q tests/unit/plugins) \
      2>&1 | tee "$results/managed-python3.9-units.log" | tail -n 3
   record "managed Python 3.9 (module_utils units)" "${PIPESTATUS[0]}"
   echo "== managed Python 3.9: playbooks (ansible_python_interpreter=$py39)"
   # shellcheck disable=SC2086  # the list of test files is meant to split
-  (cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py39" PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest \
+  (cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py39" PYTHONPATH="$root/build/collections" python -m pytest \
      -p no:cacheprovider "${parallel[@]}" --junitxml="$results/managed-python3.9-playbooks.xml" \
      -o junit_suite_name=managed-python3.9-playbooks -q $managed_tests) \
      2>&1 | tee "$results/managed-python3.9-playbooks.log" | tail -n 3

@@ -1,8 +1,8 @@
-"""Local emulator of the Huawei Cloud DMS background-task API (test and demo tool, not shipped)."""
+"""Offline emulator of the Huawei Cloud DMS API and the IAM calls a client needs (package hwcloud-dms-emulator)."""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Defaults from docs/design.md: every seed gets these unless it replaces them.
 DEFAULT_ACCESS_KEY = "EMULATORAK0000000001"

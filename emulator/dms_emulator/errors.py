@@ -33,8 +33,10 @@ def gateway_error(status: int, code: str, msg: str, request_id: str) -> ApiError
 INSTANCE_NOT_FOUND = ("DMS.00404022", "This DMS instance does not exist.")
 # INVENTED: the real code for an unknown task id is unverified.
 TASK_NOT_FOUND = ("DMS.00404023", "The background task does not exist.")
-# INVENTED: DMS.00400002 "Invalid request parameter" style for bad query values.
-BAD_PARAMETER = "DMS.00400002"
+# DMS's code for an invalid parameter: Terraform quotes the answer {"error_code": "DMS.00400062", "error_msg":
+# "Invalid {0} parameter in the request."} (kafka data sources of topics and members). The emulator's texts name
+# the parameter instead of "{0}". Not DMS.00400002: that real code means "The project ID format is invalid."
+BAD_PARAMETER = "DMS.00400062"
 # INVENTED: progress on an engine that has no progress API (RabbitMQ): the gateway's unknown-API answer.
 PROGRESS_NOT_SUPPORTED = ("APIGW.0101", "The API does not exist or has not been published in the environment")
 # INVENTED (code and text): progress of a Kafka task that is not a capacity expansion, the only Kafka task Huawei

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
+
+from .errors import THROTTLED
+from .reply import Reply, json_reply, raw_reply
+from .request import Received
+from .stats import Stats
 
 # Kinds that replace the whole response before the handler runs.
 PRE_KINDS = {"status", "delay", "drop", "not_json", "oversized"}
@@ -112,3 +118,97 @@ class FaultRegistry:
                             self._faults.remove(fault)
                     return fault
         return None
+
+
+_HTML_ERRORS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",
+}
+
+
+def html_error_page(status: int) -> bytes:
+    # What an upstream proxy really sends for 5xx: HTML, not JSON. Clients must not choke on it.
+    title = "%d %s" % (status, _HTML_ERRORS.get(status, "Error"))
+    return (
+        "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n"
+        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (title, title)
+    ).encode("ascii")
+
+
+class FaultLayer:
+    """Wraps one authenticated API call: pre-handler faults replace or delay it, post-handler ones rewrite its answer."""
+
+    def __init__(self, registry: FaultRegistry, stats: Stats, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.registry = registry
+        self.stats = stats
+        self.sleep = sleep
+
+    def around(self, req: Received, task_id: Optional[str], call: Callable[[], Reply]) -> Reply:
+        pre = self._before(req, task_id)
+        if pre is not None:
+            return pre
+        return self._after(req, task_id, call())
+
+    def _applied(self, fault: Fault) -> None:
+        self.stats.bump_key("faults_applied", fault.kind)
+
+    def _before(self, req: Received, task_id: Optional[str]) -> Optional[Reply]:
+        delay = self.registry.take({"delay"}, req.method, req.raw_path, task_id)
+        if delay is not None:
+            self._applied(delay)
+            self.sleep(float(delay.options.get("seconds", 1.0)))
+        fault = self.registry.take({"status", "drop", "not_json", "oversized"}, req.method, req.raw_path, task_id)
+        if fault is None:
+            return None
+        self._applied(fault)
+        opts = fault.options
+        if fault.kind == "drop":
+            return Reply(0, drop=True)
+        if fault.kind == "not_json":
+            body = opts.get("body", "<html><body>Service is being upgraded</body></html>")
+            return raw_reply(
+                int(opts.get("status_code", 200)), str(body).encode("utf-8"), opts.get("content_type", "text/html")
+            )
+        if fault.kind == "oversized":
+            size = int(opts.get("size", 5 * 1024 * 1024))
+            # Valid JSON so that only a size limit, not the parser, saves the client.
+            payload = {"task_count": "1", "tasks": [], "padding": "x" * size}
+            return json_reply(200, payload)
+        return self._status(req, opts)
+
+    @staticmethod
+    def _status(req: Received, opts: Dict[str, Any]) -> Reply:
+        status = int(opts["status"])
+        headers: Dict[str, str] = {}
+        if opts.get("retry_after") is not None:
+            headers["Retry-After"] = str(opts["retry_after"])
+        if "body" in opts:
+            body = opts["body"]
+            if isinstance(body, (dict, list)):
+                return json_reply(status, body, headers)
+            return raw_reply(status, str(body).encode("utf-8"), opts.get("content_type", "text/plain"), headers)
+        if status == 429:
+            return json_reply(
+                status, {"error_code": THROTTLED[0], "error_msg": THROTTLED[1], "request_id": req.request_id}, headers
+            )
+        if status >= 500:
+            return raw_reply(status, html_error_page(status), "text/html", headers)
+        return json_reply(status, {"error_code": "DMS.00%d000" % status, "error_msg": "Injected fault."}, headers)
+
+    def _after(self, req: Received, task_id: Optional[str], reply: Reply) -> Reply:
+        if reply.status != 200 or not isinstance(reply.json_body, dict) or "tasks" not in reply.json_body:
+            return reply
+        fault = self.registry.take(POST_KINDS, req.method, req.raw_path, task_id)
+        if fault is None:
+            return reply
+        self._applied(fault)
+        payload = dict(reply.json_body)
+        if fault.kind == "empty_tasks":
+            payload["tasks"] = []
+            payload["task_count"] = str(fault.options.get("task_count", "0"))
+        else:
+            drop = fault.options.get("fields", ["status"])
+            payload["tasks"] = [{k: v for k, v in task.items() if k not in drop} for task in payload["tasks"]]
+        return json_reply(200, payload, {k: v for k, v in reply.headers.items() if k.lower() != "content-type"})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
 from .errors import dms_error
-from .timeline import Phase
+from .timeline import Phase, TimelineCursor
 
 ENGINES = ("kafka", "rabbitmq", "rocketmq")
 # Faithful code and text (dms-api.md §2.2, §7; TF kafka/rabbitmq handleMultiOperationsError retries on it).
@@ -31,10 +31,29 @@ KAFKA_PROTOCOLS = (
 # INVENTED defaults: a small cluster per engine, 100 GB per broker, product ids in the real ids' form.
 DEFAULT_BROKERS = {"kafka": 3, "rabbitmq": 1, "rocketmq": 1}
 STORAGE_PER_BROKER = 100
+MAX_BROKERS = 50  # SDK ResizeEngineInstanceReq: "at most 50 brokers"
 DEFAULT_PRODUCTS = {"kafka": "c6.2u4g.cluster", "rabbitmq": "c6.2u4g.single", "rocketmq": "c6.4u8g.cluster"}
 # INVENTED default for public-IP changes: about one second from change to SUCCESS, so demos and tests stay quick.
 DEFAULT_CHANGE_TIMELINE = [Phase("CREATED", 0.3), Phase("EXECUTING", 0.7), Phase("SUCCESS")]
 TERMINAL = ("SUCCESS", "FAILED", "DELETED", "CANCELLED")
+# The instance states of the Kafka and RocketMQ API references ("Instance Status"; CREATEFAILED from older pages).
+INSTANCE_STATUSES = (
+    "CREATING",
+    "RUNNING",
+    "ERROR",
+    "RESTARTING",
+    "STARTING",
+    "EXTENDING",
+    "EXTENDEDFAILED",
+    "FROZEN",
+    "FREEZING",
+    "UPGRADING",
+    "ROLLINGBACK",
+    "DELETING",
+    "CREATEFAILED",
+)
+# How the detail shows `publicip_id` while public access is on (RabbitMQ, RocketMQ): the ids, left out, or null.
+PUBLICIP_ID_FORMS = ("ids", "absent", "null")
 
 
 @dataclass
@@ -82,6 +101,10 @@ class Instance:
     busy_changes: int = 0
     bind_timeline: List[Phase] = field(default_factory=lambda: list(DEFAULT_CHANGE_TIMELINE))
     unbind_timeline: List[Phase] = field(default_factory=lambda: list(DEFAULT_CHANGE_TIMELINE))
+    # The instance status as a script (admin API / seed `status_timeline`), e.g. EXTENDING for 5 s, then RUNNING.
+    status_cursor: Optional[TimelineCursor] = None
+    publicip_id_form: str = "ids"  # one of PUBLICIP_ID_FORMS
+    kafka_public_status: Optional[str] = None  # shown instead of the derived value (e.g. "freezed")
     # The change now running, if any.
     change: Optional[Change] = None
 
@@ -105,6 +128,11 @@ class Instance:
             raise dms_error(400, *INSTANCE_BUSY)
         if self.change is not None or self.status != "RUNNING":
             raise dms_error(400, *INSTANCE_BUSY)
+
+    def advance_status(self, now: float, count_poll: bool = False) -> None:
+        """Move the status along its script; `count_poll` when a detail read shows it (a phase may last N reads)."""
+        if self.status_cursor is not None:
+            self.status = self.status_cursor.observe(now, count_poll)
 
     def settle(self, status: Any) -> None:
         """Given the running change's task status: apply the change on SUCCESS, drop it on another terminal status."""

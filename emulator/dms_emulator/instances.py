@@ -16,20 +16,32 @@ What is emulated:
   next `busy_changes` change calls (admin API / seed);
 - the instance's public fields change only when the change's task reaches SUCCESS; a FAILED task leaves them.
 
-INVENTED (docs/emulator.md lists them): the Kafka task name, the error codes/messages for bad bodies, EIP
-addresses derived from EIP ids, the private addresses, and the default change timeline.
+- the EIPs (eips.py): a bind names EIPs the EIP API knows (or, with `auto_create`, not yet); one that is bound to
+  something else or in another status than DOWN makes the change's task end FAILED and nothing changes;
+- the instance `status` may follow a script (`status_timeline`), moved on by time and by detail reads.
+
+INVENTED (docs/emulator.md lists them): the error texts for bad bodies, EIP addresses derived from EIP ids, the
+private addresses, the default change timeline, and how a bind of an unusable EIP fails.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .errors import ApiError, dms_error
+from .eips import EipStore, eip_address
+from .errors import BAD_PARAMETER, INSTANCE_NOT_FOUND, ApiError, dms_error
 from .gateway import Principal
-from .instance_model import DEFAULT_BROKERS, DEFAULT_CHANGE_TIMELINE, KAFKA_PROTOCOLS, STORAGE_PER_BROKER, Instance
+from .instance_model import (
+    DEFAULT_BROKERS,
+    DEFAULT_CHANGE_TIMELINE,
+    KAFKA_PROTOCOLS,
+    MAX_BROKERS,
+    STORAGE_PER_BROKER,
+    Instance,
+)
+from .instance_state import apply_state, state_of_form
 from .reply import Reply, empty_reply, json_reply
 from .request import Received
 from .taskstore import TaskStore
@@ -42,16 +54,13 @@ INSTANCE_ROUTES = [
     ("POST", re.compile(r"^/v1/%s/instances/%s/public-boundwidth/?$" % (_SEG, _SEG)), "instances.kafka_public_switch"),
 ]
 
-# The real service's text for an unknown instance (TF acceptance tests expect "This DMS instance does not exist");
-# the code is the one TF checks for a missing instance (dms-api.md §2.2).
-INSTANCE_NOT_FOUND = ("DMS.00404022", "This DMS instance does not exist.")
-# INVENTED: the real code for a bad change body is unverified.
-BAD_BODY = "DMS.00400002"
+# DMS's "Invalid {0} parameter in the request." (errors.py); the texts naming the field are the emulator's.
+BAD_BODY = BAD_PARAMETER
 
+# The task names of the API references' ShowBackgroundTask examples (Kafka and RabbitMQ) and of Terraform's
+# RabbitMQ/RocketMQ waits; Kafka's switch records the same names (Kafka's example shows `bindInstancePublicIp`).
 BIND_TASK = "bindInstancePublicIp"
 UNBIND_TASK = "unbindInstancePublicIp"
-# INVENTED: Kafka's task name for the public-access switch is undocumented (dms-api.md open item 7).
-KAFKA_SWITCH_TASK = "kafkaPublicIpAccessSwitch"
 
 
 # Fields of UpdateInstanceReq per engine (SDK 3.1.219) that the emulator stores when they are sent.
@@ -97,6 +106,9 @@ SPEC_KEYS = {
     "unbind_seconds",
     "fail_bind",
     "fail_unbind",
+    "status_timeline",
+    "publicip_id_in_detail",
+    "kafka_public_status",
 }
 
 
@@ -106,12 +118,6 @@ def match_instance_route(method: str, path: str) -> Optional[Tuple[str, Tuple[st
         if found and route_method == method:
             return name, found.groups()
     return None
-
-
-def eip_address(eip_id: str) -> str:
-    """INVENTED: a stable address per EIP id, in 100.64.0.0/10 so it can never be someone's real address."""
-    digest = hashlib.sha256(eip_id.encode("utf-8")).digest()
-    return "100.%d.%d.%d" % (64 + digest[0] % 64, digest[1], 1 + digest[2] % 254)
 
 
 # The instance model used to be this module's own profile; it is now the one model every route shares.
@@ -150,19 +156,22 @@ def _ids_field(body: Dict[str, Any], key: str = "publicip_id") -> List[str]:
     return ids
 
 
-def _positive_int(spec: Dict[str, Any], key: str, low: int) -> Optional[int]:
+def _positive_int(spec: Dict[str, Any], key: str, low: int, high: Optional[int] = None) -> Optional[int]:
     value = spec.get(key)
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low):
         raise ValueError("%s must be an integer >= %d" % (key, low))
+    if value is not None and high is not None and value > high:
+        raise ValueError("%s must be at most %d, got %d" % (key, high, value))
     return value
 
 
 class InstanceBook:
     """The instance routes over the TaskStore's instances (the one model the job routes share)."""
 
-    def __init__(self, store: TaskStore, now: Callable[[], float]) -> None:
+    def __init__(self, store: TaskStore, now: Callable[[], float], eips: Optional[EipStore] = None) -> None:
         self.store = store
         self.now = now
+        self.eips = eips
 
     def reset(self) -> None:
         """Nothing of its own to forget: the instances live in the TaskStore, which the emulator resets."""
@@ -179,7 +188,8 @@ class InstanceBook:
         engine = spec.get("engine") or "kafka"
         if engine not in DEFAULT_BROKERS:
             raise ValueError("engine must be one of %s" % ", ".join(sorted(DEFAULT_BROKERS)))
-        broker_num = _positive_int(spec, "broker_num", 1) or DEFAULT_BROKERS[engine]
+        # Bounded like a real cluster (SDK: at most 50 brokers): 3 000 000 once built a 53 MB detail.
+        broker_num = _positive_int(spec, "broker_num", 1, MAX_BROKERS) or DEFAULT_BROKERS[engine]
         storage = _positive_int(spec, "storage_space", 1) or STORAGE_PER_BROKER * broker_num
         product = spec.get("product_id")
         if product is not None and (not isinstance(product, str) or not product):
@@ -197,7 +207,7 @@ class InstanceBook:
             engine=engine,
             engine_field=str(spec.get("engine_field") or ""),
             name=str(spec.get("name") or ""),
-            status=str(spec.get("status") or "RUNNING"),
+            status="RUNNING",
             created_ms=int(self.now() * 1000),
             broker_num=broker_num,
             storage_space=storage,
@@ -210,7 +220,12 @@ class InstanceBook:
             bind_timeline=_timeline(spec, "bind"),
             unbind_timeline=_timeline(spec, "unbind"),
         )
+        self.set_state(instance, state_of_form(spec))
         return self.store.put_instance(instance)
+
+    def set_state(self, instance: Instance, spec: Dict[str, Any]) -> None:
+        """Status (or status script), publicip_id form, kafka_public_status, busy_changes; ValueError on bad input."""
+        apply_state(instance, spec, self.now())
 
     def profile(self, project_id: str, instance_id: str) -> Optional[Instance]:
         """The known instance with its finished change applied (instances made by task creation have defaults)."""
@@ -229,6 +244,8 @@ class InstanceBook:
             if instance is None:
                 raise dms_error(404, *INSTANCE_NOT_FOUND)
             if route == "instances.show":
+                # A phase of the status script may last N reads of the detail (`polls`).
+                instance.advance_status(self.now(), count_poll=True)
                 return json_reply(200, self.detail(instance))
             body = self._body(req)
             if route == "instances.update":
@@ -298,7 +315,7 @@ class InstanceBook:
                     "Invalid request parameter: public access is already enabled;"
                     " send no publicip_id, public_boundwidth or eip_address to disable it.",
                 )
-            self._start_change(instance, False, [], KAFKA_SWITCH_TASK)
+            self._start_change(instance, False, [], UNBIND_TASK)
             return empty_reply(204)
         if not ids:
             raise dms_error(
@@ -312,21 +329,27 @@ class InstanceBook:
                 "Invalid request parameter: publicip_id needs %d EIP ids (one per broker), got %d."
                 % (instance.broker_num, len(ids)),
             )
-        self._start_change(instance, True, ids, KAFKA_SWITCH_TASK, bandwidth or None)
+        self._start_change(instance, True, ids, BIND_TASK, bandwidth or None)
         return empty_reply(204)
 
     def _start_change(
         self, instance: Instance, enable: bool, ids: List[str], name: str, bandwidth: Optional[int] = None
     ) -> None:
+        refusal = None
         if enable:
             params: Dict[str, Any] = {
                 "public_ip_id": ",".join(ids),
-                "public_ip_address": ",".join(eip_address(i) for i in ids),
+                "public_ip_address": ",".join(self._address(instance, i) for i in ids),
                 "enable_public_ip": True,
             }
+            if self.eips is not None:
+                refusal = self.eips.bind_refusal(instance.project_id, ids, instance.id)
         else:
             params = {"public_ip_id": ",".join(instance.ids), "enable_public_ip": False}
-        timeline = instance.bind_timeline if enable else instance.unbind_timeline
+        timeline = list(instance.bind_timeline if enable else instance.unbind_timeline)
+        if refusal is not None:
+            # INVENTED: DMS accepts the call and its task fails later, without naming the EIP in the task.
+            timeline = timeline[:-1] + [Phase("FAILED")]
         spec = {"name": name, "params": params, "timeline": [_phase_json(p) for p in timeline]}
         self.store.start_change(
             instance,
@@ -334,8 +357,11 @@ class InstanceBook:
             spec,
             self.now(),
             _public_effect(enable, ids, bandwidth),
-            params,
+            dict(params, refused=refusal) if refusal else params,
         )
+
+    def _address(self, instance: Instance, eip_id: str) -> str:
+        return self.eips.address(instance.project_id, eip_id) if self.eips is not None else eip_address(eip_id)
 
     # --- rendering ---------------------------------------------------------------------------------
     def detail(self, instance: Instance) -> Dict[str, Any]:
@@ -384,6 +410,7 @@ class InstanceBook:
     def _kafka(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
         brokers = range(instance.broker_num)
         state = "true" if instance.enabled else ("closed" if instance.ever_enabled else "false")
+        shown = instance.kafka_public_status or state
         protocols = {name: bool(instance.port_protocols.get(name)) for name in KAFKA_PROTOCOLS}
         detail.update(
             {
@@ -391,7 +418,7 @@ class InstanceBook:
                 "partition_num": "250",
                 "connect_address": ",".join("192.168.0.%d" % (10 + n) for n in brokers),
                 "port": 9092,
-                "kafka_public_status": state,
+                "kafka_public_status": shown,
                 "public_access_enabled": state,
                 "public_bandwidth": instance.public_bandwidth,
                 "public_boundwidth": instance.public_bandwidth,
@@ -410,7 +437,7 @@ class InstanceBook:
         )
         if instance.enabled:
             # Only present while public access is on (SDK field doc).
-            detail["public_connect_address"] = ",".join("%s:9094" % eip_address(i) for i in instance.ids)
+            detail["public_connect_address"] = ",".join("%s:9094" % self._address(instance, i) for i in instance.ids)
         return detail
 
     def _rabbitmq(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
@@ -424,15 +451,15 @@ class InstanceBook:
             }
         )
         if instance.enabled:
-            address = eip_address(instance.ids[0])
+            address = self._address(instance, instance.ids[0])
             detail.update(
                 {
-                    "publicip_id": instance.ids[0],
                     "publicip_address": address,
                     "public_connect_address": "%s:5672" % address,
                     "public_management_connect_address": "http://%s:15672" % address,
                 }
             )
+            _publicip_id(detail, instance)
         return detail
 
     def _rocketmq(self, instance: Instance, detail: Dict[str, Any]) -> Dict[str, Any]:
@@ -445,16 +472,26 @@ class InstanceBook:
             }
         )
         if instance.enabled:
-            addresses = [eip_address(i) for i in instance.ids]
+            addresses = [self._address(instance, i) for i in instance.ids]
             detail.update(
                 {
-                    "publicip_id": ",".join(instance.ids),
                     "publicip_address": ",".join(addresses),
-                    "public_namesrv_address": ";".join("%s:8200" % a for a in addresses),
-                    "public_broker_address": ";".join("%s:10101" % a for a in addresses),
+                    # Comma-separated "ip:port" lists, as in Terraform's RocketMQ example
+                    # ("121.37.221.67:10105,139.159.159.46:10106").
+                    "public_namesrv_address": ",".join("%s:8200" % a for a in addresses),
+                    "public_broker_address": ",".join("%s:10101" % a for a in addresses),
                 }
             )
+            _publicip_id(detail, instance)
         return detail
+
+
+def _publicip_id(detail: Dict[str, Any], instance: Instance) -> None:
+    """`publicip_id` as the instance is set to show it: the ids, null, or left out (Terraform never reads it)."""
+    if instance.publicip_id_form == "ids":
+        detail["publicip_id"] = ",".join(instance.ids)
+    elif instance.publicip_id_form == "null":
+        detail["publicip_id"] = None
 
 
 def _public_effect(enable: bool, ids: List[str], bandwidth: Optional[int]) -> Callable[[Instance], None]:

@@ -26,7 +26,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from . import DEFAULT_PROJECT_ID
 from .errors import BAD_PARAMETER, INSTANCE_NOT_FOUND, ApiError, dms_error
 from .gateway import Principal
-from .instance_model import INSTANCE_BUSY, KAFKA_PROTOCOLS, Change, Instance
+from .instance_model import INSTANCE_BUSY, KAFKA_PROTOCOLS, MAX_BROKERS, Change, Instance
 from .reply import Reply, json_reply
 from .request import Received
 from .taskstore import TaskStore
@@ -45,7 +45,6 @@ JOB_ROUTES = [
 # INSTANCE_BUSY (DMS.00400026) and KAFKA_PROTOCOLS live with the instance model; re-exported here for callers.
 __all__ = ["INSTANCE_BUSY", "KAFKA_PROTOCOLS", "JobsApi", "match_job_route"]
 OPER_TYPES = ("storage", "horizontal", "vertical")
-MAX_BROKERS = 50  # SDK ResizeEngineInstanceReq: "at most 50 brokers"
 # INVENTED: which Kafka parameters are static (need a restart); the SDK only says the answer counts both kinds.
 STATIC_KAFKA_CONFIGS = frozenset(
     (
@@ -381,6 +380,8 @@ class JobsApi:
             value = capacity.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
                 raise ValueError("%s must be an integer >= 1" % key)
+        if capacity.get("broker_num") is not None and capacity["broker_num"] > MAX_BROKERS:
+            raise ValueError("broker_num must be at most %d, got %d" % (MAX_BROKERS, capacity["broker_num"]))
         if "product_id" in capacity and (not isinstance(capacity["product_id"], str) or not capacity["product_id"]):
             raise ValueError("product_id must be a non-empty string")
         with self.store.lock:

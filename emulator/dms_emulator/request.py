@@ -15,6 +15,7 @@ class Received:
     headers: Dict[str, str]  # lower-case names; first value wins
     body: bytes = b""
     request_id: str = ""
+    peer: str = ""  # the client's address; empty for an in-process call
     params: List[Tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -15,6 +15,9 @@ from .reply import Reply, json_reply
 from .request import Received, header_text
 
 MAX_BODY = 10 * 1024 * 1024
+# How long a connection may stay silent (idle keep-alive, or a half-sent request) before the server closes it; longer
+# than any client's pause between polls, shorter than forever (nginx's keepalive_timeout default is 75 s).
+IDLE_TIMEOUT = 60.0
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -28,8 +31,10 @@ class EmulatorServer(ThreadingHTTPServer):
         quiet: bool = False,
         ssl_context: Optional[ssl.SSLContext] = None,
         log_stream: Optional[TextIO] = None,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         self.emulator = emulator
+        self.idle_timeout = idle_timeout
         self.quiet = quiet
         self.ssl_context = ssl_context
         self.log_stream = log_stream or sys.stderr
@@ -69,36 +74,69 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     server: EmulatorServer
 
     def setup(self) -> None:
+        # Every read and write of this connection (the TLS handshake first) gives up after the idle timeout, so a
+        # silent or half-sent request cannot hold a server thread for ever (StreamRequestHandler applies `timeout`).
+        self.timeout = self.server.idle_timeout
+        self.request.settimeout(self.timeout)
         if isinstance(self.request, ssl.SSLSocket):
             self.request.do_handshake()
         super().setup()
 
-    def do_GET(self) -> None:
-        self._serve()
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except (socket.timeout, TimeoutError):
+            # A body that never came in full: close; the client sent too little to deserve an answer.
+            self.close_connection = True
 
-    def do_POST(self) -> None:
-        self._serve()
+    def __getattr__(self, name: str) -> Any:
+        # Every method reaches the gateway, which answers in JSON (APIGW.0101 for what no API serves, PATCH included)
+        # instead of http.server's HTML 501 page.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
-    def do_DELETE(self) -> None:
-        self._serve()
+    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+        """http.server's own errors (bad request line, headers too long) as the gateway's JSON, not HTML."""
+        self.close_connection = True
+        body = {"error_code": "APIGW.0%d" % code, "error_msg": message or self.responses.get(code, ("Error",))[0]}
+        self._write(json_reply(code, body), uuid.uuid4().hex)
 
-    def do_PUT(self) -> None:
-        self._serve()
+    def _content_length(self) -> Optional[int]:
+        """The body's length: digits only (no sign, no list), or None when malformed."""
+        raw = self.headers.get_all("Content-Length") or []
+        if not raw:
+            return 0
+        if len(raw) > 1 or not raw[0].strip().isdigit() or not raw[0].strip().isascii():
+            return None
+        return int(raw[0].strip())
 
     def _serve(self) -> None:
         started = time.monotonic()
         request_id = uuid.uuid4().hex
         raw_path, dummy, raw_query = self.path.partition("?")
-        length = int(self.headers.get("Content-Length") or 0)
+        length = self._content_length()
+        if length is None:
+            # A negative length used to become read(-1): read until the client leaves, one thread held meanwhile.
+            self.close_connection = True
+            self._write(
+                json_reply(400, {"error_code": "APIGW.0400", "error_msg": "Invalid Content-Length."}), request_id
+            )
+            self._log(raw_path, "400", started)
+            return
         if length > MAX_BODY:
             self.close_connection = True
             self._write(Reply(413, b"", {}), request_id)
             return
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            # The client closed before sending the whole body.
+            self.close_connection = True
+            return
         headers = {}
         for name, value in self.headers.items():
             headers.setdefault(name.lower(), header_text(value))
-        req = Received(self.command, raw_path, raw_query, headers, body, request_id)
+        req = Received(self.command, raw_path, raw_query, headers, body, request_id, peer=str(self.client_address[0]))
         try:
             reply = self.server.emulator.dispatch(req)
         except Exception as exc:  # pylint: disable=broad-except
@@ -121,11 +159,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _write(self, reply: Reply, request_id: str) -> None:
         self.server.emulator.stats.bump_key("responses_by_status", str(reply.status))
         self.send_response_only(reply.status)
-        # The server's clock, not the host's: with --clock-skew the Date header runs ahead or behind too.
-        self.send_header("Date", self.server.emulator.clock.http_date())
+        # The server's clock, not the host's: with --clock-skew the Date header runs ahead or behind too. A reply
+        # with a Date of its own (record passes the cloud's on, replay serves the recorded one) keeps it.
+        dates = [value for name, value in reply.headers.items() if name.lower() == "date"]
+        self.send_header("Date", dates[0] if dates else self.server.emulator.clock.http_date())
         self.send_header("X-Request-Id", request_id)
         for name, value in reply.headers.items():
-            self.send_header(name, value)
+            if name.lower() != "date":
+                self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if reply.body and self.command != "HEAD":

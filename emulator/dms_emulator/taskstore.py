@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import DEFAULT_PROJECT_ID
 from .instance_model import ENGINES, Change, Instance
+from .progression import Progression
 from .timefmt import iso_ms, parse_iso
 from .timeline import TimelineCursor, parse_timeline
 
@@ -52,7 +53,8 @@ class Task:
     seq: int  # insertion order, breaks created_at ties (newer first)
 
     def visible(self, now: float) -> bool:
-        return now >= self.visible_at
+        # The progression decides (appear_after passes with the timeline: at once when immediate, on advance when manual).
+        return self.cursor.has_started(now)
 
     def render(self, status: Any) -> Dict[str, Any]:
         updated = self.cursor.status_changed_at
@@ -107,8 +109,10 @@ def default_progress(status: Any, engine: str, started: float = 0.0) -> Dict[str
 
 
 class TaskStore:
-    def __init__(self) -> None:
+    def __init__(self, progression: Optional[Progression] = None) -> None:
         self._lock = threading.RLock()
+        # How every task's timeline moves (time, immediate, manual); the emulator resets it with the store.
+        self.progression = progression if progression is not None else Progression()
         self.reset()
 
     def reset(self) -> None:
@@ -171,11 +175,12 @@ class TaskStore:
             return change
 
     def settle(self, now: float, instance: Optional[Instance] = None) -> None:
-        """Apply every running change whose task has turned SUCCESS, drop those that ended otherwise."""
+        """Apply every running change whose task has turned SUCCESS, drop those that ended otherwise; move statuses on."""
         with self._lock:
             for each in [instance] if instance is not None else list(self.instances.values()):
                 if each.change is not None:
                     each.settle(each.change.task.cursor.observe(now, count_poll=False))
+                each.advance_status(now)
 
     # --- tasks ---------------------------------------------------------------------------------
     def create_task(self, spec: Dict[str, Any], now: float) -> Task:
@@ -226,6 +231,7 @@ class TaskStore:
         task_id = spec.get("id") or uuid.uuid4().hex
         with self._lock:
             instance = self.ensure_instance(project_id, instance_id, spec.get("engine"), now)
+            pace = self.progression.pace((project_id, instance.id))
             self._seq += 1
             task = Task(
                 project_id=project_id,
@@ -235,7 +241,7 @@ class TaskStore:
                 user_name=spec.get("user_name") or "paas_dms",
                 user_id=spec.get("user_id") or DEFAULT_USER_ID,
                 params=_params_string(spec.get("params")),
-                cursor=TimelineCursor(phases, visible_at),
+                cursor=TimelineCursor(phases, pace.start(now) + appear_after, pace, visible_at),
                 visible_at=visible_at,
                 created_at=created_at,
                 created_at_overridden=bool(created_raw),

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from typing import Any, Dict, List, Optional
 
-_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from .admin_access import ADMIN_TOKEN_HEADER
 
 
 class EmulatorError(RuntimeError):
@@ -33,8 +33,10 @@ class EmulatorProcess:
         extra_args: Optional[List[str]] = None,
         clock_skew: Optional[float] = None,
         log_path: Optional[str] = None,
+        progression: Optional[str] = None,
     ) -> None:
         self.tls = tls
+        self.progression = progression
         # The request log (the emulator's stderr; on unless quiet) goes to this file instead of the caller's stderr.
         self.log_path = log_path
         self._log: Optional[Any] = None
@@ -61,10 +63,11 @@ class EmulatorProcess:
         if self.clock_skew is not None:
             # "=" form: a negative value must not look like an option to argparse.
             args.append("--clock-skew=%s" % float(self.clock_skew))
+        if self.progression is not None:
+            args += ["--progression", self.progression]
         args += self.extra_args
+        # The child runs this interpreter with this installed package: nothing is added to its import path.
         env = dict(os.environ)
-        # Make the package importable regardless of the caller's PYTHONPATH.
-        env["PYTHONPATH"] = os.pathsep.join(p for p in [_PACKAGE_PARENT, env.get("PYTHONPATH", "")] if p)
         if self.log_path:
             self._log = open(self.log_path, "w", encoding="utf-8")  # pylint: disable=consider-using-with  # closed in stop()
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log, env=env, text=True)
@@ -120,16 +123,20 @@ class EmulatorProcess:
 class EmulatorAdmin:
     """Thin client for /_emulator/; every method returns the decoded JSON answer."""
 
-    def __init__(self, url: str, ca_path: Optional[str] = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, ca_path: Optional[str] = None, timeout: float = 10.0, admin_token: Optional[str] = None
+    ) -> None:
+        """`admin_token`: for an emulator started with --allow-remote (sent as X-Emulator-Admin-Token)."""
         self.url = url.rstrip("/")
         self.timeout = timeout
         self._context = ssl.create_default_context(cafile=ca_path) if ca_path else None
+        self._headers = {"Content-Type": "application/json"}
+        if admin_token:
+            self._headers[ADMIN_TOKEN_HEADER] = admin_token
 
     def _call(self, method: str, path: str, payload: Optional[Any] = None) -> Any:
         data = json.dumps(payload).encode("utf-8") if payload is not None else None
-        request = urllib.request.Request(
-            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
-        )
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=dict(self._headers))
         try:
             with urllib.request.urlopen(request, timeout=self.timeout, context=self._context) as response:
                 raw = response.read()
@@ -198,5 +205,38 @@ class EmulatorAdmin:
         """Run the server's clock `seconds` ahead (negative: behind) from now on; a reset restores the start skew."""
         return self._call("POST", "/_emulator/clock", {"skew": seconds})
 
+    def progression(self) -> Dict[str, Any]:
+        """{"mode", "start_mode", "instances": [{"project_id", "instance_id", "mode"}]}."""
+        return self._call("GET", "/_emulator/progression")
+
+    def set_progression(
+        self, mode: str, instance_id: Optional[str] = None, project_id: Optional[str] = None
+    ) -> Dict[str, Any]:
+        """ "time", "immediate" or "manual", emulator-wide or for one instance; a reset restores the start mode."""
+        return self._call("POST", "/_emulator/progression", _scoped({"mode": mode}, instance_id, project_id))
+
+    def advance(
+        self,
+        seconds: Optional[float] = None,
+        steps: Optional[int] = None,
+        instance_id: Optional[str] = None,
+        project_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Move state on: `steps` phases for every running task (default one), and/or `seconds` of timeline."""
+        body: Dict[str, Any] = {}
+        if seconds is not None:
+            body["seconds"] = seconds
+        if steps is not None:
+            body["steps"] = steps
+        return self._call("POST", "/_emulator/advance", _scoped(body, instance_id, project_id))
+
     def health(self) -> Dict[str, Any]:
         return self._call("GET", "/_emulator/health")
+
+
+def _scoped(body: Dict[str, Any], instance_id: Optional[str], project_id: Optional[str]) -> Dict[str, Any]:
+    if instance_id is not None:
+        body["instance_id"] = instance_id
+    if project_id is not None:
+        body["project_id"] = project_id
+    return body

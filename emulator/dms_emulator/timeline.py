@@ -10,7 +10,10 @@ whichever comes first when both are given. The last phase (or one with neither) 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, List, Optional, Sequence
+
+if TYPE_CHECKING:
+    from .progression import Pace
 
 
 @dataclass(frozen=True)
@@ -50,48 +53,93 @@ def parse_timeline(raw: Any) -> List[Phase]:
 
 
 class TimelineCursor:
-    """Where a task is in its script. Not thread-safe by itself; the store holds the lock."""
+    """Where a task is in its script. Not thread-safe by itself; the store holds the lock.
 
-    def __init__(self, phases: Sequence[Phase], started_at: float) -> None:
+    With a `pace` (progression.py), the script runs on that pace's progress reading and mode (time, immediate,
+    manual); `started_at` and the phase starts are readings of it. Without one, on the server clock.
+    """
+
+    def __init__(
+        self,
+        phases: Sequence[Phase],
+        started_at: float,
+        pace: Optional["Pace"] = None,
+        started_at_server: Optional[float] = None,
+    ) -> None:
         self.phases = list(phases)
+        self.pace = pace
         self.index = 0
         self.phase_started_at = started_at
+        self.started_at = started_at
         self.polls_in_phase = 0
         # Set when the current phase has used up its polls; the switch happens at the next look,
         # so updated_at is the time the new status was first seen, not the time of the previous poll.
         self.polls_exhausted = False
-        # When the visible status last changed; that is what updated_at reports.
-        self.status_changed_at = started_at
+        # When the visible status last changed (server clock); that is what updated_at reports.
+        self.status_changed_at = started_at if started_at_server is None else started_at_server
+        # The manual advance steps this cursor has taken (a cursor made later does not take earlier ones).
+        self.steps_seen = pace.steps if pace is not None else 0
 
     @property
     def status(self) -> Any:
         return self.phases[self.index].status
 
-    def _enter_next(self, at: float) -> None:
+    @property
+    def mode(self) -> str:
+        return self.pace.mode if self.pace is not None else "time"
+
+    def reading(self, now: float) -> float:
+        return self.pace.reading(now) if self.pace is not None else now
+
+    def has_started(self, now: float) -> bool:
+        """Whether the script's start (a task's appear_after) has come."""
+        return self.mode == "immediate" or self.reading(now) >= self.started_at
+
+    def _last(self) -> bool:
+        return self.index >= len(self.phases) - 1
+
+    def _enter_next(self, started_at: float, changed_at: float) -> None:
         before = self.status
         self.index += 1
-        self.phase_started_at = at
+        self.phase_started_at = started_at
         self.polls_in_phase = 0
         self.polls_exhausted = False
         if self.status != before:
-            self.status_changed_at = at
+            self.status_changed_at = changed_at
 
     def advance_time(self, now: float) -> None:
-        """Leave every phase whose time is up; the next one starts when the previous one ended."""
-        while self.index < len(self.phases) - 1:
-            if self.polls_exhausted:
-                self._enter_next(now)
+        """Leave every phase that is over by the pace; in time mode the next starts when the previous one ended."""
+        mode = self.mode
+        reading = self.reading(now)
+        if mode == "immediate":
+            while not self._last():
+                self._enter_next(self.pace.start(now) if self.pace is not None else now, now)
+            return
+        pace_steps = self.pace.steps if self.pace is not None else 0
+        if mode == "manual":
+            while self.steps_seen < pace_steps:
+                self.steps_seen += 1
+                if not self._last():
+                    self._enter_next(reading, now)
+        else:
+            # Steps are for manual mode: those given while this cursor ran on time are not owed to it later.
+            self.steps_seen = pace_steps
+        while not self._last():
+            if self.polls_exhausted and mode == "time":
+                self._enter_next(reading, now)
                 continue
             seconds = self.phases[self.index].seconds
-            if seconds is None or now < self.phase_started_at + seconds:
+            if seconds is None or reading < self.phase_started_at + seconds:
                 return
-            self._enter_next(self.phase_started_at + seconds)
+            ended = self.phase_started_at + seconds
+            # On time, the status changed when the phase ended (in server time); after a manual advance, now.
+            self._enter_next(ended, now - (reading - ended) if mode == "time" else now)
 
     def observe(self, now: float, count_poll: bool) -> Any:
-        """Status as seen now; when `count_poll`, this view uses up one of the phase's polls."""
+        """Status as seen now; when `count_poll` (and on time), this view uses up one of the phase's polls."""
         self.advance_time(now)
         status = self.status
-        if count_poll and self.index < len(self.phases) - 1:
+        if count_poll and self.mode == "time" and not self._last():
             polls = self.phases[self.index].polls
             self.polls_in_phase += 1
             if polls is not None and self.polls_in_phase >= polls:

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_plan import (
+    DEFAULT_WAIT_TIMEOUT as DEFAULT_PUBLIC_ACCESS_TIMEOUT,
+)
 from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_action import DmsProgressAction
 
 
@@ -13,5 +16,5 @@ class ActionModule(DmsProgressAction):
     WAIT_OPTION = "wait"
     WAIT_ALIASES = ()
     WAIT_DEFAULT = True
-    DEFAULT_TIMEOUT = 900
+    DEFAULT_TIMEOUT = DEFAULT_PUBLIC_ACCESS_TIMEOUT
     WAITS_IN_CHECK_MODE = False

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._poll import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_action import DmsProgressAction
 
 
 class ActionModule(DmsProgressAction):
     WAIT_OPTION = "wait_for"
     WAIT_DEFAULT = False
-    DEFAULT_TIMEOUT = 600
+    DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
     WAITS_IN_CHECK_MODE = True

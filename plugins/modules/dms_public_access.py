@@ -23,8 +23,15 @@ description:
   - Idempotent. Nothing is sent when the instance already has public access with the same EIPs (in any order), or has
     none and O(state=absent). An instance bound to other EIPs is switched - unbound, waited for, bound, waited for - which
     means a short loss of public access.
-  - While DMS answers C(DMS.00400026) (the instance is busy with another change, or not C(RUNNING)), the change is retried
-    every O(wait_sleep) seconds. One deadline of O(wait_timeout) seconds covers those retries, the changes and the waits.
+  - While DMS answers C(DMS.00400026) (the instance is busy with another change, or not C(RUNNING)), the module waits
+    O(wait_sleep) seconds, reads the instance again and plans again; when the instance meanwhile reached the requested
+    state (another run made the same change), it ends without sending anything. It reads and plans again in the same
+    way after a 5xx or lost answer to a change call (which DMS may have carried out; the call is not repeated blindly)
+    and after a 400 or 409 that may mean the change is already made.
+  - One deadline of O(wait_timeout) seconds covers the reads, those retries, the changes and the waits.
+  - An instance whose detail does not list its bound EIPs in a readable form (Kafka always; RabbitMQ or RocketMQ with
+    C(publicip_id) missing or malformed) has unknown EIPs, which are never taken for different ones; nothing is
+    switched, with one warning.
 author:
   - hwcloud.dms maintainers (@hwcloud-ansible)
 options:
@@ -47,7 +54,9 @@ options:
       - Each item is one EIP ID (a UUID such as V(1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f)); letters, digits and C(-) only,
         no commas. The order does not matter when comparing with the EIPs already bound.
       - Kafka instances do not report which EIPs are bound. A Kafka instance that already has public access is therefore
-        left as it is, with a warning; to move it to other EIPs, run once with O(state=absent) first.
+        left as it is, with a warning; to move it to other EIPs, run once with O(state=absent) first. The same holds for
+        any instance whose C(publicip_id) cannot be read.
+      - Duplicates are refused; the check takes linear time, also for very long lists.
     type: list
     elements: str
   wait:
@@ -62,12 +71,14 @@ options:
     description:
       - Seconds for the whole run - reading the instance, retrying on C(DMS.00400026), the changes and the waits. The module
         fails when they run out, with the last state seen; the change may still finish in the background.
+      - At least 1, at most 86400 (one day), as for every module of this collection.
     type: int
     default: 900
   wait_sleep:
     description:
       - Seconds between two reads while waiting, and between two tries while DMS answers C(DMS.00400026).
-        Must be more than 0 and not more than O(wait_timeout).
+        Must be more than 0 and not more than O(wait_timeout). Below 0.5 it is raised to 0.5, with a warning (at most two
+        polls a second, as for every module of this collection).
     type: float
     default: 5
 extends_documentation_fragment:
@@ -90,9 +101,12 @@ notes:
     task ends V(FAILED) and the module fails with it). For Kafka, whose task is not followed, a switch DMS could not
     carry out shows as a timeout with the instance's last state.
   - The change's task is found among the tasks created since the time of the change's answer (its C(Date) header, on the
-    DMS server's clock that also stamps C(created_at)), less the call's round trip and three seconds, so an older task
+    DMS server's clock that also stamps C(created_at)), less the call's round trip and a second, so an older task
     of the same name cannot end the wait early and this host's clock does not matter. Only an answer without C(Date)
-    falls back to this host's clock, moved onto the server's by what earlier answers showed.
+    falls back to this host's clock, moved onto the server's by what earlier answers showed. A task whose
+    C(created_at) is not a real time (month 13, day 00) never counts.
+  - Values the server sends (status, address, engine, error messages) are cut to about 300 characters in messages and
+    warnings.
   - A clock skew of more than a few seconds between this host and the DMS API gets one warning naming both times; past
     15 minutes the API gateway refuses the signatures and the failure says that the clock is the cause.
 seealso:
@@ -146,7 +160,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 changed:
-  description: Whether a change was sent (in check mode, whether one would be).
+  description:
+    - Whether this run sent a change (in check mode, whether one would be). V(false) when another run made the change
+      while this one waited for the busy instance.
+    - Also V(true) on failure once a change was sent; the message then says that the change may have been made.
   returned: always
   type: bool
   sample: true
@@ -175,8 +192,11 @@ task:
                       "enable_public_ip": true},
            "created_at": "2024-01-15T08:30:09.500Z", "updated_at": "2024-01-15T08:30:21.120Z"}
 actions:
-  description: The changes made (or, in check mode, that would be), in order - V(bind), V(unbind), or both for a switch.
-  returned: when the instance could be read
+  description:
+    - The change calls sent, in order - V(bind), V(unbind), or both for a switch (in check mode, those that would be).
+    - A call answered with a server error or not answered at all is listed too (DMS may have carried it out); one sent
+      again after that is listed again. Empty when nothing was sent.
+  returned: always
   type: list
   elements: str
   sample: [unbind, bind]
@@ -190,33 +210,33 @@ elapsed:
 """
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
-from ansible_collections.hwcloud.dms.plugins.module_utils._public_access import PublicAccess, PublicAccessOptions
+from ansible_collections.hwcloud.dms.plugins.module_utils._poll import WAIT_ARGUMENT_SPEC
+from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_plan import (
+    DEFAULT_WAIT_TIMEOUT,
+    PublicAccessOptions,
+)
+from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_run import PublicAccess
+
+ARGUMENT_SPEC = dict(
+    instance_id=dict(type="str", required=True),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    public_ip_ids=dict(type="list", elements="str"),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(WAIT_ARGUMENT_SPEC["wait_timeout"], default=DEFAULT_WAIT_TIMEOUT),
+    wait_sleep=WAIT_ARGUMENT_SPEC["wait_sleep"],
+    progress_interval=WAIT_ARGUMENT_SPEC["progress_interval"],
+)
+# What a failure returns beside msg, before the action has a result of its own.
+FAILURE_RESULT = dict(instance={}, task=None, actions=[], elapsed=0.0)
 
 
 def main() -> None:
-    argument_spec = dict(
-        instance_id=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        public_ip_ids=dict(type="list", elements="str"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=900),
-        wait_sleep=dict(type="float", default=5.0),
-        progress_interval=dict(type="int", default=30),
-    )
-    module = DmsModule(
-        argument_spec,
-        failure_result=dict(instance={}, task=None, elapsed=0.0),
+    DmsModule(
+        ARGUMENT_SPEC,
+        failure_result=FAILURE_RESULT,
         required_if=[("state", "present", ("public_ip_ids",))],
         supports_check_mode=True,
-    )
-    options = module.validate(lambda params: PublicAccessOptions(params, module.warn))
-    result = module.run(
-        lambda context: PublicAccess(
-            options, context.client, context.project_id, context.warn, started=context.started
-        ).run(context.check_mode, context.diff_mode),
-        timeout=options.wait_timeout,
-    )
-    module.exit_json(**result)
+    ).execute(PublicAccessOptions.from_params, PublicAccess)
 
 
 if __name__ == "__main__":

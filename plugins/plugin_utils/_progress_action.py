@@ -26,6 +26,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._poll import DEFAULT_PROGRESS_INTERVAL
 from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_lines import (
     ProgressPacer,
     cleanup_command,
@@ -82,7 +83,7 @@ class DmsProgressAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp  # no effect any more (as in Ansible's own normal action)
         args = self._task.args
-        interval = _int_or_none(args.get("progress_interval", 30))
+        interval = _int_or_none(args.get("progress_interval", DEFAULT_PROGRESS_INTERVAL))
         if interval is not None and interval < 0:
             result.update(
                 failed=True,

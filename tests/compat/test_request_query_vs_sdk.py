@@ -10,7 +10,7 @@ pytest.importorskip("huaweicloudsdkcore")
 from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402
 from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._request import query_pairs  # noqa: E402
+from ansible_collections.hwcloud.dms.plugins.module_utils._request_path import query_pairs  # noqa: E402
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import canonical_query  # noqa: E402
 
 

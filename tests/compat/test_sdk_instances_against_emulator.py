@@ -143,7 +143,7 @@ def test_sdk_kafka_public_access_switch(emulator):
         )
     )
     assert answer.status_code == 204
-    _wait_task(client, kafka, "kafkaPublicIpAccessSwitch")
+    _wait_task(client, kafka, "bindInstancePublicIp")
     shown = client.show_instance(kafka.ShowInstanceRequest(instance_id=INSTANCE))
     _assert_sdk_shape("kafka", json.loads(shown.raw_content))
     assert shown.enable_publicip is True and shown.public_access_enabled == "true"

@@ -72,7 +72,7 @@ def test_sdk_kafka_storage_extend_refused_with_the_apis_error(emulator):
     body = kafka.ResizeEngineInstanceReq(oper_type="storage", new_storage_space=350)
     with pytest.raises(ClientRequestException) as raised:
         client.resize_kafka_instance(kafka.ResizeKafkaInstanceRequest(instance_id=INSTANCE, body=body))
-    assert raised.value.status_code == 400 and raised.value.error_code == "DMS.00400002"
+    assert raised.value.status_code == 400 and raised.value.error_code == "DMS.00400062"
 
 
 def test_sdk_kafka_plain_ssl_switch_and_configs(emulator):

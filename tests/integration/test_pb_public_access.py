@@ -103,6 +103,21 @@ def test_busy_until_the_deadline_fails_with_dms_00400026(emulator, playbook, ins
     assert change["instance"]["status"] == "RESTARTING" and run.wall < 30
 
 
+@pytest.mark.parametrize("engine", ["rabbitmq", "kafka"])
+def test_busy_retries_keep_the_poll_floor_and_say_why(engine, emulator, playbook, instance_id):
+    # Before: wait_sleep 0.001 sent 494-885 PUTs (Kafka: 1 295 POSTs) in 3 s, then "deadline passed before the
+    # request could be sent". Now at most one try per 0.5 s, and the message explains DMS.00400026.
+    eips, dummy = _instance(emulator, instance_id, engine, status="RESTARTING")
+    run = playbook("public_access_once.yml", {"eips": eips, "wait_timeout": 3, "wait_sleep": 0.001})
+    change = run.results["change"]
+    route = "instances.kafka_public_switch" if engine == "kafka" else "instances.update"
+    tries = emulator.admin.stats()["requests_by_route"][route]
+    assert change["failed"] is True and change["changed"] is False and tries <= 3 / 0.5 + 1
+    assert change["msg"].startswith("Timed out after wait_timeout=3 s: DMS answered DMS.00400026")
+    assert "%d tries" % tries in change["msg"] and "status RESTARTING" in change["msg"]
+    assert "below the 0.5 s floor" in run.stdout + run.stderr
+
+
 @pytest.mark.parametrize("engine", ["rabbitmq", "rocketmq"])
 def test_failed_task_fails_the_module_with_the_task(engine, emulator, playbook, instance_id):
     eips, dummy = _instance(emulator, instance_id, engine, fail_bind=True)

@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Start or stop the bundled DMS emulator for an integration target, in one module run each.
 
-``emulator_ctl.py start EMULATOR_DIR LIFETIME START_TIMEOUT``: start ``python -m dms_emulator`` on 127.0.0.1 (a free
-port) in its own session under ``timeout LIFETIME`` (a ceiling for a run killed before it could stop it), wait for
-its URL, and print one JSON line: url, pid, state_dir and the emulator's default credentials (its package constants).
+``emulator_ctl.py start LIFETIME START_TIMEOUT``: start ``python -m dms_emulator`` (the installed package
+``hwcloud-dms-emulator``, ``-e ./emulator`` in requirements/test.txt) on 127.0.0.1 (a free port) in its own session
+under ``timeout LIFETIME`` (a ceiling for a run killed before it could stop it), wait for its URL, and print one JSON
+line: url, pid, state_dir and the emulator's default credentials (its package constants).
 ``emulator_ctl.py stop PID STATE_DIR``: SIGTERM the process group, wait for it, remove the state directory.
 """
 
@@ -20,13 +21,17 @@ import tempfile
 import time
 
 
-def start(emulator_dir: str, lifetime: str, start_timeout: str) -> dict:
-    sys.path.insert(0, emulator_dir)
-    import dms_emulator  # pylint: disable=import-outside-toplevel
+def start(lifetime: str, start_timeout: str) -> dict:
+    try:
+        import dms_emulator  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise SystemExit(
+            "the DMS emulator is not installed for %s: pip install hwcloud-dms-emulator"
+            " (in this checkout: pip install -e ./emulator)" % sys.executable
+        ) from None
 
     state_dir = tempfile.mkdtemp(prefix="dms-emulator-")
     url_file = os.path.join(state_dir, "url")
-    env = dict(os.environ, PYTHONPATH=emulator_dir)
     with open(os.path.join(state_dir, "emulator.log"), "wb") as log:
         process = subprocess.Popen(  # pylint: disable=consider-using-with
             [
@@ -46,7 +51,6 @@ def start(emulator_dir: str, lifetime: str, start_timeout: str) -> dict:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=env,
             start_new_session=True,
         )
     deadline = time.monotonic() + float(start_timeout)

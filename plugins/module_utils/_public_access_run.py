@@ -1,0 +1,300 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What dms_public_access does: read the instance, plan, send a change, wait -- and read and plan again.
+
+The plan is made again from a fresh read after every change and after every answer that does not settle the
+question: DMS.00400026 (busy: another change runs, or the instance is not RUNNING), a 5xx or a lost answer (the change
+may have been made), and a 400/409 (it may mean "already so", e.g. another run bound the same EIPs a moment ago).
+So a run ends ok whenever the instance reaches the requested state, whoever made the change, and ``changed`` says
+whether this run sent one. All of it runs under the run's one deadline (``context.deadline``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+from urllib.parse import quote
+
+from ._context import DmsContext
+from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsResponseError, DmsTransportError
+from ._http import DeadlineExceeded
+from ._public_access_plan import BIND, UNBIND, Change, Plan, PublicAccessOptions, plan_changes
+from ._public_access_state import describe, is_settled, shown
+from ._public_access_wait import ChangeWait, change_begin_time
+from ._tasks import DmsTaskApi
+
+# "This operation is not allowed due to the instance status": another change runs, or the instance is not RUNNING.
+# CBC.99003651 ("another operation is being performed", billing) is retried by Terraform for the same reason.
+BUSY_ERROR_CODES = frozenset(("DMS.00400026", "CBC.99003651"))
+# Refusals that may mean "already so" (or "not any more"): read the instance again before believing them.
+MAYBE_ALREADY_STATUSES = frozenset((400, 409))
+# A switch is two changes; more than this means something else keeps changing the instance too.
+MAX_CHANGES = 4
+
+
+class PublicAccess:
+    """dms_public_access's action: ``PublicAccess(options).run(context)`` returns the module result."""
+
+    def __init__(self, options: PublicAccessOptions) -> None:
+        self.options = options
+
+    def run(self, context: DmsContext) -> dict[str, Any]:
+        return _Run(self.options, context).run()
+
+
+class _Run:
+    """One run's state: what was read, sent and seen, for the result and for every failure alike."""
+
+    def __init__(self, options: PublicAccessOptions, context: DmsContext) -> None:
+        self.options = options
+        self.context = context
+        ids = (quote(context.project_id, safe=""), quote(options.instance_id, safe=""))
+        self.instance_path = "/v2/%s/instances/%s" % ids
+        self.instance: Optional[dict[str, Any]] = None
+        self.sent: list[str] = []
+        self.planned: list[str] = []
+        self.diff: Optional[dict[str, Any]] = None
+        self.waits: Optional[ChangeWait] = None
+        self.accepted = 0  # change calls DMS accepted (2xx)
+        self.refusals = 0  # busy answers (DMS.00400026) to change calls
+        self.last_refusal: Optional[DmsApiError] = None  # the last error answer to a change call
+        self.busy_since: Optional[float] = None
+
+    # --- results ---------------------------------------------------------------------------------------
+    def result(self) -> dict[str, Any]:
+        context = self.context
+        result: dict[str, Any] = {
+            "changed": context.change.sent,
+            "instance": self.instance or {},
+            "task": self.waits.task if self.waits is not None else None,
+            "elapsed": context.elapsed(),
+            "actions": list(self.sent) if context.change.sent else [],
+        }
+        if self.diff is not None:
+            result["diff"] = self.diff
+        return result
+
+    def failure(self, message: str) -> DmsFailure:
+        if self.context.change.sent and "may have been made" not in message:
+            message += " A change was sent before this failure (%s): it may have been made." % ", ".join(self.sent)
+        return DmsFailure(message, self.result())
+
+    # --- the run -----------------------------------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        try:
+            return self._run()
+        except DmsFailure:
+            raise
+        except DmsError as err:
+            raise self.failure(str(err)) from None
+        except Exception as err:  # pylint: disable=broad-exception-caught
+            if not self.context.change.sent:
+                raise
+            # Once a change went out, even a bug must not hide it: say so, with what was sent and seen.
+            raise self.failure(
+                "Internal error after a change of DMS instance %s was sent (please report it): %s: %s."
+                " The change may have been made; check the instance in the DMS console."
+                % (self.options.instance_id, type(err).__name__, shown(" ".join(str(err).split())))
+            ) from None
+
+    def _run(self) -> dict[str, Any]:
+        options, context = self.options, self.context
+        for warning in options.warnings:
+            context.warn(warning)
+        self.instance = self.read_instance()
+        plan = self.plan()
+        for warning in plan.warnings:
+            context.warn(warning)
+        if context.diff_mode:
+            self.diff = {"before": plan.before.as_diff(), "after": plan.after.as_diff()}
+        if not plan.changes:
+            return self.result()
+        if context.check_mode:
+            return dict(self.result(), changed=True, actions=plan.actions)
+        options.timing.announce(context.warn)
+        self.waits = ChangeWait(context, self._tasks(), self.read_instance, plan.engine, options.timing.sleep)
+        self.reconcile(plan)
+        return self.result()
+
+    def _tasks(self) -> DmsTaskApi:
+        return DmsTaskApi(self.context.client, self.context.project_id, self.options.instance_id)
+
+    def plan(self) -> Plan:
+        options = self.options
+        return plan_changes(options.state, options.public_ip_ids, self.instance or {}, options.instance_id)
+
+    def read_instance(self) -> dict[str, Any]:
+        try:
+            response = self.context.client.get_json(self.instance_path, deadline=self.context.deadline)
+        except DmsApiError as err:
+            if err.not_found:
+                raise ConfigurationError(
+                    "DMS instance %s does not exist in project %s (%s). Check instance_id, and that region/project_id"
+                    " are the instance's." % (self.options.instance_id, self.context.project_id, err)
+                ) from None
+            raise
+        if not isinstance(response.data, dict):
+            raise DmsResponseError(
+                "DMS API GET %s answered with %s instead of a JSON object."
+                % (self.instance_path, type(response.data).__name__)
+            )
+        return response.data
+
+    def reconcile(self, plan: Plan) -> None:
+        """Send the plan's first change, wait, read, plan again -- until nothing is left to do."""
+        while plan.changes:
+            change = plan.changes[0]
+            if self.accepted >= MAX_CHANGES:
+                raise self.failure(
+                    "DMS instance %s did not stay in the requested state after %d accepted changes (%s): something else"
+                    " keeps changing its public access (another run or the console). It now reports %s."
+                    % (self.options.instance_id, self.accepted, ", ".join(self.sent), self._described())
+                )
+            answered = self.send(change)
+            if answered is not None and (self.options.wait or len(plan.changes) > 1):
+                # A switch always waits for its unbind: DMS refuses the bind while public access is still on.
+                self.wait_for(change, answered)
+            elif answered is not None:
+                self.reread(change)
+                return
+            plan = self.plan()
+        if (self.sent or self.last_refusal is not None) and self.options.wait and not self._settled_as_asked():
+            # Another run's change (or ours answered 5xx) may still be under way: wait for the instance to show it.
+            action = BIND if self.options.state == "present" else UNBIND
+            self.wait_for(Change(plan.engine, action, self.options.public_ip_ids), None)
+
+    def _settled_as_asked(self) -> bool:
+        enable = self.options.state == "present"
+        return is_settled(self.plan().engine, self.instance or {}, enable, self.options.public_ip_ids)
+
+    def send(self, change: Change) -> Optional[str]:
+        """Send one change; the begin_time of its task when DMS accepted it, None when the plan is to be made again."""
+        context = self.context
+        method, path = change.method_path(context.project_id, self.options.instance_id)
+        self._check_time_left(change)
+        sent_wall = context.wall()
+        try:
+            # Not repeated by the client: a change answered 5xx may have been made, so the instance is read first.
+            response = context.client.request(
+                method, path, body=change.body(), deadline=context.deadline, idempotent=False
+            )
+        except DeadlineExceeded:
+            # The deadline passed while the call was under way: DMS may have received it.
+            raise self.failure(
+                self._timeout_message(change) + " The %s call was under way when the deadline passed: it may have been"
+                " made." % change.action
+            ) from None
+        except DmsApiError as err:
+            self._refused(change, err)
+            return None
+        except DmsTransportError:
+            # No answer: the call may have reached DMS and been carried out.
+            self._sent(change)
+            self._pause(change)
+            self.reread(change)
+            return None
+        self._sent(change)
+        self.accepted += 1
+        return change_begin_time(context, response, sent_wall)
+
+    def reread(self, change: Change) -> None:
+        """Read the instance again; a deadline that passes meanwhile fails with why the run was still at it."""
+        try:
+            self.instance = self.read_instance()
+        except DeadlineExceeded:
+            raise self.failure(self._timeout_message(change)) from None
+
+    def _sent(self, change: Change) -> None:
+        self.context.change.mark()
+        self.sent.append(change.action)
+
+    def _refused(self, change: Change, err: DmsApiError) -> None:
+        """DMS said no: busy -> pause; 5xx -> may be made; 400/409 -> may be so already. Then read again."""
+        repeated = self.last_refusal is not None
+        self.last_refusal = err
+        if err.error_code in BUSY_ERROR_CODES:
+            self.refusals += 1
+            if self.busy_since is None:
+                self.busy_since = self.context.clock()
+            self._pause(change)
+        elif err.status >= 500:
+            self._sent(change)
+            self._pause(change)
+        elif err.status not in MAYBE_ALREADY_STATUSES:
+            raise self._could_not(change, err)
+        elif repeated:
+            self._pause(change)  # a refusal after another: paced like every poll, never a tight loop
+        self.reread(change)
+        if err.status in MAYBE_ALREADY_STATUSES and err.error_code not in BUSY_ERROR_CODES:
+            again = self.plan().changes
+            if again and again[0] == change:
+                # Read again, the instance still needs exactly this change: the refusal was about it, not stale state.
+                raise self._could_not(change, err)
+
+    def _could_not(self, change: Change, err: DmsApiError) -> DmsFailure:
+        return self.failure(
+            "Could not %s public IPs of DMS instance %s: %s. The instance reports %s."
+            % (change.action, self.options.instance_id, err, self._described())
+        )
+
+    def _pause(self, change: Change) -> None:
+        """Wait like every poll (the floor applies: wait_sleep is raised to it), never past the deadline."""
+        context = self.context
+        remaining = context.remaining()
+        if remaining > 0:
+            context.sleep(min(self.options.timing.sleep, remaining))
+        self._check_time_left(change)
+
+    def _check_time_left(self, change: Change) -> None:
+        if self.context.remaining() <= 0:
+            raise self.failure(self._timeout_message(change))
+
+    def _described(self) -> str:
+        if not self.instance:
+            return "nothing (it could not be read)"
+        try:
+            return describe(self.plan().engine, self.instance)
+        except DmsError:
+            return "status %s" % shown(self.instance.get("status"))
+
+    def _timeout_message(self, change: Change) -> str:
+        timeout = self.options.timing.timeout
+        err = self.last_refusal
+        if err is not None and err.error_code in BUSY_ERROR_CODES and self.busy_since is not None:
+            return (
+                "Timed out after wait_timeout=%d s: DMS answered %s (%s) to %d tries to %s public IPs of instance %s"
+                " over %.1f s. %s means the instance cannot take the change now: another change is running on it, or"
+                " it is not RUNNING; it reports %s. Raise wait_timeout, or run again when the instance is RUNNING and"
+                " no other change runs."
+                % (
+                    timeout,
+                    err.error_code,
+                    shown(err.error_msg or "instance busy"),
+                    self.refusals,
+                    change.action,
+                    self.options.instance_id,
+                    self.context.clock() - self.busy_since,
+                    err.error_code,
+                    self._described(),
+                )
+            )
+        if err is not None:
+            return (
+                "Timed out after wait_timeout=%d s trying to %s public IPs of DMS instance %s; DMS last answered: %s."
+                " It reports %s. Raise wait_timeout, or check the instance in the DMS console."
+                % (timeout, change.action, self.options.instance_id, err, self._described())
+            )
+        return (
+            "Timed out after wait_timeout=%d s before the %s of public IPs of DMS instance %s could be sent; it reports"
+            " %s. Raise wait_timeout." % (timeout, change.action, self.options.instance_id, self._described())
+        )
+
+    def wait_for(self, change: Change, begin_time: Optional[str]) -> None:
+        """Until the instance reports the change and, where DMS records one, the change's own task SUCCEEDED."""
+        waits = self.waits
+        assert waits is not None  # set by _run before any change is sent
+        try:
+            waits.settle(change, begin_time, self.options.instance_id, self.options.timing.timeout)
+        finally:
+            self.instance = waits.instance or self.instance

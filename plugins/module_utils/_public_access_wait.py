@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The wait after one public-access change: until the instance reports it and, where DMS records one, the change's
+own task SUCCEEDED -- through the one poller, under the run's deadline.
+
+The change's task is told from older tasks of the same name by its ``created_at``: it must not be earlier than the
+change's answer (its ``Date``, on the server's clock that also stamps ``created_at``) less the call's round trip and
+a margin. A ``created_at`` that is not a real time (month 13, day 00) never counts as the change's task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
+
+from ._context import DmsContext
+from ._errors import DmsError
+from ._http import HttpResponse
+from ._poll import PollAborted, PollResult, poll
+from ._progress_feed import report_progress
+from ._public_access_plan import Change
+from ._public_access_state import ENGINE_LABELS, describe, is_settled, shown
+from ._server_clock import STAMP_MARGIN, epoch_to_api_time
+from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi
+from ._timeparse import UtcTime, parse_time, sort_key
+
+
+def change_begin_time(context: DmsContext, response: HttpResponse, sent_wall: float) -> str:
+    """begin_time (API form, server clock) from which the change's task can have been created.
+
+    From the answer's Date when it has one (that also teaches the server clock); else this host's time of sending,
+    moved onto the server's clock by what earlier answers showed.
+    """
+    if response.sent_at is not None and response.received_at is not None:
+        date = response.headers.get("Date") if response.headers else None
+        begin = context.server_clock.change_begin_time(date, response.sent_at, response.received_at)
+        if begin is not None:
+            return begin
+    local = response.sent_at if response.sent_at is not None else sent_wall
+    return context.server_clock.to_server_begin(epoch_to_api_time(local - STAMP_MARGIN)) or ""
+
+
+def find_change_task(tasks: Sequence[dict[str, Any]], name: str, begin_time: str) -> Optional[dict[str, Any]]:
+    """The newest task named ``name`` created at or after ``begin_time``; older ones and unreadable times never count."""
+    since = (1, parse_time(begin_time))
+    newest: Optional[dict[str, Any]] = None
+    newest_key: tuple[int, UtcTime] = since
+    for task in tasks:
+        if task.get("name") != name:
+            continue
+        key = sort_key(task.get("created_at"))
+        if key >= newest_key:
+            newest, newest_key = task, key
+    return newest
+
+
+@dataclass
+class Seen:
+    """One poll of a change: the change's task (when DMS records one and lists it yet), the instance, settled or not."""
+
+    task: Optional[dict[str, Any]] = None
+    instance: Optional[dict[str, Any]] = None
+    settled: bool = False
+
+    @property
+    def task_failed(self) -> bool:
+        status = (self.task or {}).get("status")
+        return status in TERMINAL_STATUSES and status not in SUCCESS_STATUSES
+
+
+class ChangeWait:
+    """Polls one change until done; ``task``/``instance`` keep the last seen (for the result, also on failure)."""
+
+    def __init__(
+        self,
+        context: DmsContext,
+        tasks: DmsTaskApi,
+        read_instance: Callable[[], dict[str, Any]],
+        engine: str,
+        interval: float,
+    ) -> None:
+        self.context = context
+        self.tasks = tasks
+        self.read_instance = read_instance
+        self.engine = engine
+        self.interval = interval
+        self.task: Optional[dict[str, Any]] = None
+        self.instance: Optional[dict[str, Any]] = None
+        self.polls = 0
+
+    def until_settled(self, change: Change, begin_time: Optional[str]) -> PollResult[Seen]:
+        """Poll until the change shows (or its task failed) or the deadline; PollAborted on a non-transient error."""
+        name = change.task_name if begin_time else None
+        self.task = None
+        deadline = self.context.deadline
+        instance_id = self.tasks.instance_id
+        what = "%s public IPs of %s instance %s" % (change.action, ENGINE_LABELS[self.engine], instance_id)
+
+        def read() -> Seen:
+            seen = Seen()
+            if name:
+                listed = self.tasks.list(begin_time=begin_time, deadline=deadline)
+                seen.task = find_change_task(listed, name, begin_time or "")
+                if seen.task is not None:
+                    self.task = seen.task
+                if seen.task is None or seen.task_failed:
+                    return seen  # not listed yet: keep polling; failed: the instance will not change any more
+            report_progress(instance_id, [seen.task] if seen.task else [], what)
+            seen.instance = self.instance = self.read_instance()
+            seen.settled = is_settled(self.engine, seen.instance, change.enable, change.ids)
+            return seen
+
+        def done(seen: Seen) -> bool:
+            if seen.task_failed:
+                return True
+            task_ok = not name or (seen.task is not None and seen.task.get("status") in SUCCESS_STATUSES)
+            return task_ok and seen.settled
+
+        context = self.context
+        try:
+            outcome = poll(read, done, context.deadline, self.interval, clock=context.clock, sleep=context.sleep)
+        except PollAborted as aborted:
+            self.polls += aborted.result.reads
+            raise
+        self.polls += outcome.reads
+        return outcome
+
+    def what_was_seen(self, change: Change, begin_time: Optional[str]) -> str:
+        """For a timeout message: the change's task (or that it is not listed yet) and the instance, values cut."""
+        parts = []
+        name = change.task_name if begin_time else None
+        if name and self.task is None:
+            parts.append("DMS lists no %s task created since %s (server's clock, UTC) yet" % (name, begin_time))
+        elif name and self.task is not None:
+            parts.append(
+                "task %s (%s) last status %s" % (shown(self.task.get("id")), name, shown(self.task.get("status")))
+            )
+        if self.instance is not None:
+            parts.append("the instance reports %s" % describe(self.engine, self.instance))
+        return "; ".join(parts) or "nothing was read"
+
+    def settle(self, change: Change, begin_time: Optional[str], instance_id: str, timeout: int) -> None:
+        """``until_settled``, and a DmsError saying what was seen when it timed out, failed or could not read."""
+        what = "%s public IPs of %s instance %s" % (change.action, ENGINE_LABELS[self.engine], instance_id)
+        try:
+            outcome = self.until_settled(change, begin_time)
+        except PollAborted as aborted:
+            raise DmsError("Error while waiting to %s: %s" % (what, aborted.cause)) from None
+        if not outcome.done:
+            errors = (
+                " (%d answered with a transient error)" % outcome.transient_errors if outcome.transient_errors else ""
+            )
+            raise DmsError(
+                "Timed out after wait_timeout=%d s waiting to %s: %s; %d polls%s. The change may still finish: raise"
+                " wait_timeout, or check the instance in the DMS console."
+                % (timeout, what, self.what_was_seen(change, begin_time), self.polls, errors)
+            )
+        task = self.task
+        if outcome.value is not None and outcome.value.task_failed and task is not None:
+            raise DmsError(
+                "DMS task %s (%s) ended with status %s on instance %s after %.1f s; the instance's public access was"
+                " not changed as asked. Check the EIP (free, in the instance's region) and the task in the DMS console."
+                % (
+                    shown(task.get("id")),
+                    change.task_name,
+                    shown(task.get("status")),
+                    instance_id,
+                    self.context.elapsed(),
+                )
+            )
