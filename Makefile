@@ -25,7 +25,7 @@ define install_venv
 	@rm -f $(1)/.installed-* && touch $@
 endef
 
-.PHONY: test venv managed-venvs demo bench lint format docs clean
+.PHONY: test check venv managed-venvs stack-venvs demo bench lint format docs clean
 
 venv: $(STAMP)
 
@@ -43,8 +43,12 @@ $(foreach v,$(MANAGED_FOUND),$(eval $(call managed_venv_rule,$(v))))
 
 managed-venvs: $(foreach v,$(MANAGED_FOUND),$(call managed_stamp,$(v)))
 
-test: venv $(COMPAT_STAMP) managed-venvs
+test: venv $(COMPAT_STAMP) managed-venvs stack-venvs
 	@./tools/test.sh
+
+# The fast loop (under a minute): ruff format check, ruff lint, the module_utils and module units with plain pytest.
+check: venv
+	@./tools/check.sh
 
 # The README's first command: emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance; examples/wait_bind_public_ip.yml binds, reruns, unbinds.
 demo: venv

@@ -882,7 +882,7 @@ def ctx(
         context.runs = {group: future.result() for group, future in futures.items()}
     context.proxy.close()
     print("reliability playbooks: %.1f s for %d cases" % (time.monotonic() - started, len(task_ids)))
-    for group, done in context.runs.items():
+    for done in context.runs.values():
         assert done.returncode == 0, done
         for case_id, result in done.results["cases"].items():
             result["_task_id"] = task_ids.get(case_id)
