@@ -43,6 +43,23 @@ $(foreach v,$(MANAGED_FOUND),$(eval $(call managed_venv_rule,$(v))))
 
 managed-venvs: $(foreach v,$(MANAGED_FOUND),$(call managed_stamp,$(v)))
 
+# Distribution stacks for make test's stacks stage: requirements/stacks/NAME.txt pins the requests, urllib3 and
+# friends a distribution ships, and its first line names the Python ("# python: 3.X"); each becomes
+# build/venv-stack-NAME from pyenv's Python, installed from PyPI. A stack whose Python is not installed is skipped
+# here, and tools/test.sh says so in its summary.
+STACKS := $(basename $(notdir $(wildcard requirements/stacks/*.txt)))
+stack_python = $(call managed_python,$(shell sed -n 's/^\# python: //p' requirements/stacks/$(1).txt))
+STACKS_FOUND := $(foreach s,$(STACKS),$(if $(call stack_python,$(s)),$(s)))
+stack_stamp = $(call venv_stamp,build/venv-stack-$(1),requirements/stacks/$(1).txt)
+
+define stack_venv_rule
+$(call stack_stamp,$(1)): requirements/stacks/$(1).txt
+	$$(call install_venv,build/venv-stack-$(1),$$<,$(call stack_python,$(1)))
+endef
+$(foreach s,$(STACKS_FOUND),$(eval $(call stack_venv_rule,$(s))))
+
+stack-venvs: $(foreach s,$(STACKS_FOUND),$(call stack_stamp,$(s)))
+
 test: venv $(COMPAT_STAMP) managed-venvs stack-venvs
 	@./tools/test.sh
 

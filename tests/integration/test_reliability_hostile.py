@@ -28,6 +28,11 @@ import pytest
 
 COLLECTIONS_ROOT = Path(__file__).resolve().parents[5]
 MODULE = "ansible_collections.hwcloud.dms.plugins.modules.dms_task_info"
+# The Python the module runs on, as the playbooks' ansible_python_interpreter (conftest.py): make test's stages for
+# older Pythons and distribution stacks set DMS_TEST_MANAGED_PYTHON, and DMS_TEST_MANAGED_PYTHONPATH to a directory
+# with Ansible's package alone (what AnsiballZ ships to a managed host with the module).
+MANAGED_PYTHON = os.environ.get("DMS_TEST_MANAGED_PYTHON") or sys.executable
+MANAGED_PYTHONPATH = os.environ.get("DMS_TEST_MANAGED_PYTHONPATH", "")
 PROJECT = "0123456789abcdef0123456789abcdef"
 AK = "HOSTILEAK0000000001"
 SK = "Sk-Qx7secret-9f"
@@ -154,11 +159,11 @@ def run_module(
         if not key.startswith(("HW_", "HUAWEICLOUD_SDK_"))
         and key.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")
     }
-    environment["PYTHONPATH"] = str(COLLECTIONS_ROOT)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(COLLECTIONS_ROOT), MANAGED_PYTHONPATH]))
     environment.update(env or {})
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-c", _RUNNER, MODULE, str(args_file)],
+        [MANAGED_PYTHON, "-c", _RUNNER, MODULE, str(args_file)],
         env=environment,
         capture_output=True,
         text=True,
