@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from typing import Any, Optional, Union
 
 from ._errors import DmsResponseError
@@ -161,6 +160,7 @@ def _watched_class(cls: type) -> type:
         class Watched(cls):  # type: ignore[valid-type,misc]
             _dms_watched = True
 
+            # _new_conn and request are the connection's own steps in urllib3 1.25 to 2.x alike.
             def _new_conn(self) -> Any:  # the TCP socket, before any TLS handshake or proxy tunnel on it
                 sock = super()._new_conn()
                 _register(sock)
@@ -199,31 +199,14 @@ def watch_session(session: Any) -> None:
             session.mount(prefix, WatchedAdapter())
 
 
-def _abort_read(response: Any, fired: threading.Event) -> None:
-    """Watchdog: cut the socket under a body that is still arriving when the attempt's time is up."""
-    fired.set()
-    # http.client detaches the socket from the connection when the server says "Connection: close",
-    # so look for it under the response's file object first.
-    sock = getattr(getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
-    if sock is None:
-        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+def read_body(response: Any, method: str, url: str, watch: AttemptWatch) -> bytes:
+    """The body of a streamed ``requests`` response, read before ``watch`` fires.
 
-
-def read_body(response: Any, method: str, url: str, attempt_deadline: float) -> bytes:
-    """The body of a streamed ``requests`` response, read before ``attempt_deadline`` (time.monotonic).
-
-    Raises DmsResponseError for a body over MAX_RESPONSE_BYTES, and requests' ReadTimeout when the deadline cut it off
-    (so the caller retries it like any read timeout).
+    Raises DmsResponseError for a body over MAX_RESPONSE_BYTES, and requests' ReadTimeout when the watch cut it off
+    (so the caller retries it like any read timeout). The cut itself is the watch's: it shuts down the sockets it saw
+    opened, rather than digging the socket out of the response (those attributes are private and differ between
+    urllib3 1.x and 2.x).
     """
-    fired = threading.Event()
-    watchdog = threading.Timer(max(attempt_deadline - time.monotonic(), 0.0), _abort_read, (response, fired))
-    watchdog.daemon = True
-    watchdog.start()
     chunks = []
     size = 0
     try:
@@ -236,14 +219,12 @@ def read_body(response: Any, method: str, url: str, attempt_deadline: float) -> 
                     % (method, url, MAX_RESPONSE_BYTES)
                 )
             chunks.append(chunk)
-            if fired.is_set():
+            if watch.fired.is_set():
                 break
     except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError):
-        if not fired.is_set():
+        if not watch.fired.is_set():
             raise
-    finally:
-        watchdog.cancel()
-    if fired.is_set():
+    if watch.fired.is_set():
         response.close()
         raise requests.exceptions.ReadTimeout("the body was still arriving when the request's time was up")
     return b"".join(chunks)

@@ -4,8 +4,7 @@
 
 """One HTTP client per module run: keep-alive session, a signed request per attempt, retries, deadlines.
 
-Retries use urllib3's ``Retry`` for the policy (which statuses and errors, how many, exponential backoff
-with jitter, Retry-After parsing), but this module drives the loop itself instead of mounting the policy
+The retry count and pauses come from _retry.py; this module drives the loop itself instead of mounting a policy
 on the adapter: every attempt must be re-signed with a fresh X-Sdk-Date, and every sleep and socket
 timeout must be clipped to the caller's deadline, which urllib3's own loop cannot do.
 
@@ -23,13 +22,13 @@ from typing import Any, Callable, Optional, Union
 from ._body import AttemptWatch, JsonTooComplex, loads_bounded, read_body, watch_session
 from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsResponseError, DmsTransportError
 from ._http_errors import Redactor, api_error, describe_transport_error, is_name_resolution_error
+from ._retry import RetryPolicy, retry_after_seconds
 from ._server_clock import ServerClock, signature_expired_hint
 from ._signer import QueryPairs, canonical_query
 
 try:
     import requests
-    from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError
-    from urllib3.util.retry import Retry
+    from urllib3.exceptions import ConnectTimeoutError
     from urllib3.util.timeout import Timeout
 
     HAS_REQUESTS = True
@@ -44,9 +43,6 @@ USER_AGENT = "hwcloud.dms-ansible/%s" % COLLECTION_VERSION
 # Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2). Any other method is retried only when the
 # server cannot have acted on it: a 429 (the gateway throttled it) or a connection that failed before the request went out.
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
-BACKOFF_FACTOR = 0.5
-BACKOFF_MAX = 20.0
-BACKOFF_JITTER = 0.5
 # A Retry-After larger than this is not waited for in full (the deadline may clip it further).
 RETRY_AFTER_MAX = 60.0
 # ...and all the Retry-After pauses of one module run together wait at most this long (not 60 s per retry).
@@ -212,23 +208,6 @@ class DmsHttpClient:
     def close(self) -> None:
         self.session.close()
 
-    def _policy(self) -> "Retry":
-        return Retry(
-            total=self.retries,
-            connect=self.retries,
-            read=self.retries,
-            status=self.retries,
-            redirect=0,
-            status_forcelist=TRANSIENT_STATUSES,
-            allowed_methods=frozenset(("GET", "HEAD", "DELETE")),
-            backoff_factor=BACKOFF_FACTOR,
-            backoff_max=BACKOFF_MAX,
-            backoff_jitter=BACKOFF_JITTER,
-            respect_retry_after_header=True,
-            raise_on_status=False,
-            raise_on_redirect=False,
-        )
-
     def _remaining(self, deadline: Optional[float]) -> Optional[float]:
         return None if deadline is None else deadline - self.clock()
 
@@ -259,7 +238,7 @@ class DmsHttpClient:
         query_string = canonical_query(query)
         full_url = url + ("?" + query_string if query_string else "")
         payload = json.dumps(body).encode("utf-8") if body is not None else b""
-        policy = self._policy()
+        policy = RetryPolicy(self.retries)
         while True:
             attempt = self._attempt(method, url, full_url, query, payload, deadline, base_url or self.base_url)
             if attempt.error is None and 300 <= attempt.status < 400:
@@ -278,22 +257,18 @@ class DmsHttpClient:
             if not idempotent and not _never_reached_server(attempt):
                 # The server may have acted on it: sending it again could make the change twice.
                 raise self._failure(method, url, attempt, base_url=base_url) from None
-            retry_after = None
-            try:
-                if attempt.error is not None:
-                    policy = policy.increment(method, full_url, error=attempt.error)
-                else:
-                    retry_after = _retry_after(policy, attempt.response)
-                    policy = policy.increment(method, full_url, response=attempt.response.raw)
-            except MaxRetryError:
+            if not policy.record_failure():
                 raise self._failure(method, url, attempt, retries_note=True, base_url=base_url) from None
+            retry_after = None
+            if attempt.error is None:
+                retry_after = retry_after_seconds(attempt.response.headers.get("Retry-After"), self.wall)
             if retry_after is not None:
                 if self.limits.retry_after_left <= 0:
                     raise self._failure(method, url, attempt, budget_spent=True, base_url=base_url) from None
                 pause = min(retry_after, RETRY_AFTER_MAX, self.limits.retry_after_left)
                 self.limits.retry_after_left -= pause
             else:
-                pause = policy.get_backoff_time()
+                pause = policy.backoff()
             pause = max(pause, MIN_RETRY_PAUSE)
             remaining = self._remaining(deadline)
             if remaining is not None and pause >= remaining:
@@ -398,7 +373,7 @@ class DmsHttpClient:
                 self.server_clock_of(base_url or self.base_url).observe(
                     response.headers.get("Date"), sent_at, received_at
                 )
-                content = read_body(response, method, url, started + budget)
+                content = read_body(response, method, url, watch)
         except (requests.exceptions.RequestException, OSError) as err:
             if watch.fired.is_set():
                 # The watchdog cut the socket: a timeout of the whole attempt, whatever error the cut produced.
@@ -440,17 +415,6 @@ def _never_reached_server(attempt: Attempt) -> bool:
     # unreachable, DNS) is a ConnectTimeoutError subclass. A connection reset after sending stays ambiguous.
     reason = getattr(error.args[0], "reason", None) if error.args else None
     return isinstance(error, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)
-
-
-def _retry_after(policy: "Retry", response: Any) -> Optional[float]:
-    """Seconds the server asked us to wait, or None; a malformed Retry-After is ignored, not a crash."""
-    if not policy.respect_retry_after_header:
-        return None
-    try:
-        seconds = policy.get_retry_after(response.raw)
-    except (InvalidHeader, ValueError, OverflowError):
-        return None
-    return None if seconds is None else max(float(seconds), 0.0)
 
 
 def _decode_json(content: bytes, method: str, url: str, status: int, service: str = "DMS", redact: Any = str) -> Any:

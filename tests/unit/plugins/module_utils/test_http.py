@@ -16,7 +16,7 @@ import pytest
 import requests
 import yaml
 
-from ansible_collections.hwcloud.dms.plugins.module_utils import _body, _http
+from ansible_collections.hwcloud.dms.plugins.module_utils import _body, _http, _retry
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     TRANSIENT_STATUSES,
@@ -224,8 +224,8 @@ def test_backoff_without_retry_after_grows_and_has_a_floor(server, make_client, 
     make_client(server.url, retries=5).get_json(PATH)
     assert len(server.received) == 4
     assert len(pauses) == 3
-    assert pauses[0] >= _http.BACKOFF_FACTOR
-    assert all(0 < pause <= _http.BACKOFF_MAX + _http.BACKOFF_JITTER for pause in pauses)
+    assert pauses[0] >= _retry.BACKOFF_FACTOR
+    assert all(0 < pause <= _retry.BACKOFF_MAX + _retry.BACKOFF_JITTER for pause in pauses)
     assert pauses[2] > pauses[0]
 
 

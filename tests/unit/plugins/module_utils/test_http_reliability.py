@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils import _http
+from ansible_collections.hwcloud.dms.plugins.module_utils import _http, _retry
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsTransportError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
@@ -125,7 +125,7 @@ def test_malformed_retry_after_falls_back_to_backoff_instead_of_crashing(raw_ser
     pauses = Pauses()
     response = client_for(raw_server.url, pauses).get_json(PATH)
     assert response.data["tasks"][0]["id"] == "t1"
-    assert pauses == [_http.BACKOFF_FACTOR]
+    assert pauses == [_retry.BACKOFF_FACTOR]
 
 
 def test_retry_after_as_a_past_http_date_means_retry_after_the_floor_pause(raw_server):

@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.dms contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""How often a failed attempt is tried again and how long to pause first: exponential backoff with jitter, Retry-After.
+
+Written here rather than taken from urllib3's ``Retry``: its constructor and attributes differ between urllib3 1.x
+(what RHEL 9, Ubuntu 22.04 and Debian 12 ship with their python3-requests) and 2.x (``backoff_max`` and
+``backoff_jitter`` exist only in 2.x), and the client drives its own loop anyway (every attempt is signed anew and
+every pause is clipped to the run's deadline), so only the counting and the arithmetic were ever used. The header
+date is read by the standard library's ``email.utils``, as HTTP dates are RFC 5322 dates.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import re
+import time
+from typing import Callable, Optional
+
+BACKOFF_FACTOR = 0.5
+BACKOFF_MAX = 20.0
+BACKOFF_JITTER = 0.5
+
+# RFC 9110 §10.2.3: Retry-After is either a number of whole seconds or an HTTP date.
+_DELAY_SECONDS = re.compile(r"^\s*[0-9]+\s*$")
+
+
+class RetryPolicy:
+    """The retry count of one request and the pause before each retry.
+
+    The first retry follows at once (the caller's floor applies), then the pause doubles from ``backoff_factor``
+    up to ``backoff_max``, plus up to ``backoff_jitter`` seconds at random so that many clients throttled together
+    do not come back together.
+    """
+
+    def __init__(
+        self,
+        retries: int,
+        backoff_factor: float = BACKOFF_FACTOR,
+        backoff_max: float = BACKOFF_MAX,
+        backoff_jitter: float = BACKOFF_JITTER,
+        jitter_source: Callable[[], float] = random.random,
+    ) -> None:
+        self.retries_left = max(int(retries), 0)
+        self.failures = 0
+        self.backoff_factor = backoff_factor
+        self.backoff_max = backoff_max
+        self.backoff_jitter = backoff_jitter
+        self.jitter_source = jitter_source
+
+    def record_failure(self) -> bool:
+        """Count one failed attempt; True if another attempt is allowed."""
+        self.failures += 1
+        if self.retries_left <= 0:
+            return False
+        self.retries_left -= 1
+        return True
+
+    def backoff(self) -> float:
+        """Seconds to pause before the next attempt when the server did not say (no usable Retry-After)."""
+        if self.failures <= 1:
+            return 0.0
+        pause = self.backoff_factor * (2 ** (self.failures - 1)) + self.jitter_source() * self.backoff_jitter
+        return max(0.0, min(self.backoff_max, pause))
+
+
+def retry_after_seconds(value: Optional[str], now: Callable[[], float] = time.time) -> Optional[float]:
+    """Seconds a Retry-After header value asks to wait (0 for a date in the past), or None when absent or malformed."""
+    if value is None:
+        return None
+    if _DELAY_SECONDS.match(value):
+        # float() of any digit string is finite or inf, never an error (int() refuses over 4 300 digits).
+        return float(value.strip())
+    try:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        return max(float(email.utils.mktime_tz(parsed)) - now(), 0.0)
+    except (ValueError, OverflowError, TypeError, IndexError):
+        # A date no calendar has (year 99999, day 99) is as malformed as text.
+        return None
