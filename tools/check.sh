@@ -9,7 +9,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
 export PATH="$venv/bin:$PATH"
-cd "$root"
+cd "$root" || exit 1
 
 failed=0
 step() {  # name, command...
@@ -26,6 +26,7 @@ step() {  # name, command...
 step format ruff format --check --quiet .
 step lint ruff check --quiet .
 
+# shellcheck disable=SC2329  # called through step by name
 units() {
   local coll
   coll=$("$root/tools/lay_collection.sh") || return 1

@@ -105,8 +105,8 @@ inputs_cases=$(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator"
   --collect-only -q tests/integration/test_reliability_cases.py 2>/dev/null | grep -E '^tests/.*\[in_[a-z0-9_]+\]$')
 echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
 compat_start=$(date +%s)
-# shellcheck disable=SC2086  # the lists of tests are meant to split
-(cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" "$compat_venv/bin/python" -m pytest -p no:cacheprovider \
+# shellcheck disable=SC2086  # the lists of tests are meant to split (set -f: their [ids] are not globs)
+(set -f && cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" "$compat_venv/bin/python" -m pytest -p no:cacheprovider \
    "${parallel[@]}" --junitxml="$results/compat-ansible-2.16.xml" -o junit_suite_name=compat-ansible-2.16 -q \
    $compat_tests $inputs_cases) 2>&1 | tee "$results/compat-ansible-2.16.log" | tail -n 5
 compat_rc=${PIPESTATUS[0]}
@@ -160,8 +160,8 @@ run_stack() {  # name, python: the units, then the playbook subset with the stac
   (cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator:$ansible_lib" "$py" -m pytest -p no:cacheprovider -q \
      --junitxml="$results/stack-$name-units.xml" -o junit_suite_name="stack-$name-units" tests/unit/plugins) \
      >"$results/stack-$name-units.log" 2>&1
-  # shellcheck disable=SC2086  # the list of tests is meant to split
-  (cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py" DMS_TEST_MANAGED_PYTHONPATH="$ansible_lib" \
+  # shellcheck disable=SC2086  # the list of tests is meant to split (set -f: its [ids] are not globs)
+  (set -f && cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py" DMS_TEST_MANAGED_PYTHONPATH="$ansible_lib" \
      PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest -p no:cacheprovider -q -n 2 --dist loadfile \
      --junitxml="$results/stack-$name-playbooks.xml" -o junit_suite_name="stack-$name-playbooks" $stack_tests) \
      >"$results/stack-$name-playbooks.log" 2>&1
