@@ -24,6 +24,8 @@ from huaweicloudsdkcore.signer.signer import Signer
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._request import query_pairs
+from ansible_collections.hwcloud.dms.tests.compat.test_request_vs_sdk_signer import NESTED_BODY as STAND_IN_BODY
+from ansible_collections.hwcloud.dms.tests.compat.test_request_vs_sdk_signer import QUERY as STAND_IN_QUERY
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -35,25 +37,9 @@ PROJECT = "0123456789abcdef0123456789abcdef"
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 TASK = "8abfa7b272adc5b40172b73130065ae7"
 JSON = {"Content-Type": "application/json;charset=UTF-8"}
-# dms_request's example query: lists repeat the key, booleans lower-case, numbers as text, None left out.
-FULL_QUERY = {
-    "engine": "kafka",
-    "name": ["b", "a", "a b"],
-    "include_failure": True,
-    "off": False,
-    "limit": 10,
-    "ratio": 2.5,
-    "reserved": "a b/c~d*e+f=g&h?i#j%k,l;m:n@o$p!q'r(s)t[u]v",
-    "text": "caf\u00e9 \u65e5\u672c",
-    "blank": "",
-    "dropped": None,
-}
-NESTED_BODY = {
-    "oper_type": "horizontal",
-    "new_broker_num": 5,
-    "tags": [{"key": "owner", "value": "J\u00fcrgen \u00e9quipe \u65e5\u672c"}],
-    "nested": {"deeper": {"flag": True, "none": None, "ratio": 0.5, "text": 'quote" back\\slash /'}},
-}
+# dms_request's example query (lists repeat the key, booleans lower-case, numbers as text, None left out) and nested
+# non-ASCII body, as the playbook stand-in sends them.
+FULL_QUERY, NESTED_BODY = STAND_IN_QUERY, STAND_IN_BODY
 
 
 def case(
