@@ -7,7 +7,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     # Where requests go and how they are sent, shared by every module of hwcloud.dms; the spec is CONNECTION_ARGUMENT_SPEC
-    # in plugins/module_utils/_settings.py, and tests/unit/plugins/module_utils/test_settings.py keeps the two in step.
+    # in plugins/module_utils/_option_specs.py; tests/unit/plugins/module_utils/test_option_specs.py keeps the two in step.
     DOCUMENTATION = r"""
 options:
   region:

@@ -33,7 +33,7 @@ class AkSkAuth:
     ) -> dict[str, str]:
         to_sign = dict(headers)
         if self._security_token:
-            # Signed, as Huawei's SDK does (shared/dms-api.md §4.1 step 1).
+            # Signed, as Huawei's SDK does (its signer adds the token before computing the signature).
             to_sign["X-Security-Token"] = self._security_token
         return sign_request(self.access_key, self._secret_key, method, url, query=query, headers=to_sign, body=body)
 
@@ -78,7 +78,7 @@ class PasswordCredentials:
         return text.replace(self._password, "<hidden>") if self._password else text
 
     def token_request(self, project_id: Optional[str] = None, project_name: Optional[str] = None) -> dict[str, Any]:
-        """The body of POST /v3/auth/tokens (shared/dms-api.md §4.4), scoped to the project id, else its name."""
+        """The body of IAM's POST /v3/auth/tokens (password method), scoped to the project id, else its name."""
         project: dict[str, str] = {"id": project_id} if project_id else {"name": project_name or ""}
         return {
             "auth": {

@@ -2,14 +2,26 @@
 # Copyright (c) hwcloud.dms contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What a module's action gets from DmsModule.run: a ready client and the run's facts, no Ansible."""
+"""What every action gets from the module base: a ready client, the run's facts and its clocks, no Ansible."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ._http import DmsHttpClient
+from ._server_clock import ServerClock
+
+
+class ChangeRecord:
+    """Whether this run has sent a change: once it has, every later failure reports ``changed: true``."""
+
+    def __init__(self) -> None:
+        self.sent = False
+
+    def mark(self) -> None:
+        self.sent = True
 
 
 @dataclass(frozen=True)
@@ -19,4 +31,20 @@ class DmsContext:
     check_mode: bool
     diff_mode: bool
     warn: Callable[[str], None]
-    started: float  # time.monotonic() when the module started: elapsed time counts from here
+    started: float  # clock() when the module started: elapsed time counts from here
+    deadline: float  # clock() by which the whole run ends (the client's deadline too)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    wall: Callable[[], float] = time.time  # this host's calendar clock, for times sent to the API
+    change: ChangeRecord = field(default_factory=ChangeRecord, compare=False)
+
+    @property
+    def server_clock(self) -> ServerClock:
+        """The DMS server's clock, as the Date headers of its answers show it."""
+        return self.client.server_clock
+
+    def elapsed(self) -> float:
+        return round(self.clock() - self.started, 3)
+
+    def remaining(self) -> float:
+        return self.deadline - self.clock()

@@ -25,6 +25,18 @@ class DmsError(Exception):
 TRANSIENT_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 
 
+class DmsFailure(DmsError):
+    """The one failure that carries a partial result: ``result`` is merged into the failed module result.
+
+    An action raises it when it has something to report beside the message (``changed`` after a change was sent,
+    the ``task`` or ``status`` seen, ``elapsed``); the module base's one failure path merges it.
+    """
+
+    def __init__(self, message: str, result: Optional[dict[str, Any]] = None) -> None:
+        self.result: dict[str, Any] = dict(result or {})
+        super().__init__(message)
+
+
 class ConfigurationError(DmsError):
     """An option is missing or malformed; the message names it and the fix."""
 
@@ -106,7 +118,7 @@ _HINTS = {
 }
 
 
-# The gateway's answer once an access key has failed signature checks 5 times in a row (shared/dms-api.md §2.2).
+# The gateway's answer once an access key has failed signature checks 5 times in a row.
 _LOCKOUT_TEXT = "ak access failed to reach the limit"
 # Where the gateway starts echoing its canonical request in a signature-mismatch message, and how much of it to show.
 _DUMP_MARKER = "canonicalrequest"
@@ -136,7 +148,7 @@ def _split_dump(error_msg: Optional[str]) -> tuple[Optional[str], str]:
     return summary, dump if len(dump) <= DUMP_SHOWN else dump[:DUMP_SHOWN] + "... (cut)"
 
 
-# What the gateway says about a bad token (shared/dms-api.md §2.2): APIGW.0301 texts and DMS's 102401xx codes.
+# What the gateway says about a bad token: APIGW.0301 texts and DMS's 102401xx codes.
 _EXPIRED_TOKEN_TEXTS = ("token expires", "token expired", "decrypt token fail", "invalid token")
 _EXPIRED_TOKEN_CODES = ("DMS.10240101", "DMS.10240102", "10240101", "10240102")
 _TOKEN_PROJECT_CODES = ("DMS.10240104", "10240104")
@@ -185,7 +197,7 @@ class InstanceNotFoundError(TaskNotFoundError):
     found, but a wait ends on it at once: unlike a task that is about to appear, an unknown instance stays unknown."""
 
 
-# DMS's answer for an instance id it does not know (shared/dms-api.md §2.2), told apart from a missing task.
+# DMS's answer for an instance id it does not know, told apart from a missing task.
 INSTANCE_NOT_FOUND_CODES = ("DMS.00404022",)
 
 

@@ -17,8 +17,9 @@ from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import urlsplit
 
 from ._body import loads_bounded
-from ._errors import DmsApiError
-from ._redact import SECRET_HEADERS, Redactor  # noqa: F401  pylint: disable=unused-import  # re-exported
+from ._errors import DmsApiError, DmsResponseError
+from ._redact import Redactor
+from ._retry import RETRY_AFTER_BUDGET
 
 try:
     import requests
@@ -84,8 +85,46 @@ def api_error(
     return DmsApiError(method, path, status, redact(code), redact(message), redact(request_id), service=service)
 
 
+class RetryAfterBudgetSpent(DmsApiError):
+    """The server kept asking to wait (Retry-After) after the run's Retry-After budget was spent."""
+
+    def __str__(self) -> str:
+        detail = " ".join(part for part in (self.error_code, self.error_msg) if part) or "no error details in the body"
+        request_id = " (X-Request-Id: %s)" % self.request_id if self.request_id else ""
+        return (
+            "%s API %s %s failed with HTTP %d: %s%s. The server kept asking to wait (Retry-After) after this run had"
+            " waited %d s in total for it, the most one run waits for Retry-After; try again later, when the API is less"
+            " busy." % (self.service, self.method, self.path, self.status, detail, request_id, RETRY_AFTER_BUDGET)
+        )
+
+
+def budget_spent(error: DmsApiError) -> RetryAfterBudgetSpent:
+    """``error`` (a 429 or 503 with Retry-After) told as the end of the run's Retry-After budget."""
+    return RetryAfterBudgetSpent(
+        error.method,
+        error.path,
+        error.status,
+        error.error_code,
+        error.error_msg,
+        error.request_id,
+        service=error.service,
+    )
+
+
+def redirect_error(
+    service: str, method: str, url: str, status: int, location: Optional[str], redact: Redactor
+) -> DmsResponseError:
+    """3xx is never followed (it would carry a signed request or a token to another host): an error naming the target."""
+    target = " to %s" % " ".join(str(location).split())[:300] if location else " without a Location"
+    return DmsResponseError(
+        "%s API %s %s answered HTTP %d, a redirect%s; redirects are never followed (they could send"
+        " the signed request or the token elsewhere). Set 'endpoint' (or 'iam_endpoint') to the URL"
+        " that answers directly." % (service, method, url, status, redact(target))
+    )
+
+
 def is_name_resolution_error(err: BaseException) -> bool:
-    """Whether the host name did not resolve: retrying in seconds will not fix a misspelt host (issue 16)."""
+    """Whether the host name did not resolve: retrying in seconds will not fix a misspelt host."""
     seen = 0
     reason: Any = err
     while isinstance(reason, BaseException) and seen < 10:

@@ -6,15 +6,15 @@
 
 ``resolve_auth_and_project`` runs them before the first DMS request, at most once each per module run:
 
-* user_name/password: ``POST {iam}/v3/auth/tokens`` (shared/dms-api.md §4.4), unsigned, scoped to
+* user_name/password: ``POST {iam}/v3/auth/tokens``, unsigned, scoped to
   ``project_id`` if known, else to the project named after the region; the token comes back in
   ``X-Subject-Token`` and the project id it was scoped to in the body, so no lookup follows.
-* no project_id otherwise: ``GET {iam}/v3/projects?name={region}`` (§4.5), signed with the AK/SK
+* no project_id otherwise: ``GET {iam}/v3/projects?name={region}``, signed with the AK/SK
   or sent with the token, without X-Project-Id; exactly one project must match.
 
-Every call goes through DmsHttpClient (timeouts, retries, error decoding); the IAM clients are derived
-from the DMS client and share its session, so the emulator (and a private cloud with one gateway) keeps
-one connection.
+Every call goes through DmsHttpClient (timeouts, retries, error decoding); the IAM clients are made from
+the DMS client with ``for_service`` and share its transport (session, deadline, redaction), so the emulator
+(and a private cloud with one gateway) keeps one connection.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from ._auth import PasswordCredentials, TokenAuth, Unsigned
+from ._auth_choice import check_credential
 from ._errors import DmsApiError, DmsError, DmsResponseError, token_hint
 from ._http import DmsHttpClient
 from ._ids import is_id
-from ._settings import ConnectionSettings, check_credential
+from ._settings import ConnectionSettings
 
 PROJECTS_PATH = "/v3/projects"
 TOKENS_PATH = "/v3/auth/tokens"
@@ -55,7 +56,7 @@ def _api_detail(err: DmsApiError) -> str:
     return "HTTP %d: %s%s" % (err.status, detail, request_id)
 
 
-def lookup_project_id(iam: Any, region: str, iam_url: str, deadline: Optional[float] = None) -> str:
+def lookup_project_id(iam: DmsHttpClient, region: str, iam_url: str, deadline: Optional[float] = None) -> str:
     """``projects[0].id`` of GET /v3/projects?name=region; fails on zero or several matches, naming the fix."""
     where = "GET %s%s?name=%s" % (iam_url, PROJECTS_PATH, region)
     try:
@@ -96,7 +97,7 @@ def _checked_id(value: Any, where: str) -> str:
 
 
 def password_token(
-    iam: Any,
+    iam: DmsHttpClient,
     credentials: PasswordCredentials,
     project_id: Optional[str],
     region: Optional[str],
@@ -111,7 +112,7 @@ def password_token(
             "POST", TOKENS_PATH, body=credentials.token_request(project_id, region), deadline=deadline, idempotent=True
         )
     except DmsApiError as err:
-        detail = getattr(iam, "redact", str)(credentials.scrub(_api_detail(err)))
+        detail = iam.redact(credentials.scrub(_api_detail(err))) or ""
         if err.status == 401 and _is_scope_error(err):
             raise IamError(
                 "IAM would not issue a token for %s (POST %s%s, %s). Check 'region' (HW_REGION_NAME) or 'project_id'"
@@ -128,8 +129,8 @@ def password_token(
             "Getting an IAM token for user %r failed (POST %s%s, %s)."
             % (credentials.user_name, iam_url, TOKENS_PATH, detail)
         ) from None
-    token = _header(response.headers, "X-Subject-Token")
-    if token and hasattr(iam, "redact"):
+    token = response.headers.get("X-Subject-Token")
+    if token:
         # A secret of the run from now on, in every message and result (it is no option, so no_log does not know it),
         # before anything below can quote the answer.
         iam.redact.add(token)
@@ -149,14 +150,9 @@ def password_token(
 
 
 def _is_scope_error(err: DmsApiError) -> bool:
-    # IAM's error codes for a scope it will not grant are not documented (shared/dms-api.md §4.4 gives none), but its
+    # IAM's error codes for a scope it will not grant are not documented, but its
     # message names the project, which a wrong password's message does not: recognise it by that wording.
     return "project" in (err.error_msg or "").lower()
-
-
-def _header(headers: dict[str, str], name: str) -> Optional[str]:
-    wanted = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
 def resolve_auth_and_project(
@@ -164,15 +160,13 @@ def resolve_auth_and_project(
 ) -> ConnectionSettings:
     """New settings with the final auth (a password exchanged for a token) and the project id (given or looked up).
 
-    ``client`` only lends its session, timeouts and retries to the IAM clients derived from it; it is not changed.
+    ``client`` only lends its transport to the IAM clients made from it (``for_service``); it is not changed.
     At most one POST /v3/auth/tokens and one GET /v3/projects, and never both: a password token's body names its project.
     """
     auth = settings.auth
     project_id = settings.project_id
     if settings.password is not None:
-        iam = client.derive(
-            base_url=settings.iam_url, auth=Unsigned(), project_id=None, service="IAM", origin=settings.iam_origin
-        )
+        iam = client.for_service("IAM", settings.iam_url, Unsigned(), settings.iam_origin)
         issued = password_token(iam, settings.password, project_id, settings.region, settings.iam_url, deadline)
         # A token with a control character would be refused by requests with its value quoted.
         check_credential(issued.token, "the token IAM issued (X-Subject-Token)")
@@ -181,9 +175,7 @@ def resolve_auth_and_project(
             project_id = issued.project_id
     if not project_id:
         project_id = lookup_project_id(
-            client.derive(
-                base_url=settings.iam_url, auth=auth, project_id=None, service="IAM", origin=settings.iam_origin
-            ),
+            client.for_service("IAM", settings.iam_url, auth, settings.iam_origin),
             settings.region,
             settings.iam_url,
             deadline,

@@ -4,39 +4,65 @@
 
 """DmsModule: the AnsibleModule wrapper every hwcloud.dms module uses (the only module_utils file importing Ansible).
 
-A module's main() is its argument spec, ``DmsModule(spec, failure_result=..., supports_check_mode=True)``,
-one ``module.run(action)`` and ``exit_json``. ``run`` binds the environment to the shared options the task
-left unset, builds one HTTP client, exchanges a password for a token and looks up the project id (IAM),
-calls ``action(DmsContext)``, always closes the client, and turns any DmsError into the one ``fail_json``
-(with the partial result the error carries, if any).
+A module's main() is its argument spec and one line::
+
+    DmsModule(ARGUMENT_SPEC, failure_result=..., supports_check_mode=True).execute(Options.from_params, Action)
+
+``execute`` parses the module's own options (before any request), binds the environment to the shared options the
+task left unset, builds one HTTP client, exchanges a password for a token and looks up the project id (IAM), runs
+``Action(options).run(DmsContext)``, always closes the client, and exits. Every DmsError ends in the one failure
+path, which merges the partial result a ``DmsFailure`` carries and ``changed: true`` once a change was sent.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, NoReturn, Optional, TypeVar
+from typing import Any, Callable, NoReturn, Optional, Protocol, TypeVar
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ._auth import Unsigned
-from ._context import DmsContext
+from ._context import ChangeRecord, DmsContext
 from ._endpoints import URL_OPTIONS, may_hold_user_info
-from ._errors import DmsError
-from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RETRY_AFTER_BUDGET, DmsHttpClient, RunLimits
+from ._errors import DmsError, DmsFailure
+from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
 from ._iam import resolve_auth_and_project
+from ._option_specs import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC
 from ._redact import Redactor
-from ._settings import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC, bind_environment, connection_settings
+from ._retry import RETRY_AFTER_BUDGET
+from ._settings import bind_environment, connection_settings
+from ._transport import open_transport
 
 T = TypeVar("T")
+O = TypeVar("O", bound="ActionOptions")
+
+
+class ActionOptions(Protocol):
+    """A module's parsed options: ``run_timeout`` is the run's deadline in seconds (a wait's wait_timeout), or None
+    for the module's bound without a wait (request_timeout x (retries + 1) + the Retry-After budget)."""
+
+    run_timeout: Optional[float]
+
+
+class Action(Protocol):
+    """What a module does, built from its options: ``run(context)`` returns the module result."""
+
+    def run(self, context: DmsContext) -> dict[str, Any]: ...
 
 
 class DmsModule:
     """AnsibleModule wrapper every hwcloud.dms module uses."""
 
+    # Where the run's HTTP session comes from: None is a plain requests.Session. The transport is replaceable here
+    # (a requests.Session with its own adapters mounted) so a module runs end to end without a network.
+    session_factory: Optional[Callable[[], Any]] = None
+
     def __init__(
         self, argument_spec: dict[str, Any], failure_result: Optional[dict[str, Any]] = None, **kwargs: Any
     ) -> None:
-        self.started = time.monotonic()
+        self.clock: Callable[[], float] = time.monotonic
+        self.started = self.clock()
+        self.change = ChangeRecord()
         spec = dict(argument_spec)
         overlap = set(spec) & set(SHARED_ARGUMENT_SPEC)
         if overlap:
@@ -74,6 +100,11 @@ class DmsModule:
         except Exception as err:  # pylint: disable=broad-exception-caught
             self._unexpected(err)
 
+    def execute(self, parse: Callable[[dict[str, Any]], O], action: Callable[[O], Action]) -> NoReturn:
+        """The whole module: ``parse(params)`` before any request, then ``action(options).run(context)``, then exit."""
+        options = self.validate(parse)
+        self.exit_json(**self.run(action(options).run, timeout=options.run_timeout))
+
     def run(self, action: Callable[[DmsContext], dict[str, Any]], timeout: Optional[float] = None) -> dict[str, Any]:
         """Settings, client, IAM, then ``action(context)``; the client is always closed; a DmsError fails the module.
 
@@ -102,26 +133,29 @@ class DmsModule:
                 timeout = settings.request_timeout * (settings.retries + 1) + RETRY_AFTER_BUDGET
             else:
                 self._deadline_given = True
-            client = DmsHttpClient(
-                settings.base_url,
-                Unsigned(),
-                None,
-                request_timeout=settings.request_timeout,
-                retries=settings.retries,
-                verify=settings.verify,
-                origin=settings.endpoint_origin,
-                redact=self.redact,
-                limits=RunLimits(deadline=self.started + timeout),
+            deadline = self.started + timeout
+            transport = open_transport(
+                settings.request_timeout,
+                settings.retries,
+                settings.verify,
+                self.redact,
+                deadline,
+                session_factory=self.session_factory,
+                clock=self.clock,
             )
+            client = DmsHttpClient(transport, settings.base_url, Unsigned(), origin=settings.endpoint_origin)
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
             context = DmsContext(
-                client=client.derive(auth=settings.auth, project_id=settings.project_id),
+                client=client.with_auth(settings.auth, settings.project_id),
                 project_id=settings.project_id or "",
                 check_mode=self.check_mode,
                 diff_mode=self.diff_mode,
                 warn=self.warn,
                 started=self.started,
+                deadline=deadline,
+                clock=self.clock,
+                change=self.change,
             )
             result = action(context)
             self._warn_clock(client)
@@ -136,7 +170,7 @@ class DmsModule:
                 client.close()
 
     def _warn_clock(self, client: Optional[DmsHttpClient]) -> None:
-        """One warning per run when the DMS API's clock is more than a few seconds off this host's (issue 17)."""
+        """One warning per run when the DMS API's clock is more than a few seconds off this host's."""
         if client is None:
             return
         warning = client.server_clock.skew_warning()
@@ -158,9 +192,9 @@ class DmsModule:
         return {}
 
     def _fail(self, err: DmsError) -> NoReturn:
+        """The one failure path: the module's failure shape, then what the failure carries (fail_json adds changed)."""
         result = dict(self.failure_result)
-        carried = getattr(err, "result", None)
-        result.update(carried if carried else self._elapsed())
+        result.update(err.result if isinstance(err, DmsFailure) and err.result else self._elapsed())
         self.fail_json(msg=str(err), **result)
 
     def exit_json(self, **result: Any) -> NoReturn:
@@ -169,4 +203,6 @@ class DmsModule:
     def fail_json(self, msg: str, **result: Any) -> NoReturn:
         merged = dict(self.failure_result)
         merged.update(result)
+        if self.change.sent:
+            merged["changed"] = True  # a change was sent: no later failure may hide it
         self.module.fail_json(msg=self.redact(msg) or "", **self.redact.data(merged))

@@ -7,7 +7,7 @@
 Huawei documents it for Kafka (capacity expansion) and RocketMQ; RabbitMQ has no such API (404), and what the
 service answers for a task it has no progress for is not documented. So the first answer with a 4xx status other
 than the transient 408 and 429 (404, 400, 403, ...) makes the reader warn once and stop asking for the rest of the
-run: the tasks come back without ``progress`` and a wait goes on (issue 16). 5xx, 408 and 429 propagate like a
+run: the tasks come back without ``progress`` and a wait goes on. 5xx, 408 and 429 propagate like a
 failed status read (the waiter counts them as transient). Progress of a task in a terminal status no longer changes, so it is read
 once and reused on later polls; a running task's progress is read after every status read.
 """
@@ -17,15 +17,14 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from ._errors import DmsApiError
-from ._tasks import TERMINAL_STATUSES
+from ._tasks import TERMINAL_STATUSES, DmsTaskApi
 
 
 class ProgressReader:
-    def __init__(self, api: Any, warn: Callable[[str], None]) -> None:
+    def __init__(self, api: DmsTaskApi, warn: Callable[[str], None]) -> None:
         self.api = api
         self.warn = warn
         self.supported = True
-        self.requests = 0
         self._final: dict[str, dict[str, Any]] = {}
 
     def attach(self, tasks: list[dict[str, Any]], deadline: Optional[float] = None) -> list[dict[str, Any]]:
@@ -41,7 +40,6 @@ class ProgressReader:
                 task["progress"] = dict(self._final[task_id])
                 continue
             try:
-                self.requests += 1
                 progress = self.api.progress(task_id, deadline=deadline)
             except DmsApiError as err:
                 if not 400 <= err.status < 500 or err.transient:

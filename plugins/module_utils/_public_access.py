@@ -24,7 +24,7 @@ import time
 from typing import Any, Callable, Mapping, Optional, Sequence
 from urllib.parse import quote
 
-from ._errors import ConfigurationError, DmsApiError, DmsError, DmsResponseError
+from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsResponseError
 from ._ids import validate_id
 from ._server_clock import ServerClock, parse_http_date
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks
@@ -388,12 +388,8 @@ def api_time(epoch: float) -> str:
 
 
 # --- doing it --------------------------------------------------------------------------------------
-class PublicAccessFailed(DmsError):
-    """A failure with the result fail_json returns (changed, instance, task, elapsed)."""
-
-    def __init__(self, message: str, result: dict[str, Any]) -> None:
-        self.result = result
-        super().__init__(message)
+# The module base's one failure type, under the name this file used (changed, instance, task, elapsed).
+PublicAccessFailed = DmsFailure
 
 
 _PENDING = "EXECUTING"

@@ -8,6 +8,8 @@ A ``Redactor`` knows every secret of the run (the no_log options, whether given 
 and the token IAM issued) and hides each in every spelling a server, a library or a message can give it:
 raw, stripped, JSON-escaped, Python-repr-escaped and percent-encoded. It also hides credential headers that a
 gateway quotes back as ``name:value``. No Ansible import: DmsModule and the HTTP client share one instance.
+Own code: Ansible's no_log masking sees only the raw value of the options it filled in, not a token issued at run
+time nor the escaped and cut forms a server's error text gives a secret.
 """
 
 from __future__ import annotations

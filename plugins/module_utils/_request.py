@@ -2,164 +2,25 @@
 # Copyright (c) hwcloud.dms contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What dms_request does, without Ansible: check the options, send one signed DMS call, wait for its job.
+"""dms_request's action: its options checked before anything is sent, one signed DMS call, the wait for its job(s).
 
-Safety first: ``path`` is checked before anything is sent, so no input can reach another host, climb out of the
-API with ``..`` (plain, percent-encoded, double-encoded) or smuggle a query, fragment or header into the request.
+Where the request may go (the path's safety) is ``_request_path``'s job.
 """
 
 from __future__ import annotations
 
-import re
-import time
-from typing import Any, Callable, Optional
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from typing import Any, Optional
 
-from ._errors import ConfigurationError, DmsApiError, DmsError, DmsTransportError
+from ._context import DmsContext
+from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsTransportError
 from ._http import IDEMPOTENT_METHODS
 from ._ids import is_id, validate_id
-from ._signer import canonical_query
-from ._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ._poll import WaitOptions
+from ._request_path import check_path, display_url, fill_path, query_pairs
+from ._task_query import QueryOptions, TaskRead
 from ._tasks import DmsTaskApi
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
-PLACEHOLDERS = ("project_id", "instance_id")
-MAX_PATH_LENGTH = 2048
-# A value decoded this many times and still changing is an attack or garbage, not an API path.
-MAX_DECODE_ROUNDS = 5
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# Printable ASCII only; a space, a control character or a non-ASCII letter must be percent-encoded by the user.
-_PRINTABLE = re.compile(r"^[\x21-\x7e]*$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class RequestFailed(DmsError):
-    """A failure after (or instead of) the change; ``result`` goes into fail_json with the message."""
-
-    def __init__(self, message: str, result: dict[str, Any]) -> None:
-        self.result = result
-        super().__init__(message)
-
-
-def _unsafe(path: str, why: str, fix: str) -> ConfigurationError:
-    return ConfigurationError("Option 'path' %s (got %r). %s" % (why, path[:120], fix))
-
-
-def check_path(path: Any) -> str:
-    """The path unchanged if it is a safe DMS API path (placeholders not yet filled); else ConfigurationError."""
-    if not isinstance(path, str) or not path:
-        raise ConfigurationError(
-            "Option 'path' is required: the DMS API path, e.g. /v2/{project_id}/instances/{instance_id}/tasks."
-        )
-    if len(path) > MAX_PATH_LENGTH:
-        raise _unsafe(path, "is longer than %d characters" % MAX_PATH_LENGTH, "Shorten it.")
-    if _CONTROL.search(path):
-        raise _unsafe(path, "contains a control character", "Remove it.")
-    if not _PRINTABLE.match(path):
-        raise _unsafe(path, "contains a space or a non-ASCII character", "Percent-encode it (a space is %20).")
-    if "://" in path or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path):
-        raise _unsafe(path, "is an absolute URL", "Give only the path; the host comes from 'endpoint' or 'region'.")
-    if not path.startswith("/"):
-        raise _unsafe(path, "must begin with '/'", "Write it as the API reference does, e.g. /v2/{project_id}/...")
-    if "?" in path or "#" in path:
-        raise _unsafe(path, "contains '?' or '#'", "Put query parameters in 'query' (a dictionary).")
-    if _PERCENT.search(path):
-        raise _unsafe(path, "has a '%' that is not followed by two hex digits", "Encode a literal '%' as %25.")
-    decoded = path
-    for _round in range(MAX_DECODE_ROUNDS):
-        step = unquote(decoded)
-        if step == decoded:
-            break
-        decoded = step
-    else:
-        raise _unsafe(
-            path, "is percent-encoded more than %d times over" % MAX_DECODE_ROUNDS, "Send the path encoded once."
-        )
-    if "\\" in decoded:
-        raise _unsafe(path, "contains a backslash (or an encoded one)", "Use '/' between segments.")
-    if _CONTROL.search(decoded):
-        raise _unsafe(path, "contains an encoded control character", "Remove it.")
-    # A literal '//' anywhere, or an encoded one that opens the path, could be read as '//host'. An encoded '/' inside
-    # the path stays allowed: RabbitMQ's default vhost '/' is addressed as .../vhosts/%2F/... (SDK 3.1.219).
-    if "//" in path or decoded.startswith("//"):
-        raise _unsafe(path, "contains an empty segment ('//')", "A '//' could name another host; remove the extra '/'.")
-    for segment in decoded.split("/"):
-        if segment in (".", ".."):
-            raise _unsafe(
-                path,
-                "contains a '.' or '..' segment (also when percent-encoded)",
-                "Write the path without relative segments.",
-            )
-    if re.match(r"^/v3(/|$)", decoded, re.IGNORECASE):
-        # /v3/ is IAM's API (tokens, projects), not DMS's: no DMS operation lives there (SDK 3.1.219 uses /v1, /v1.0
-        # and /v2 only), and sending it to iam_endpoint would give this module a second host to reach.
-        raise _unsafe(
-            path,
-            "is an IAM path (/v3/...), not a DMS API path",
-            "dms_request calls only the DMS endpoint; project lookup and tokens are done by the module itself.",
-        )
-    for name in _PLACEHOLDER.findall(path):
-        if name not in PLACEHOLDERS:
-            raise _unsafe(
-                path,
-                "has the placeholder {%s}, which the module cannot fill" % name,
-                "Only {project_id} and {instance_id} are filled in; write other values into the path.",
-            )
-    if "{" in _PLACEHOLDER.sub("", path) or "}" in _PLACEHOLDER.sub("", path):
-        raise _unsafe(path, "has an unbalanced '{' or '}'", "Placeholders are written {project_id} and {instance_id}.")
-    return path
-
-
-def fill_path(path: str, project_id: Optional[str], instance_id: Optional[str]) -> str:
-    """Replace {project_id} and {instance_id} with the validated, quoted ids."""
-    if "{instance_id}" in path and not instance_id:
-        raise ConfigurationError(
-            "Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance."
-        )
-    if "{project_id}" in path:
-        if not project_id:
-            raise ConfigurationError(
-                "Option 'path' contains {project_id} but no project ID is known: set 'project_id'"
-                " (HW_PROJECT_ID) or 'region' so it can be looked up."
-            )
-        path = path.replace("{project_id}", quote(validate_id(project_id, "project_id") or "", safe=""))
-    if instance_id:
-        path = path.replace("{instance_id}", quote(instance_id, safe=""))
-    return path
-
-
-def _query_value(key: str, value: Any) -> str:
-    # Huawei's SDK sends booleans as 'true'/'false' and everything else with str() (huaweicloudsdkcore signer/client).
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise ConfigurationError(
-        "Option 'query' key %r has a value of type %s; use a string, number, boolean or a list of them."
-        % (key, type(value).__name__)
-    )
-
-
-def query_pairs(query: Any) -> list[tuple[str, str]]:
-    """A query dictionary as (key, value) pairs: a list repeats its key, None leaves the key out (as the SDK does)."""
-    if query is None:
-        return []
-    if not isinstance(query, dict):
-        raise ConfigurationError(
-            "Option 'query' must be a dictionary of parameter names to values, got %s." % type(query).__name__
-        )
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        if not isinstance(key, str) or not key:
-            raise ConfigurationError("Option 'query' has an empty or non-string key %r." % (key,))
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple)):
-            pairs.extend((key, _query_value(key, item)) for item in value if item is not None)
-        else:
-            pairs.append((key, _query_value(key, value)))
-    return pairs
 
 
 def _status_codes(value: Any) -> Optional[frozenset[int]]:
@@ -205,12 +66,7 @@ class RequestOptions:
         self.status_codes = _status_codes(params.get("status_code"))
         self.wait_for = bool(params.get("wait_for"))
         self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
-        self.wait_params = {
-            "wait_for": True,
-            "wait_timeout": params.get("wait_timeout"),
-            "wait_sleep": params.get("wait_sleep"),
-            "fail_on_task_failure": self.fail_on_task_failure,
-        }
+        self.wait = WaitOptions()
         if self.wait_for and method == "GET":
             # A GET starts no job; with wait_for it is most likely a change whose 'method: POST' was forgotten.
             raise ConfigurationError(
@@ -224,21 +80,22 @@ class RequestOptions:
                     "Option 'wait_for' needs 'instance_id': a job is a task of an instance, read at"
                     " /v2/{project_id}/instances/{instance_id}/tasks/{job_id}."
                 )
-            # The wait options are checked now, by dms_task_info's own rules, so a bad one fails before the change.
-            QueryOptions.from_params(dict(self.wait_params, instance_id=self.instance_id, task_id="0"))
+            # Checked now, by the rules of every wait, so a bad one fails before the change.
+            self.wait = WaitOptions.from_params(params)
         if "{instance_id}" in self.path and not self.instance_id:
             # Checked here too (fill_path checks it again), so it fails before the project lookup or any other request.
             raise ConfigurationError(
                 "Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance."
             )
 
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "RequestOptions":
+        return cls(params)
+
     @property
-    def wait_timeout(self) -> Optional[float]:
-        """The run's deadline in seconds when waiting (DmsModule.run's ``timeout``); None: the module's bound without a wait."""
-        if not self.wait_for:
-            return None
-        timeout = self.wait_params["wait_timeout"]
-        return float(QueryOptions.wait_timeout if timeout is None else timeout)
+    def run_timeout(self) -> Optional[float]:
+        """The run's deadline in seconds when waiting (wait_timeout); None: the module's bound without a wait."""
+        return float(self.wait.timeout) if self.wait_for else None
 
     @property
     def idempotent(self) -> bool:
@@ -268,53 +125,30 @@ def find_jobs(data: Any, default_instance: Optional[str]) -> list[tuple[str, Opt
     return found
 
 
-def _header(headers: dict[str, str], name: str) -> Optional[str]:
+def _header(headers: Any, name: str) -> Optional[str]:
+    # The client hands headers over as a plain dict for now; once they are requests' CaseInsensitiveDict, use .get().
     wanted = name.lower()
     return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
-def display_url(base_url: str, path: str, query: list[tuple[str, str]]) -> str:
-    """The URL as sent, without any user:password an endpoint might carry."""
-    parts = urlsplit(base_url.rstrip("/") + path)
-    netloc = parts.hostname or ""
-    if ":" in netloc:
-        netloc = "[%s]" % netloc
-    if parts.port:
-        netloc += ":%d" % parts.port
-    return urlunsplit((parts.scheme, netloc, parts.path, canonical_query(query), ""))
-
-
 class DmsRequest:
-    """One dms_request run: ``context`` has client, project_id, check_mode, warn and started (the module's DmsContext)."""
+    """dms_request's action: send the call (or say, in check mode, what would be sent), then wait for its job(s)."""
 
-    def __init__(
-        self,
-        options: RequestOptions,
-        context: Any,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
+    def __init__(self, options: RequestOptions) -> None:
         self.options = options
-        self.context = context
-        self.clock = clock
-        self.sleep = sleep
 
-    def _elapsed(self) -> float:
-        started = getattr(self.context, "started", None)
-        return round(self.clock() - started, 3) if started is not None else 0.0
-
-    def run(self) -> dict[str, Any]:
+    def run(self, context: DmsContext) -> dict[str, Any]:
         options = self.options
-        client = self.context.client
-        path = fill_path(options.path, self.context.project_id, options.instance_id)
-        if self.context.check_mode and options.changes:
+        client = context.client
+        path = fill_path(options.path, context.project_id, options.instance_id)
+        if context.check_mode and options.changes:
             # Nothing is sent: say what would have been.
             return {
                 "changed": True,
                 "status": None,
                 "json": None,
                 "request_id": None,
-                "elapsed": self._elapsed(),
+                "elapsed": context.elapsed(),
                 "request": {
                     "method": options.method,
                     "url": display_url(client.base_url, path, options.query),
@@ -332,17 +166,19 @@ class DmsRequest:
                 result.update(
                     status=err.status,
                     request_id=err.request_id,
-                    elapsed=self._elapsed(),
+                    elapsed=context.elapsed(),
                     json={"error_code": err.error_code, "error_msg": err.error_msg},
                 )
                 return result
-            raise RequestFailed(
+            raise DmsFailure(
                 str(err) + self._not_retried(err),
-                dict(result, status=err.status, request_id=err.request_id, elapsed=self._elapsed()),
+                dict(result, status=err.status, request_id=err.request_id, elapsed=context.elapsed()),
             ) from None
         except DmsTransportError as err:
-            raise RequestFailed(str(err) + self._not_retried(err), dict(result, elapsed=self._elapsed())) from None
+            raise DmsFailure(str(err) + self._not_retried(err), dict(result, elapsed=context.elapsed())) from None
         result.update(status=response.status, json=response.data, request_id=_header(response.headers, "X-Request-Id"))
+        if options.changes:
+            context.change.mark()  # the change was sent: every later failure reports changed: true
         # Before the status check: a job the API started is worth reporting even when the status was not the one expected.
         jobs = find_jobs(response.data, options.instance_id)
         if jobs:
@@ -354,7 +190,7 @@ class DmsRequest:
             expected is not None and response.status not in expected
         ):
             wanted = "any 2xx" if expected is None else ", ".join(str(code) for code in sorted(expected))
-            raise RequestFailed(
+            raise DmsFailure(
                 "DMS API %s %s answered HTTP %d, not the expected status (%s)%s. Set status_code to accept it."
                 % (
                     options.method,
@@ -363,12 +199,12 @@ class DmsRequest:
                     wanted,
                     " (X-Request-Id: %s)" % result["request_id"] if result["request_id"] else "",
                 ),
-                dict(result, changed=options.changes, elapsed=self._elapsed()),
+                dict(result, changed=options.changes, elapsed=context.elapsed()),
             )
         result["changed"] = options.changes
         if options.wait_for:
-            self._wait(path, jobs, result)
-        result["elapsed"] = self._elapsed()
+            self._wait(context, path, jobs, result)
+        result["elapsed"] = context.elapsed()
         return result
 
     def _not_retried(self, err: DmsError) -> str:
@@ -382,54 +218,44 @@ class DmsRequest:
             % self.options.method
         )
 
-    def _wait(self, path: str, jobs: list[tuple[str, Optional[str]]], result: dict[str, Any]) -> None:
+    def _wait(
+        self, context: DmsContext, path: str, jobs: list[tuple[str, Optional[str]]], result: dict[str, Any]
+    ) -> None:
+        """Each job in turn, all by the run's one deadline (wait_timeout from the module's start)."""
         options = self.options
         if not jobs:
-            raise RequestFailed(
+            raise DmsFailure(
                 "wait_for is true but the answer of %s %s (HTTP %s) has no job_id (at the top level, in results[] or in"
                 " jobs[]), so there is no task to wait for. The request WAS sent and its change may be under way (changed"
                 " is true). Remove wait_for for this call, or wait for its task with dms_task_info (by name, latest: true)."
                 % (options.method, path, result["status"]),
-                dict(result, elapsed=self._elapsed()),
+                dict(result, elapsed=context.elapsed()),
             )
         for job_id, instance_id in jobs:
             if not is_id(job_id) or not is_id(instance_id):
-                raise RequestFailed(
+                raise DmsFailure(
                     "The API answered with job_id %r (instance %r), which is not a DMS id; not waiting on it (it would go"
                     " into a URL). The request WAS sent." % (job_id[:80], str(instance_id)[:80]),
-                    dict(result, elapsed=self._elapsed()),
+                    dict(result, elapsed=context.elapsed()),
                 )
-        deadline = self.clock() + float(options.wait_params["wait_timeout"] or 600)
+        options.wait.announce(context.warn)
         tasks: list[dict[str, Any]] = []
         for job_id, instance_id in jobs:
-            remaining = max(int(deadline - self.clock() + 0.999), 1)
-            sleep = options.wait_params["wait_sleep"]
-            sleep = QueryOptions.wait_sleep if sleep is None else float(sleep)
-            # A later job gets what is left of the one wait_timeout; its poll interval shrinks to fit.
-            query_options = QueryOptions.from_params(
-                dict(
-                    options.wait_params,
-                    instance_id=instance_id,
-                    task_id=job_id,
-                    wait_timeout=remaining,
-                    wait_sleep=min(sleep, remaining),
-                )
-            )
-            query = TaskQuery(
-                query_options,
-                DmsTaskApi(self.context.client, self.context.project_id, instance_id),
-                warn=self.context.warn,
-                clock=self.clock,
-                sleep=self.sleep,
+            job = QueryOptions(
+                instance_id=str(instance_id),
+                task_id=job_id,
+                wait_for=True,
+                wait=options.wait,
+                fail_on_task_failure=options.fail_on_task_failure,
             )
             try:
-                outcome = query.run()
-            except TaskQueryFailed as failure:
+                outcome = TaskRead(job, DmsTaskApi(context.client, context.project_id, job.instance_id), context).run()
+            except DmsFailure as failure:
                 waited = failure.result.get("task")
-                failed = dict(result, elapsed=self._elapsed(), tasks=tasks + ([waited] if waited else []))
+                failed = dict(result, elapsed=context.elapsed(), tasks=tasks + ([waited] if waited else []))
                 if waited:
                     failed["task"] = waited
-                raise RequestFailed(str(failure), failed) from None
+                raise DmsFailure(str(failure), failed) from None
             tasks.append(outcome["task"])
         result["task"] = tasks[0]
         if len(tasks) > 1:

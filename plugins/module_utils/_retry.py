@@ -22,6 +22,12 @@ from typing import Callable, Optional
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 20.0
 BACKOFF_JITTER = 0.5
+# A Retry-After larger than this is not waited for in full (the deadline may clip it further).
+RETRY_AFTER_MAX = 60.0
+# ...and all the Retry-After pauses of one module run together wait at most this long (not 60 s per retry).
+RETRY_AFTER_BUDGET = 60.0
+# No retry follows sooner than this, whatever Retry-After says (``Retry-After: 0`` made 21 requests in 0.64 s).
+MIN_RETRY_PAUSE = 0.5
 
 # RFC 9110 §10.2.3: Retry-After is either a number of whole seconds or an HTTP date.
 _DELAY_SECONDS = re.compile(r"^\s*[0-9]+\s*$")

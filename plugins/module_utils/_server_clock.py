@@ -5,8 +5,8 @@
 """The server's clock as seen from here: learned from the ``Date`` header, used to translate query times.
 
 DMS filters ``begin_time``/``end_time`` against ``created_at`` on *its* clock, while a playbook notes
-``now(utc=true)`` on the controller's. A controller 20 s ahead makes the API filter the new task out
-(issue 17). Every answer carries ``Date`` (HTTP-date, whole seconds), stamped by the server at some
+``now(utc=true)`` on the controller's. A controller 20 s ahead makes the API filter the new task out.
+Every answer carries ``Date`` (HTTP-date, whole seconds), stamped by the server at some
 instant between our sending the request and receiving the answer, so each answer bounds the offset
 (server minus controller)::
 
@@ -43,7 +43,7 @@ HTTP_DATE_RESOLUTION = 1.0
 STAMP_MARGIN = 1.0
 # Beyond this, the skew gets one warning: it is no rounding effect but a clock that needs fixing.
 WARN_SKEW = 5.0
-# The gateway rejects signatures whose X-Sdk-Date is more than this far off its clock (dms-api.md §2.2).
+# The gateway rejects signatures whose X-Sdk-Date is more than this far off its clock (its APIGW.0303 answer).
 GATEWAY_MAX_SKEW = 15 * 60.0
 API_TIME_FORMAT = "%Y%m%d%H%M%S"
 _API_TIME = re.compile(r"^\d{14}$")
@@ -62,6 +62,7 @@ def parse_http_date(value: Optional[str]) -> Optional[int]:
     if parts is None:
         return None
     try:
+        # email.utils parses the date; not its mktime_tz for the instant: it reads a date without a zone as local time.
         seconds = calendar.timegm(parts[:6] + (0, 0, 0)) - (parts[9] or 0)
     except (OverflowError, ValueError, TypeError):
         return None

@@ -45,7 +45,7 @@ def canonical_uri(path: str) -> str:
 
 
 def canonical_query(pairs: Iterable[Tuple[str, str]]) -> str:
-    # Sort the raw pairs, then encode (dms-api.md §4.1 step 6, as Huawei's SDK and the gateway do): sorting the
+    # Sort the raw pairs, then encode (as Huawei's SDK and the gateway do): sorting the
     # encoded text puts e.g. '{' ('%7B') before 'start' and breaks the signature.
     ordered = sorted((str(key), str(value)) for key, value in pairs)
     return "&".join("%s=%s" % (_encode(key), _encode(value)) for key, value in ordered)

@@ -6,16 +6,17 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Mapping, Optional
 
-from ._errors import ConfigurationError, DmsError, TaskNotFoundError
+from ._context import DmsContext
+from ._errors import ConfigurationError, DmsError, DmsFailure, TaskNotFoundError
 from ._ids import validate_id
+from ._poll import PollAborted, WaitOptions
 from ._progress import ProgressReader
 from ._server_clock import ServerClock, describe_offset
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks, to_api_time
-from ._waiter import WAIT_ARGUMENT_SPEC, TaskWaiter, WaitAborted, WaitOutcome, WaitTimeout, check_wait_options
+from ._waiter import WaitOutcome, wait_for_tasks
 
 LIST_ONLY_OPTIONS = ("name", "begin_time", "end_time", "latest")
 
@@ -36,8 +37,7 @@ class QueryOptions:
     end_time: Optional[str] = None
     latest: bool = False
     wait_for: bool = False
-    wait_timeout: int = WAIT_ARGUMENT_SPEC["wait_timeout"]["default"]
-    wait_sleep: float = WAIT_ARGUMENT_SPEC["wait_sleep"]["default"]
+    wait: WaitOptions = WaitOptions()
     fail_on_task_failure: bool = True
     include_progress: bool = False
 
@@ -59,7 +59,11 @@ class QueryOptions:
                     "Option(s) %s apply only when listing tasks; remove them or remove 'task_id'."
                     % ", ".join(repr(o) for o in given)
                 )
-        options = cls(
+        if begin_time and end_time and begin_time > end_time:
+            raise ConfigurationError(
+                "Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (begin_time, end_time)
+            )
+        return cls(
             instance_id=instance_id,
             task_id=task_id,
             name=params.get("name"),
@@ -67,32 +71,19 @@ class QueryOptions:
             end_time=end_time,
             latest=_bool(params, "latest", cls.latest),
             wait_for=_bool(params, "wait_for", cls.wait_for),
-            wait_timeout=cls.wait_timeout if params.get("wait_timeout") is None else int(params["wait_timeout"]),
-            wait_sleep=cls.wait_sleep if params.get("wait_sleep") is None else float(params["wait_sleep"]),
+            wait=WaitOptions.from_params(params),
             fail_on_task_failure=_bool(params, "fail_on_task_failure", cls.fail_on_task_failure),
             include_progress=_bool(params, "include_progress", cls.include_progress),
         )
-        options.check()
-        return options
-
-    def check(self) -> None:
-        if self.begin_time and self.end_time and self.begin_time > self.end_time:
-            raise ConfigurationError(
-                "Option 'begin_time' (%s) is after 'end_time' (%s); swap them." % (self.begin_time, self.end_time)
-            )
-        check_wait_options(self.wait_timeout, self.wait_sleep)
 
     @property
     def single(self) -> bool:
         return bool(self.task_id or self.latest)
 
-
-class TaskQueryFailed(DmsError):
-    """Failure with the partial result that goes into fail_json."""
-
-    def __init__(self, message: str, result: dict[str, Any]) -> None:
-        self.result = result
-        super().__init__(message)
+    @property
+    def run_timeout(self) -> Optional[float]:
+        """The run's deadline: wait_timeout when waiting, else the module's bound for a read."""
+        return float(self.wait.timeout) if self.wait_for else None
 
 
 def _describe(task: dict[str, Any]) -> str:
@@ -111,43 +102,40 @@ class TaskVanished(TaskNotFoundError):
 
 
 class TaskQuery:
-    def __init__(
-        self,
-        options: QueryOptions,
-        api: DmsTaskApi,
-        warn: Callable[[str], None],
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        server_clock: Optional[ServerClock] = None,
-        started: Optional[float] = None,
-    ) -> None:
-        self.started = started  # the module's start (clock's time): a wait's deadline and elapsed count from here
-        # List waits remember each task they saw (by id), so one that vanishes before it ends is not forgotten.
-        self._seen: dict[str, dict[str, Any]] = {}
+    """dms_task_info's action: read the task(s) of ``options.instance_id``, and wait when asked."""
+
+    def __init__(self, options: QueryOptions) -> None:
+        self.options = options
+
+    def run(self, context: DmsContext) -> dict[str, Any]:
+        if self.options.wait_for:
+            self.options.wait.announce(context.warn)
+        api = DmsTaskApi(context.client, context.project_id, self.options.instance_id)
+        return dict(TaskRead(self.options, api, context).run(), changed=False)
+
+
+class TaskRead:
+    """One read (or wait) of tasks through ``api``: remembers what a list wait saw, the window sent, the progress."""
+
+    def __init__(self, options: QueryOptions, api: DmsTaskApi, context: DmsContext) -> None:
         self.options = options
         self.api = api
-        self.warn = warn
-        self.clock = clock
-        self.sleep = sleep
-        self.progress = ProgressReader(api, warn) if options.include_progress else None
+        self.context = context
+        # List waits remember each task they saw (by id), so one that vanishes before it ends is not forgotten.
+        self._seen: dict[str, dict[str, Any]] = {}
+        self.progress = ProgressReader(api, context.warn) if options.include_progress else None
         # The DMS server's clock as its answers' Date headers show it (the client records every answer).
-        if server_clock is None and isinstance(
-            getattr(getattr(api, "client", None), "server_clock", None), ServerClock
-        ):
-            server_clock = api.client.server_clock
-        self.server_clock = server_clock
+        self.server_clock: ServerClock = context.server_clock
         self.sent_window: tuple[Optional[str], Optional[str]] = (options.begin_time, options.end_time)
 
     def _window(self) -> tuple[Optional[str], Optional[str]]:
         """begin_time/end_time (given on this host's clock) on the server's clock, as far as it is known."""
         begin, end = self.options.begin_time, self.options.end_time
-        if self.server_clock is None:
-            return begin, end
         return self.server_clock.to_server_begin(begin), self.server_clock.to_server_end(end)
 
     def _list(self, deadline: Optional[float]) -> list[dict[str, Any]]:
         window = self._window()
-        translated = self.server_clock is not None and self.server_clock.measurable
+        translated = self.server_clock.measurable
         tasks = self.api.list(*window, deadline=deadline)
         if not translated and self._window() != window:
             # This answer was the first to show that the server's clock is off ours, so the window just sent
@@ -194,38 +182,37 @@ class TaskQuery:
             )
 
     def run(self) -> dict[str, Any]:
+        """Read once, or wait until every task read is terminal (by the context's deadline)."""
         if not self.options.wait_for:
             try:
                 tasks = self.read()
             except DmsError as err:
-                raise TaskQueryFailed(str(err), self._result([], attempts=1, elapsed=0.0)) from None
+                raise DmsFailure(str(err), self._result([], attempts=1, elapsed=0.0)) from None
             return self._result(tasks, attempts=1, elapsed=0.0)
-
-        waiter = TaskWaiter(
-            self.read,
-            self.options.wait_timeout,
-            self.options.wait_sleep,
-            clock=self.clock,
-            sleep=self.sleep,
-            warn=self.warn,
-            started=self.started,
-        )
+        context = self.context
+        deadline = context.deadline
         try:
-            outcome = waiter.wait()
-        except WaitTimeout as timeout:
-            raise TaskQueryFailed(
-                self._timeout_message(timeout.outcome), self._outcome_result(timeout.outcome)
+            polled = wait_for_tasks(
+                lambda: self.read(deadline),
+                deadline,
+                self.options.wait.sleep,
+                context.clock,
+                context.sleep,
+                context.warn,
+            )
+        except PollAborted as aborted:
+            outcome = WaitOutcome.of(aborted.result, context.elapsed())
+            raise DmsFailure(
+                "%s (while waiting, after %d reads in %.1f s)" % (aborted.cause, outcome.attempts, outcome.elapsed),
+                self._outcome_result(outcome),
             ) from None
-        except WaitAborted as aborted:
-            raise TaskQueryFailed(
-                "%s (while waiting, after %d reads in %.1f s)"
-                % (aborted.cause, aborted.outcome.attempts, aborted.outcome.elapsed),
-                self._outcome_result(aborted.outcome),
-            ) from None
+        outcome = WaitOutcome.of(polled, context.elapsed())
+        if not polled.done:
+            raise DmsFailure(self._timeout_message(outcome), self._outcome_result(outcome))
         result = self._outcome_result(outcome)
         failed = [task for task in outcome.tasks if task.get("status") not in SUCCESS_STATUSES]
         if failed and self.options.fail_on_task_failure:
-            raise TaskQueryFailed(self._failure_message(failed, outcome), result)
+            raise DmsFailure(self._failure_message(failed, outcome), result)
         return result
 
     def _outcome_result(self, outcome: WaitOutcome) -> dict[str, Any]:
@@ -247,7 +234,7 @@ class TaskQuery:
 
     def _clock_result(self) -> dict[str, Any]:
         """Which clock the times are in: the window sent (server's clock) and the server's estimated offset."""
-        offset = self.server_clock.offset if self.server_clock is not None else None
+        offset = self.server_clock.offset
         begin, end = self.sent_window
         return {"server_offset": offset, "begin_time": begin, "end_time": end}
 
@@ -263,7 +250,7 @@ class TaskQuery:
             seen = "no task was read; last error: %s" % outcome.last_error
         else:
             seen = "no matching task has appeared yet"
-            if self.sent_window != (options.begin_time, options.end_time) and self.server_clock is not None:
+            if self.sent_window != (options.begin_time, options.end_time):
                 offset = self.server_clock.offset or 0.0
                 seen += (
                     " (the DMS clock is %s this host's, so the window was sent on its clock as begin_time=%s end_time=%s)"
@@ -273,7 +260,7 @@ class TaskQuery:
         return (
             "Timed out after wait_timeout=%d s waiting for %s %s to finish: %s; %d reads in %.1f s%s."
             " The task may still finish: raise wait_timeout, or check it in the DMS console."
-            % (options.wait_timeout, _what(options), where, seen, outcome.attempts, outcome.elapsed, transient)
+            % (options.wait.timeout, _what(options), where, seen, outcome.attempts, outcome.elapsed, transient)
         )
 
     def _failure_message(self, failed: list[dict[str, Any]], outcome: WaitOutcome) -> str:

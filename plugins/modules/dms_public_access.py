@@ -189,32 +189,30 @@ elapsed:
 """
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
-from ansible_collections.hwcloud.dms.plugins.module_utils._public_access import PublicAccess, PublicAccessOptions
+from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_action import (
+    PublicAccessAction,
+    PublicAccessParsed,
+)
+
+ARGUMENT_SPEC = dict(
+    instance_id=dict(type="str", required=True),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    public_ip_ids=dict(type="list", elements="str"),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=900),
+    wait_sleep=dict(type="float", default=5.0),
+)
+# What a failure returns beside msg, before the action has a result of its own.
+FAILURE_RESULT = dict(instance={}, task=None, elapsed=0.0)
 
 
 def main() -> None:
-    argument_spec = dict(
-        instance_id=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        public_ip_ids=dict(type="list", elements="str"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=900),
-        wait_sleep=dict(type="float", default=5.0),
-    )
-    module = DmsModule(
-        argument_spec,
-        failure_result=dict(instance={}, task=None, elapsed=0.0),
+    DmsModule(
+        ARGUMENT_SPEC,
+        failure_result=FAILURE_RESULT,
         required_if=[("state", "present", ("public_ip_ids",))],
         supports_check_mode=True,
-    )
-    options = module.validate(lambda params: PublicAccessOptions(params, module.warn))
-    result = module.run(
-        lambda context: PublicAccess(
-            options, context.client, context.project_id, context.warn, started=context.started
-        ).run(context.check_mode, context.diff_mode),
-        timeout=options.wait_timeout,
-    )
-    module.exit_json(**result)
+    ).execute(PublicAccessParsed.from_params, PublicAccessAction)
 
 
 if __name__ == "__main__":

@@ -252,30 +252,28 @@ elapsed:
 """
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
+from ansible_collections.hwcloud.dms.plugins.module_utils._poll import WAIT_ARGUMENT_SPEC
 from ansible_collections.hwcloud.dms.plugins.module_utils._request import METHODS, DmsRequest, RequestOptions
-from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import WAIT_ARGUMENT_SPEC
+
+ARGUMENT_SPEC = dict(
+    method=dict(type="str", default="GET", choices=list(METHODS)),
+    path=dict(type="str", required=True),
+    instance_id=dict(type="str"),
+    query=dict(type="dict"),
+    body=dict(type="raw"),
+    status_code=dict(type="list", elements="int"),
+    wait_for=dict(type="bool", default=False, aliases=["wait"]),
+    fail_on_task_failure=dict(type="bool", default=True),
+    **WAIT_ARGUMENT_SPEC,
+)
+# What a failure returns beside msg, before the action has a result of its own.
+FAILURE_RESULT = dict(status=None, json=None, request_id=None, elapsed=0.0)
 
 
 def main() -> None:
-    argument_spec = dict(
-        method=dict(type="str", default="GET", choices=list(METHODS)),
-        path=dict(type="str", required=True),
-        instance_id=dict(type="str"),
-        query=dict(type="dict"),
-        body=dict(type="raw"),
-        status_code=dict(type="list", elements="int"),
-        wait_for=dict(type="bool", default=False, aliases=["wait"]),
-        fail_on_task_failure=dict(type="bool", default=True),
-        **WAIT_ARGUMENT_SPEC,
+    DmsModule(ARGUMENT_SPEC, failure_result=FAILURE_RESULT, supports_check_mode=True).execute(
+        RequestOptions.from_params, DmsRequest
     )
-    module = DmsModule(
-        argument_spec,
-        failure_result=dict(status=None, json=None, request_id=None, elapsed=0.0),
-        supports_check_mode=True,
-    )
-    options = module.validate(RequestOptions)
-    result = module.run(lambda context: DmsRequest(options, context).run(), timeout=options.wait_timeout)
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

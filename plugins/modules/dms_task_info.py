@@ -322,39 +322,31 @@ transient_errors:
 """
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
+from ansible_collections.hwcloud.dms.plugins.module_utils._poll import WAIT_ARGUMENT_SPEC
 from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery
-from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
-from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import WAIT_ARGUMENT_SPEC
+
+ARGUMENT_SPEC = dict(
+    instance_id=dict(type="str", required=True),
+    task_id=dict(type="str"),
+    name=dict(type="str"),
+    begin_time=dict(type="str"),
+    end_time=dict(type="str"),
+    latest=dict(type="bool", default=False),
+    wait_for=dict(type="bool", default=False, aliases=["wait"]),
+    fail_on_task_failure=dict(type="bool", default=True),
+    include_progress=dict(type="bool", default=False),
+    **WAIT_ARGUMENT_SPEC,
+)
+# What a failure returns beside msg, before the action has a result of its own.
+FAILURE_RESULT = dict(
+    tasks=[], task_count=0, elapsed=0.0, attempts=0, clock=dict(server_offset=None, begin_time=None, end_time=None)
+)
 
 
 def main() -> None:
-    argument_spec = dict(
-        instance_id=dict(type="str", required=True),
-        task_id=dict(type="str"),
-        name=dict(type="str"),
-        begin_time=dict(type="str"),
-        end_time=dict(type="str"),
-        latest=dict(type="bool", default=False),
-        wait_for=dict(type="bool", default=False, aliases=["wait"]),
-        fail_on_task_failure=dict(type="bool", default=True),
-        include_progress=dict(type="bool", default=False),
-        **WAIT_ARGUMENT_SPEC,
+    DmsModule(ARGUMENT_SPEC, failure_result=FAILURE_RESULT, supports_check_mode=True).execute(
+        QueryOptions.from_params, TaskQuery
     )
-    failure_result = dict(
-        tasks=[], task_count=0, elapsed=0.0, attempts=0, clock=dict(server_offset=None, begin_time=None, end_time=None)
-    )
-    module = DmsModule(argument_spec, failure_result=failure_result, supports_check_mode=True)
-    options = module.validate(QueryOptions.from_params)
-    result = module.run(
-        lambda context: TaskQuery(
-            options,
-            DmsTaskApi(context.client, context.project_id, options.instance_id),
-            warn=context.warn,
-            started=context.started,
-        ).run(),
-        timeout=options.wait_timeout if options.wait_for else None,
-    )
-    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
-from ansible_collections.hwcloud.dms.plugins.module_utils._request import query_pairs
+from ansible_collections.hwcloud.dms.plugins.module_utils._request_path import query_pairs
 from ansible_collections.hwcloud.dms.tests.compat.test_request_vs_sdk_signer import NESTED_BODY as STAND_IN_BODY
 from ansible_collections.hwcloud.dms.tests.compat.test_request_vs_sdk_signer import QUERY as STAND_IN_QUERY
 

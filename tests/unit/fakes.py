@@ -60,3 +60,35 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def make_context(
+    clock: Any,
+    client: Any = None,
+    warn: Any = None,
+    timeout: float = 600.0,
+    check_mode: bool = False,
+    diff_mode: bool = False,
+    project_id: str = "0123456789abcdef0123456789abcdef",
+) -> Any:
+    """A DmsContext for an action under test: started now on ``clock``, the run's deadline ``timeout`` later.
+
+    ``client`` is anything with the client's interface the action uses (``server_clock`` at least; one without a
+    measured clock is given by default).
+    """
+    from types import SimpleNamespace
+
+    from ansible_collections.hwcloud.dms.plugins.module_utils._context import DmsContext
+    from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
+
+    return DmsContext(
+        client=client if client is not None else SimpleNamespace(server_clock=ServerClock()),
+        project_id=project_id,
+        check_mode=check_mode,
+        diff_mode=diff_mode,
+        warn=warn if warn is not None else (lambda message: None),
+        started=clock(),
+        deadline=clock() + timeout,
+        clock=clock,
+        sleep=clock.sleep,
+    )

@@ -1,11 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bounded JSON and the whole-attempt watchdog (issue 15), through DmsHttpClient.request against raw sockets."""
+"""_body's bounded JSON, and _watchdog's whole-attempt limit through DmsHttpClient.request against raw sockets."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
@@ -18,7 +16,9 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._body import (
     loads_bounded,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsResponseError, DmsTransportError
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, RunLimits
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
+from ansible_collections.hwcloud.dms.tests.unit.http_server import TestServer
 
 
 @pytest.mark.parametrize(
@@ -46,56 +46,17 @@ def test_ordinary_json_decodes_as_json_loads_does():
     assert loads_bounded("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
 
 
-class Server:
-    """Answers each connection with ``behave(conn)`` after reading the request head."""
-
-    def __init__(self, behave):
-        self.behave = behave
-        self.stop = threading.Event()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.1)
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.sock.getsockname()[1]
-
-    def _serve(self):
-        while not self.stop.is_set():
-            try:
-                conn, _address = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
-
-    def _one(self, conn):
-        with conn:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            try:
-                self.behave(conn, self.stop)
-            except OSError:
-                pass
-
-
 @pytest.fixture
 def serve():
     servers = []
 
     def make(behave):
-        servers.append(Server(behave))
+        servers.append(TestServer([behave]))
         return servers[-1]
 
     yield make
     for server in servers:
-        server.stop.set()
-        server.sock.close()
+        server.close()
 
 
 def drip(data, every):
@@ -121,7 +82,7 @@ def drip(data, every):
 )
 def test_status_line_and_headers_are_inside_the_attempt_budget(serve, behave):
     server = serve(behave)
-    client = DmsHttpClient(server.url, AkSkAuth("AK", "SK"), "p", request_timeout=0.8, retries=0)
+    client = DmsHttpClient(open_transport(request_timeout=0.8, retries=0), server.url, AkSkAuth("AK", "SK"), "p")
     started = time.monotonic()
     with pytest.raises(DmsTransportError) as info:
         client.get_json("/x")
@@ -129,18 +90,11 @@ def test_status_line_and_headers_are_inside_the_attempt_budget(serve, behave):
     assert "timed out" in str(info.value)
 
 
-def test_the_run_deadline_clips_every_request_of_every_derived_client(serve):
+def test_the_run_deadline_clips_every_request_of_every_client_on_the_transport(serve):
     server = serve(drip(b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 1000 + b"\r\n\r\n{}", 0.02))
-    client = DmsHttpClient(
-        server.url,
-        AkSkAuth("AK", "SK"),
-        "p",
-        request_timeout=30,
-        retries=5,
-        sleep=lambda s: None,
-        limits=RunLimits(deadline=time.monotonic() + 1.0),
-    )
-    iam = client.derive(service="IAM")
+    transport = open_transport(request_timeout=30, retries=5, deadline=time.monotonic() + 1.0, sleep=lambda s: None)
+    client = DmsHttpClient(transport, server.url, AkSkAuth("AK", "SK"), "p")
+    iam = client.for_service("IAM", server.url, AkSkAuth("AK", "SK"))
     started = time.monotonic()
     with pytest.raises(DmsTransportError) as info:
         iam.get_json("/v3/projects")
@@ -156,5 +110,5 @@ def test_a_redirect_is_an_error_naming_its_target(serve):
     )
     server = serve(lambda conn, stop: conn.sendall(head + body))
     with pytest.raises(DmsResponseError) as info:
-        DmsHttpClient(server.url, AkSkAuth("AK", "SK"), "p", retries=0).get_json("/x")
+        DmsHttpClient(open_transport(retries=0), server.url, AkSkAuth("AK", "SK"), "p").get_json("/x")
     assert "HTTP 301" in str(info.value) and "http://elsewhere.example/x" in str(info.value)

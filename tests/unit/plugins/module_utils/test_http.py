@@ -1,15 +1,12 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""DmsHttpClient against a real loopback HTTP server: signing on the wire, retries, deadlines, error decoding."""
+"""_http.DmsHttpClient against the shared loopback test server: signing on the wire, retries, deadlines, errors."""
 
 from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -17,7 +14,7 @@ import requests
 import yaml
 
 from ansible_collections.hwcloud.dms.plugins.module_utils import _body, _http, _retry
-from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
+from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     TRANSIENT_STATUSES,
     DmsApiError,
@@ -26,7 +23,9 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded, DmsHttpClient
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import canonical_query, sign_request
-from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
+from ansible_collections.hwcloud.dms.tests.unit import http_server
+from ansible_collections.hwcloud.dms.tests.unit.http_server import TestServer, free_port
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -39,87 +38,16 @@ HTML_503 = (
 )
 
 
-class Reply:
-    def __init__(self, status=200, body=None, headers=None, delay=0.0):
-        self.status = status
-        body = OK_BODY if body is None else body
-        self.body = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-        self.headers = headers or {}
-        self.delay = delay
-
-
-class ScriptedServer(ThreadingHTTPServer):
-    """Answers each request with the next scripted Reply (repeating the last) and records what it received."""
-
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.script = Script([Reply()])
-        self.received = []
-        self.connections = 0
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.server_address[1]
-
-    def replies(self, *replies):
-        self.script = Script(replies)
-
-    def next_reply(self):
-        return self.script.next()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 10
-
-    def setup(self):
-        super().setup()
-        with self.server.lock:
-            self.server.connections += 1
-
-    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
-        pass
-
-    def do_GET(self):  # pylint: disable=invalid-name
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        with self.server.lock:
-            self.server.received.append(
-                {
-                    "method": self.command,
-                    "path": self.path,
-                    "headers": dict(self.headers),
-                    "body": body,
-                    "client": self.client_address,
-                }
-            )
-        reply = self.server.next_reply()
-        if reply.delay and self.server.stopping.wait(reply.delay):
-            return
-        self.send_response(reply.status)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    do_DELETE = do_GET
+def Reply(status=200, body=None, headers=None, delay=0.0):  # noqa: N802 - reads like the class it builds
+    """The shared server's Reply, with a task list as the default body."""
+    return http_server.Reply(status, OK_BODY if body is None else body, headers or {}, delay)
 
 
 @pytest.fixture
 def server():
-    srv = ScriptedServer()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
+    srv = TestServer([Reply()])
     yield srv
-    srv.stopping.set()
-    srv.shutdown()
-    srv.server_close()
+    srv.close()
 
 
 @pytest.fixture
@@ -128,21 +56,13 @@ def make_client(pauses):
 
     def make(base_url, **kwargs):
         kwargs.setdefault("sleep", pauses)
-        client = DmsHttpClient(base_url, AkSkAuth(AK, SK), PROJECT, **kwargs)
+        client = DmsHttpClient(open_transport(**kwargs), base_url, AkSkAuth(AK, SK), PROJECT)
         clients.append(client)
         return client
 
     yield make
     for client in clients:
         client.close()
-
-
-def free_port():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 # --- signing on the wire ---------------------------------------------------------------------------------------
@@ -161,7 +81,7 @@ def test_signed_get_sends_the_signed_headers_and_query(server, make_client):
     assert path == PATH
     assert query_string == canonical_query(query) == "begin_time=20240101000000&limit=100&name=a%20b%2Fc~d%2Ae&start=1"
     assert headers["X-Project-Id"] == PROJECT
-    assert headers["Host"] == "127.0.0.1:%d" % server.server_address[1]
+    assert headers["Host"] == "127.0.0.1:%d" % server.port
     assert len(headers["X-Sdk-Date"]) == 16 and headers["X-Sdk-Date"].endswith("Z")
     authorization = headers["Authorization"]
     assert authorization.startswith("SDK-HMAC-SHA256 Access=%s, SignedHeaders=" % AK)
@@ -199,7 +119,7 @@ def test_each_attempt_is_signed_afresh(server, make_client):
     client.auth = CountingAuth(AK, SK)
     client.get_json(PATH)
     assert calls == [server.url + PATH] * 2
-    assert client.requests_sent == 2 and client.retries_done == 1
+    assert client.requests_sent == 2 and len(server.received) == 2
 
 
 # --- retries ---------------------------------------------------------------------------------------------------
@@ -216,7 +136,7 @@ def test_429_then_200_is_retried_honouring_retry_after(server, make_client, paus
 def test_retry_after_is_capped(server, make_client, pauses):
     server.replies(Reply(429, {}, {"Retry-After": "3600"}), Reply(200))
     make_client(server.url).get_json(PATH)
-    assert pauses == [_http.RETRY_AFTER_MAX]
+    assert pauses == [_retry.RETRY_AFTER_MAX]
 
 
 def test_backoff_without_retry_after_grows_and_has_a_floor(server, make_client, pauses):
@@ -457,15 +377,42 @@ def test_every_transient_status_is_retried_by_the_client(server, make_client, pa
     assert len(server.received) == 2 and len(pauses) == 1
 
 
-def test_a_derived_client_shares_session_and_redaction_but_not_auth_or_project(make_client):
+def test_clients_made_from_a_client_share_its_transport_but_not_auth_or_project(make_client):
     client = make_client("http://127.0.0.1:1")
     client.redact.remember({"X-Auth-Token": "MIIE-secret-token"})
-    iam = client.derive(base_url="http://127.0.0.1:2/", auth=None, project_id=None)
-    assert iam.session is client.session and iam.redact is client.redact and iam.auth is client.auth
-    assert (iam.base_url, iam.project_id, iam.retries, iam.request_timeout) == (
+    iam = client.for_service("IAM", "http://127.0.0.1:2/", None, "'iam_endpoint' (set in the task)")
+    assert iam.transport is client.transport and iam.redact is client.redact
+    assert (iam.base_url, iam.project_id, iam.auth, iam.service, iam.origin) == (
         "http://127.0.0.1:2",
         None,
-        client.retries,
-        client.request_timeout,
+        None,
+        "IAM",
+        "'iam_endpoint' (set in the task)",
     )
     assert iam.redact("echo MIIE-secret-token and x-auth-token:abc|") == "echo <hidden> and x-auth-token:<hidden>|"
+    token = TokenAuth("TOKEN")
+    dms = client.with_auth(token, "p2")
+    assert (dms.transport, dms.base_url, dms.auth, dms.project_id, dms.service) == (
+        client.transport,
+        client.base_url,
+        token,
+        "p2",
+        "DMS",
+    )
+    assert (client.auth.access_key, client.project_id) == (AK, PROJECT)
+
+
+def test_the_transport_prepares_a_session_from_the_injected_factory():
+    made = []
+
+    def factory():
+        made.append(requests.Session())
+        return made[-1]
+
+    transport = open_transport(session_factory=factory)
+    assert transport.session is made[0]
+    assert transport.session.headers["Accept-Encoding"] == "identity"
+    assert all(
+        type(transport.session.get_adapter(url)).__name__ == "WatchedAdapter" for url in ("http://x", "https://x")
+    )
+    transport.close()

@@ -1,76 +1,77 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The shared HTTP client learns each server's clock from its answers' Date (issue 17), against the emulator in-process."""
+"""The HTTP client learns each server's clock from its answers' Date, against the shared loopback test server.
+
+A server whose clock runs ``skew`` seconds off this host's is one that dates its answers so: the Date header is all
+the client reads (the emulator's clock skew does the same, tested with the emulator itself in tests/unit/emulator).
+"""
 
 from __future__ import annotations
 
-import threading
+import email.utils
+import time
 
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
-from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
-from dms_emulator.app import Emulator
-from dms_emulator.server import EmulatorServer
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
+from ansible_collections.hwcloud.dms.tests.unit.http_server import Reply, TestServer
 
-INSTANCE = "11111111-2222-3333-4444-555555555555"
-TASKS = "/v2/%s/instances/%s/tasks" % (DEFAULT_PROJECT_ID, INSTANCE)
+AK, SK = "HPUAEXAMPLEAK0000001", "exampleSecretKey0123456789abcdefghijABCD"
+PROJECT = "0123456789abcdef0123456789abcdef"
+TASKS = "/v2/%s/instances/11111111-2222-3333-4444-555555555555/tasks" % PROJECT
+
+
+def dated(skew, status=200, body=None):
+    """An answer dated by a server clock ``skew`` seconds off this host's."""
+    return Reply(status, body, {"Date": email.utils.formatdate(time.time() + skew, usegmt=True)})
 
 
 @pytest.fixture
-def skewed():
-    """start(skew) -> (emulator, base URL) of an in-process emulator whose clock runs `skew` seconds off this host's."""
-    servers = []
+def servers():
+    made = []
 
-    def start(skew):
-        emulator = Emulator(clock_skew=skew)
-        server = EmulatorServer(("127.0.0.1", 0), emulator, quiet=True)
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        servers.append(server)
-        emulator.store.ensure_instance(DEFAULT_PROJECT_ID, INSTANCE)
-        return emulator, server.base_url
+    def start(*answers):
+        made.append(TestServer(answers))
+        return made[-1]
 
     yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    for server in made:
+        server.close()
 
 
 def client_for(url, retries=0):
-    return DmsHttpClient(
-        url, AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY), DEFAULT_PROJECT_ID, request_timeout=5, retries=retries
-    )
+    return DmsHttpClient(open_transport(request_timeout=5, retries=retries), url, AkSkAuth(AK, SK), PROJECT)
 
 
 @pytest.mark.parametrize("skew", [-30, 30])
-def test_every_answer_teaches_the_servers_clock(skewed, skew):
-    dummy, url = skewed(skew)
-    client = client_for(url)
+def test_every_answer_teaches_the_servers_clock(servers, skew):
+    server = servers(dated(skew), dated(skew, 404, {"error_code": "DMS.00404023", "error_msg": "no task"}), dated(skew))
+    client = client_for(server.url)
     try:
         assert not client.server_clock.known
         answer = client.get_json(TASKS)
-        assert answer.sent_at <= answer.received_at and answer.headers["Date"].endswith(" GMT")
+        assert answer.sent_at <= answer.received_at and answer.headers["date"].endswith(" GMT")  # any case reads it
         assert client.server_clock.measurable and client.server_clock.offset == pytest.approx(skew, abs=1.1)
         with pytest.raises(DmsApiError):
             client.get_json(TASKS + "/nosuchtask")  # a 404 is dated too
         assert client.server_clock.observations == 2
-        # A derived client (same base URL) adds to the same estimate; another server has its own.
-        client.derive(auth=client.auth, project_id=DEFAULT_PROJECT_ID).get_json(TASKS)
+        # A client for the same server on the same transport adds to the same estimate; another server has its own.
+        client.with_auth(client.auth, PROJECT).get_json(TASKS)
         assert client.server_clock.observations == 3
-        assert not client.server_clock_of("https://iam.example.com").known
+        assert not client.transport.server_clock("https://iam.example.com").known
     finally:
         client.close()
 
 
-def test_separate_servers_keep_separate_clocks(skewed):
-    dummy, dms_url = skewed(-30)
-    dummy, other_url = skewed(0)
-    client = client_for(dms_url)
+def test_separate_servers_keep_separate_clocks(servers):
+    dms, other_server = servers(dated(-30)), servers(dated(0))
+    client = client_for(dms.url)
     try:
         client.get_json(TASKS)
-        other = client.derive(base_url=other_url, auth=client.auth, project_id=DEFAULT_PROJECT_ID)
+        other = client.for_service("IAM", other_server.url, client.auth)
         other.get_json(TASKS)
         assert client.server_clock.offset == pytest.approx(-30, abs=1.1)
         assert other.server_clock.offset == pytest.approx(0, abs=1.1) and not other.server_clock.measurable
@@ -78,10 +79,25 @@ def test_separate_servers_keep_separate_clocks(skewed):
         client.close()
 
 
+def test_an_answer_without_a_usable_date_teaches_nothing(servers):
+    server = servers(Reply(200, {}, {"Date": "yesterday"}))
+    client = client_for(server.url)
+    try:
+        client.get_json(TASKS)
+        assert not client.server_clock.known and client.server_clock.observations == 0
+    finally:
+        client.close()
+
+
 @pytest.mark.parametrize("skew, direction", [(-16 * 60, "behind"), (16 * 60, "ahead of")])
-def test_signature_expired_says_the_clock_is_the_cause(skewed, skew, direction):
-    dummy, url = skewed(skew)
-    client = client_for(url, retries=2)
+def test_signature_expired_says_the_clock_is_the_cause(servers, skew, direction):
+    now = time.time()
+    message = "signature expired, signature time:%s, server time:%s" % (
+        time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now)),
+        time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now + skew)),
+    )
+    server = servers(dated(skew, 401, {"error_code": "APIGW.0303", "error_msg": message}))
+    client = client_for(server.url, retries=2)
     try:
         with pytest.raises(DmsApiError) as info:
             client.get_json(TASKS)
@@ -91,4 +107,4 @@ def test_signature_expired_says_the_clock_is_the_cause(skewed, skew, direction):
     assert info.value.status == 401 and info.value.error_code == "APIGW.0303"
     assert "This host's clock is the cause" in message and direction + " it" in message and "NTP" in message
     assert "Check access_key/secret_key" not in message  # the generic 401 advice would mislead here
-    assert client.requests_sent == 1  # and a 401 is never retried
+    assert client.requests_sent == 1 and server.requests == 1  # and a 401 is never retried

@@ -1,25 +1,27 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""DmsHttpClient faults that the emulator cannot produce: dripping bodies, malformed Retry-After, echoed secrets.
+"""DmsHttpClient against hostile answers: dripping bodies, malformed Retry-After, echoed secrets.
 
-A raw-socket loopback server answers with exactly the bytes each test scripts, byte by byte when asked.
+The shared raw-socket server (tests/unit/http_server.py) answers with exactly what each test scripts, byte by byte
+when asked.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
-import socket
-import threading
 import time
 
 import pytest
+import requests
 
-from ansible_collections.hwcloud.dms.plugins.module_utils import _http, _retry
+from ansible_collections.hwcloud.dms.plugins.module_utils import _retry
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsTransportError
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
-from ansible_collections.hwcloud.dms.tests.unit.fakes import Pauses, Script
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Pauses
+from ansible_collections.hwcloud.dms.tests.unit.http_server import Reply, TestServer
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "unit-secret-key-7f3a9c"
@@ -29,88 +31,15 @@ PATH = "/v2/%s/instances/i-1/tasks" % PROJECT
 OK = json.dumps({"task_count": "1", "tasks": [{"id": "t1", "status": "SUCCESS"}]}).encode("utf-8")
 
 
-def http_answer(status, body, headers=None, reason="X"):
-    head = "HTTP/1.1 %d %s\r\nContent-Length: %d\r\nConnection: close\r\n" % (status, reason, len(body))
-    for name, value in (headers or {}).items():
-        head += "%s: %s\r\n" % (name, value)
-    return head.encode("latin-1") + b"\r\n" + body
-
-
-class RawServer:
-    """Each accepted connection gets the next answer of ``script`` (bytes, seconds between bytes); the last repeats.
-
-    Tests set ``script`` to a list; it is kept as a Script.
-    """
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self._script = Script([])
-        self.requests = 0
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.sock.getsockname()[1]
-
-    @property
-    def script(self):
-        return self._script
-
-    @script.setter
-    def script(self, answers):
-        self._script = Script(answers)
-
-    def _serve(self):
-        while not self.stopping.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn):
-        with conn:
-            conn.settimeout(5)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            self.requests += 1
-            answer, drip = self._script.next()
-            try:
-                if not drip:
-                    conn.sendall(answer)
-                    return
-                head, body = answer.split(b"\r\n\r\n", 1)
-                conn.sendall(head + b"\r\n\r\n")
-                for index in range(len(body)):
-                    if self.stopping.wait(drip):
-                        return
-                    conn.sendall(body[index : index + 1])
-            except OSError:
-                return
-
-    def close(self):
-        self.stopping.set()
-        self.sock.close()
-
-
 @pytest.fixture
 def raw_server():
-    server = RawServer()
+    server = TestServer()
     yield server
     server.close()
 
 
 def client_for(url, pauses, **kwargs):
-    return DmsHttpClient(url, AkSkAuth(AK, SK, TOKEN), PROJECT, sleep=pauses, **kwargs)
+    return DmsHttpClient(open_transport(sleep=pauses, **kwargs), url, AkSkAuth(AK, SK, TOKEN), PROJECT)
 
 
 # --- Retry-After in every shape a server may send -------------------------------------------------------------
@@ -118,10 +47,10 @@ def client_for(url, pauses, **kwargs):
 
 @pytest.mark.parametrize("value", ["soon", "1.5", "-3", "", "Thu, 99 Foo 2024 25:61:61 GMT"])
 def test_malformed_retry_after_falls_back_to_backoff_instead_of_crashing(raw_server, value):
-    raw_server.script = [
-        (http_answer(429, b'{"error_code":"APIGW.0308","error_msg":"throttled"}', {"Retry-After": value}), 0),
-        (http_answer(200, OK), 0),
-    ]
+    raw_server.replies(
+        Reply(429, b'{"error_code":"APIGW.0308","error_msg":"throttled"}', {"Retry-After": value}, close=True),
+        Reply(200, OK, close=True),
+    )
     pauses = Pauses()
     response = client_for(raw_server.url, pauses).get_json(PATH)
     assert response.data["tasks"][0]["id"] == "t1"
@@ -129,29 +58,29 @@ def test_malformed_retry_after_falls_back_to_backoff_instead_of_crashing(raw_ser
 
 
 def test_retry_after_as_a_past_http_date_means_retry_after_the_floor_pause(raw_server):
-    # Issue 15: "retry now" still waits the floor on retry pauses (Retry-After: 0 made 21 requests in 0.64 s before).
+    # "Retry now" still waits the floor on retry pauses (Retry-After: 0 made 21 requests in 0.64 s before).
     past = email.utils.formatdate(time.time() - 3600, usegmt=True)
-    raw_server.script = [(http_answer(503, b"busy", {"Retry-After": past}), 0), (http_answer(200, OK), 0)]
+    raw_server.replies(Reply(503, b"busy", {"Retry-After": past}, close=True), Reply(200, OK, close=True))
     pauses = Pauses()
     client_for(raw_server.url, pauses).get_json(PATH)
     assert raw_server.requests == 2
-    assert pauses == [_http.MIN_RETRY_PAUSE]
+    assert pauses == [_retry.MIN_RETRY_PAUSE]
 
 
 def test_retry_after_as_a_future_http_date_is_honoured(raw_server):
     future = email.utils.formatdate(time.time() + 4, usegmt=True)
-    raw_server.script = [(http_answer(429, b"{}", {"Retry-After": future}), 0), (http_answer(200, OK), 0)]
+    raw_server.replies(Reply(429, b"{}", {"Retry-After": future}, close=True), Reply(200, OK, close=True))
     pauses = Pauses()
     client_for(raw_server.url, pauses).get_json(PATH)
     assert len(pauses) == 1 and 2 <= pauses[0] <= 4
 
 
 def test_huge_retry_after_is_capped_and_clipped_by_the_deadline(raw_server):
-    raw_server.script = [(http_answer(429, b"{}", {"Retry-After": "9" * 30}), 0), (http_answer(200, OK), 0)]
+    raw_server.replies(Reply(429, b"{}", {"Retry-After": "9" * 30}, close=True), Reply(200, OK, close=True))
     pauses = Pauses()
     client_for(raw_server.url, pauses).get_json(PATH)
-    assert pauses == [_http.RETRY_AFTER_MAX]
-    raw_server.script = [(http_answer(429, b"{}", {"Retry-After": "120"}), 0)]
+    assert pauses == [_retry.RETRY_AFTER_MAX]
+    raw_server.replies(Reply(429, b"{}", {"Retry-After": "120"}, close=True))
     with pytest.raises(DmsApiError) as info:
         client_for(raw_server.url, Pauses()).get_json(PATH, deadline=time.monotonic() + 3)
     assert info.value.status == 429
@@ -165,10 +94,10 @@ def test_each_attempt_gets_a_total_timeout_not_only_per_socket_operation(monkeyp
 
     def fake_request(method, url, **kwargs):
         seen.append(kwargs["timeout"])
-        raise _http.requests.exceptions.ConnectTimeout("no route")
+        raise requests.exceptions.ConnectTimeout("no route")
 
     client = client_for("http://127.0.0.1:9", Pauses(), request_timeout=7, retries=0)
-    monkeypatch.setattr(client.session, "request", fake_request)
+    monkeypatch.setattr(client.transport.session, "request", fake_request)
     with pytest.raises(DmsTransportError):
         client.get_json(PATH)
     with pytest.raises(DmsTransportError):
@@ -178,7 +107,7 @@ def test_each_attempt_gets_a_total_timeout_not_only_per_socket_operation(monkeyp
 
 
 def test_a_dripping_body_is_cut_at_request_timeout(raw_server):
-    raw_server.script = [(http_answer(200, b" " * 200 + OK), 0.02)]
+    raw_server.replies(Reply(200, b" " * 200 + OK, drip=0.02, close=True))
     started = time.monotonic()
     with pytest.raises(DmsTransportError) as info:
         client_for(raw_server.url, Pauses(), request_timeout=0.6, retries=0).get_json(PATH)
@@ -188,16 +117,17 @@ def test_a_dripping_body_is_cut_at_request_timeout(raw_server):
 
 
 def test_a_dripping_body_is_cut_at_the_deadline_and_retries_do_not_stretch_it(raw_server):
-    raw_server.script = [(http_answer(200, b" " * 400 + OK), 0.02)]
+    raw_server.replies(Reply(200, b" " * 400 + OK, drip=0.02, close=True))
     started = time.monotonic()
-    client = DmsHttpClient(raw_server.url, AkSkAuth(AK, SK), PROJECT, request_timeout=30, retries=5)  # real sleeps
+    client = DmsHttpClient(open_transport(request_timeout=30, retries=5), raw_server.url, AkSkAuth(AK, SK), PROJECT)
+    # (real sleeps: the deadline, not the sleep function, must end it)
     with pytest.raises(DmsTransportError):
         client.get_json(PATH, deadline=started + 1.0)
     assert time.monotonic() - started < 1.0 + 0.5
 
 
 def test_a_dripping_body_that_finishes_in_time_is_read(raw_server):
-    raw_server.script = [(http_answer(200, b" " * 10 + OK), 0.005)]
+    raw_server.replies(Reply(200, b" " * 10 + OK, drip=0.005, close=True))
     response = client_for(raw_server.url, Pauses(), request_timeout=10).get_json(PATH)
     assert response.data["tasks"][0]["status"] == "SUCCESS"
 
@@ -212,7 +142,7 @@ def test_echoed_security_token_is_hidden_in_the_error(raw_server):
         "content-type;host;x-security-token;x-sdk-date|e3b0 also %s" % (PATH, TOKEN, TOKEN)
     )
     body = json.dumps({"error_code": "APIGW.0301", "error_msg": echo}).encode("utf-8")
-    raw_server.script = [(http_answer(401, body), 0)]
+    raw_server.replies(Reply(401, body, close=True))
     with pytest.raises(DmsApiError) as info:
         client_for(raw_server.url, Pauses()).get_json(PATH)
     message = str(info.value)
@@ -227,7 +157,7 @@ def test_an_html_error_page_is_reduced_to_its_title(raw_server):
         + b"x" * 3000
         + b"</body></html>"
     )
-    raw_server.script = [(http_answer(502, page, {"Content-Type": "text/html"}), 0)]
+    raw_server.replies(Reply(502, page, {"Content-Type": "text/html"}, close=True))
     with pytest.raises(DmsApiError) as info:
         client_for(raw_server.url, Pauses(), retries=1).get_json(PATH)
     assert "HTTP 502: HTML error page: 502 Bad Gateway" in str(info.value)

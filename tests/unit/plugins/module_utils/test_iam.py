@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_iam: project lookup and password tokens against scripted answers, then resolve_auth_and_project against the real emulator."""
+"""_iam: project lookup and password tokens against scripted answers, then resolve_auth_and_project on the wire."""
 
 from __future__ import annotations
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
@@ -16,8 +17,11 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._iam import (
     password_token,
     resolve_auth_and_project,
 )
+from ansible_collections.hwcloud.dms.plugins.module_utils._redact import Redactor
 from ansible_collections.hwcloud.dms.plugins.module_utils._settings import connection_settings
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
+from ansible_collections.hwcloud.dms.tests.unit.http_server import Reply, TestServer
 
 IAM = "https://iam.cn-north-4.myhuaweicloud.com"
 PROJECT = "0123456789abcdef0123456789abcdef"
@@ -31,6 +35,7 @@ class FakeIam:
     def __init__(self, answer):
         self.answer = answer
         self.calls = []
+        self.redact = Redactor()
 
     def request(self, method, path, query=(), body=None, deadline=None, base_url=None, idempotent=None):
         self.calls.append((method, path, list(query), body))
@@ -106,9 +111,10 @@ def test_lookup_with_an_expired_token_says_how_to_renew():
 
 
 def issued(headers=None, body=None):
+    # As the client hands them back: requests' case-insensitive dict (IAM may spell the header in any case).
     return HttpResponse(
         201,
-        headers if headers is not None else {"x-subject-token": TOKEN},
+        CaseInsensitiveDict(headers if headers is not None else {"x-subject-token": TOKEN}),
         body if body is not None else {"token": {"project": {"id": PROJECT}, "expires_at": "2030-01-01T00:00:00.000Z"}},
     )
 
@@ -117,6 +123,7 @@ def test_password_token_scoped_by_region_name_reads_token_and_project():
     iam = FakeIam(issued())
     token = password_token(iam, creds(), None, "cn-north-4", IAM)
     assert (token.token, token.project_id, token.expires_at) == (TOKEN, PROJECT, "2030-01-01T00:00:00.000Z")
+    assert iam.redact("echo %s" % TOKEN) == "echo <hidden>"  # a secret of the run from now on
     method, path, _query, body = iam.calls[0]
     assert (method, path) == ("POST", "/v3/auth/tokens")
     assert iam.idempotent is True  # a token POST changes nothing: retried on 5xx like a read
@@ -182,17 +189,28 @@ def test_reprs_hide_the_token_and_the_password():
         assert TOKEN not in text and PASSWORD not in text and "<hidden>" in text
 
 
-# --- resolve_auth_and_project against the emulator ----------------------------------------------------------------------
+# --- resolve_auth_and_project against the shared loopback test server ------------------------------------------------
+# One server plays IAM and DMS (as the emulator and a private cloud's single gateway do), so "one connection" shows.
+
+TASK_ID = "8abfa7b272adc5b40172b73130065ae7"
 
 
-def settings_for(handle, **options):
-    base = {"endpoint": handle.url, "iam_endpoint": handle.url, "region": handle.region}
+@pytest.fixture
+def gateway():
+    server = TestServer()
+    yield server
+    server.close()
+
+
+def settings_for(server, **options):
+    base = {"endpoint": server.url, "iam_endpoint": server.url, "region": "cn-north-4"}
     base.update(options)
     return connection_settings(base)
 
 
-def open_client(settings):
-    return DmsHttpClient(settings.base_url, settings.auth, settings.project_id, retries=0)
+def open_client(settings, auth=None):
+    transport = open_transport(retries=0)
+    return DmsHttpClient(transport, settings.base_url, auth or settings.auth, settings.project_id)
 
 
 def resolved_client(settings, base):
@@ -201,53 +219,67 @@ def resolved_client(settings, base):
     resolved = resolve_auth_and_project(settings, base)
     assert (base.auth, base.project_id) == before
     assert resolved.password is None and settings.project_id in (None, resolved.project_id)
-    return base.derive(auth=resolved.auth, project_id=resolved.project_id)
+    return base.with_auth(resolved.auth, resolved.project_id)
 
 
-def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(emulator):
-    task = emulator.admin.create_task(instance_id="inst-1")
-    settings = settings_for(emulator, access_key=emulator.access_key, secret_key=emulator.secret_key)
+def signed_headers(request):
+    authorization = request["headers"].get("Authorization", "")
+    return authorization.split("SignedHeaders=")[1].split(",")[0] if "SignedHeaders=" in authorization else None
+
+
+def test_aksk_lookup_then_dms_call_one_lookup_and_one_connection(gateway):
+    gateway.replies(
+        Reply(200, {"projects": [{"id": PROJECT, "name": "cn-north-4"}]}),
+        Reply(200, {"task_count": "1", "tasks": [{"id": TASK_ID, "status": "SUCCESS"}]}),
+    )
+    settings = settings_for(gateway, access_key="HPUAEXAMPLEAK0000001", secret_key="example-secret-key-0123")
     client = resolved_client(settings, open_client(settings))
     try:
-        assert client.project_id == emulator.project_id and isinstance(client.auth, AkSkAuth)
-        assert DmsTaskApi(client, client.project_id, "inst-1").show(task["id"])["id"] == task["id"]
+        assert client.project_id == PROJECT and isinstance(client.auth, AkSkAuth)
+        assert DmsTaskApi(client, client.project_id, "inst-1").show(TASK_ID)["id"] == TASK_ID
     finally:
         client.close()
-    stats = emulator.admin.stats()
-    assert stats["requests_by_route"] == {"iam.list_projects": 1, "dms.show_task": 1}
-    assert stats["signature_failures"] == 0
-    assert sorted(stats["signed_header_sets"]) == [
-        "content-type;host;user-agent;x-project-id;x-sdk-date",
+    lookup, show = gateway.received
+    assert (lookup["method"], lookup["path"]) == ("GET", "/v3/projects?name=cn-north-4")
+    assert show["path"].startswith("/v2/%s/instances/inst-1/tasks/%s" % (PROJECT, TASK_ID))
+    assert "X-Project-Id" not in lookup["headers"] and show["headers"]["X-Project-Id"] == PROJECT
+    assert [signed_headers(request) for request in gateway.received] == [
         "content-type;host;user-agent;x-sdk-date",
+        "content-type;host;user-agent;x-project-id;x-sdk-date",
     ]
+    assert gateway.connections == 1
 
 
-def test_known_project_id_means_no_iam_call(emulator):
+def test_known_project_id_means_no_iam_call(gateway):
     settings = settings_for(
-        emulator, access_key=emulator.access_key, secret_key=emulator.secret_key, project_id=emulator.project_id
+        gateway, access_key="HPUAEXAMPLEAK0000001", secret_key="example-secret-key-0123", project_id=PROJECT
     )
     client = resolved_client(settings, open_client(settings))
     client.close()
-    assert client.project_id == emulator.project_id
-    assert emulator.admin.stats()["requests_by_route"] == {}
+    assert client.project_id == PROJECT
+    assert gateway.received == []
 
 
-def test_password_gives_token_and_project_without_a_lookup(emulator):
-    emulator.admin.add_credentials(users=[{"name": "alice", "password": PASSWORD, "domain_name": "acme"}])
-    settings = settings_for(emulator, user_name="alice", password=PASSWORD, domain_name="acme")
+def test_password_gives_token_and_project_without_a_lookup(gateway):
+    gateway.replies(Reply(201, {"token": {"project": {"id": PROJECT}}}, {"X-Subject-Token": TOKEN}))
+    settings = settings_for(gateway, user_name="alice", password=PASSWORD, domain_name="acme")
     assert settings.auth is None and settings.password is not None
-    client = resolved_client(settings, DmsHttpClient(settings.base_url, AkSkAuth("unused", "unused"), None, retries=0))
+    client = resolved_client(settings, open_client(settings, AkSkAuth("unused", "unused")))
     client.close()
-    assert client.project_id == emulator.project_id
+    assert client.project_id == PROJECT
     assert isinstance(client.auth, TokenAuth) and client.auth.source == "user_name/password"
-    assert emulator.admin.stats()["requests_by_route"] == {"iam.create_token": 1}
-    assert emulator.admin.stats()["auth_headers_seen"] == {}  # the token request carries no credentials header
+    (request,) = gateway.received
+    assert (request["method"], request["path"]) == ("POST", "/v3/auth/tokens")
+    # The token request carries no credentials header: the password is in the body only.
+    assert not {"authorization", "x-auth-token", "x-security-token"} & {name.lower() for name in request["headers"]}
+    assert client.redact("token %s" % TOKEN) == "token <hidden>"
 
 
-def test_token_lookup_is_sent_with_the_token(emulator):
-    token = emulator.admin.issue_token()["token"]
-    settings = settings_for(emulator, auth_token=token)
+def test_token_lookup_is_sent_with_the_token(gateway):
+    gateway.replies(Reply(200, {"projects": [{"id": PROJECT, "name": "cn-north-4"}]}))
+    settings = settings_for(gateway, auth_token=TOKEN)
     client = resolved_client(settings, open_client(settings))
     client.close()
-    assert client.project_id == emulator.project_id
-    assert emulator.admin.stats()["auth_headers_seen"] == {"x-auth-token": 1}
+    assert client.project_id == PROJECT
+    (request,) = gateway.received
+    assert request["headers"]["X-Auth-Token"] == TOKEN and "Authorization" not in request["headers"]

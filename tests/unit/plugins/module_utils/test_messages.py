@@ -1,10 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Issue 16: messages name the service (DMS, IAM, proxy), where a value came from, and the fix before any dump."""
+"""Messages name the service (DMS, IAM, proxy), where a value came from, and the fix before any dump."""
 
 from __future__ import annotations
-
-import socket
 
 import pytest
 
@@ -20,18 +18,14 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpCl
 from ansible_collections.hwcloud.dms.plugins.module_utils._ids import validate_id
 from ansible_collections.hwcloud.dms.plugins.module_utils._settings import settings_from_task
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
 from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import TaskWaiter, WaitAborted
+from ansible_collections.hwcloud.dms.tests.unit.http_server import free_port
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 TASK = "8abfa7b272adc5b40172b73130065ae7"
 AK, SK = "EMULATORAK0000000001", "emulator-secret-key-do-not-use-in-production"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Raising:
@@ -44,8 +38,8 @@ class Raising:
 
 def client(url, retries=3, **kwargs):
     pauses = []
-    made = DmsHttpClient(url, Unsigned(), PROJECT, request_timeout=2, retries=retries, sleep=pauses.append, **kwargs)
-    return made, pauses
+    transport = open_transport(request_timeout=2, retries=retries, sleep=pauses.append)
+    return DmsHttpClient(transport, url, Unsigned(), PROJECT, **kwargs), pauses
 
 
 # --- service and origin ----------------------------------------------------------------------------------------
@@ -89,9 +83,9 @@ def test_an_unreachable_iam_is_called_iam_and_the_fix_names_iam_endpoint_and_pro
     assert "'iam_endpoint' (from HW_AUTH_URL)" in message and "project_id" in message and "HW_PROJECT_ID" in message
 
 
-def test_derived_iam_client_reports_as_iam():
+def test_an_iam_client_made_from_the_dms_one_reports_as_iam():
     made, _pauses = client("http://127.0.0.1:1")
-    iam = made.derive(base_url="http://127.0.0.1:2", service="IAM", origin="'iam_endpoint' (set in the task)")
+    iam = made.for_service("IAM", "http://127.0.0.1:2", Unsigned(), "'iam_endpoint' (set in the task)")
     assert (iam.service, iam.origin) == ("IAM", "'iam_endpoint' (set in the task)")
     assert (made.service, made.origin) == ("DMS", None)
 

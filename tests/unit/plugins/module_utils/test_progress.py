@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsFailure
 from ansible_collections.hwcloud.dms.plugins.module_utils._progress import ProgressReader
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
-from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskRead
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script, make_context
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 NOT_PUBLISHED = DmsApiError(
@@ -93,7 +93,8 @@ def test_a_task_without_id_is_skipped():
 def query(api, clock, **values):
     params = {"instance_id": INSTANCE, "task_id": "t1", "include_progress": True}
     params.update(values)
-    return TaskQuery(QueryOptions.from_params(params), api, warn=[].append, clock=clock, sleep=clock.sleep)
+    options = QueryOptions.from_params(params)
+    return TaskRead(options, api, make_context(clock, timeout=options.wait.timeout))
 
 
 def test_wait_returns_the_progress_read_after_the_last_status_read(clock):
@@ -108,7 +109,7 @@ def test_wait_returns_the_progress_read_after_the_last_status_read(clock):
 
 def test_wait_timeout_carries_the_latest_progress(clock):
     api = FakeApi([{"id": "t1", "status": "EXECUTING"}], [progress(10), progress(20), progress(30)])
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         query(api, clock, wait_for=True, wait_sleep=1, wait_timeout=2).run()
     # Two polls fit in 2 s at 1 s apart: the second poll's progress comes back, not the first.
     assert info.value.result["attempts"] == 2
@@ -135,9 +136,8 @@ def test_any_other_4xx_disables_progress_with_one_warning_and_the_wait_goes_on(c
     )
     warnings = []
     params = {"instance_id": INSTANCE, "task_id": "t1", "include_progress": True, "wait_for": True, "wait_sleep": 1}
-    result = TaskQuery(
-        QueryOptions.from_params(params), api, warn=warnings.append, clock=clock, sleep=clock.sleep
-    ).run()
+    options = QueryOptions.from_params(params)
+    result = TaskRead(options, api, make_context(clock, warn=warnings.append, timeout=options.wait.timeout)).run()
     assert result["task"]["status"] == "SUCCESS" and result["attempts"] == 3
     assert "progress" not in result["task"]
     assert len(api.progress_calls) == 1 and len(warnings) == 1

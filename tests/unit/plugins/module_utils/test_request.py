@@ -8,7 +8,6 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
 import pytest
@@ -17,20 +16,21 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     ConfigurationError,
     DmsApiError,
+    DmsFailure,
     DmsTransportError,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
-from ansible_collections.hwcloud.dms.plugins.module_utils._request import (
-    DmsRequest,
-    RequestFailed,
-    RequestOptions,
+from ansible_collections.hwcloud.dms.plugins.module_utils._request import DmsRequest, RequestOptions, find_jobs
+from ansible_collections.hwcloud.dms.plugins.module_utils._request_path import (
     check_path,
     display_url,
     fill_path,
-    find_jobs,
     query_pairs,
 )
+from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
 from ansible_collections.hwcloud.dms.plugins.module_utils._signer import sign_request
+from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
+from ansible_collections.hwcloud.dms.tests.unit.fakes import make_context
 
 AK = "HPUAEXAMPLEAK0000001"
 SK = "exampleSecretKey0123456789abcdefghijABCD"
@@ -254,6 +254,7 @@ class FakeClient:
     base_url = "https://dms.cn-north-4.myhuaweicloud.com"
 
     def __init__(self, answer=None, statuses=("SUCCESS",), task_answers=None):
+        self.server_clock = ServerClock()
         self.answer = answer if answer is not None else HttpResponse(200, {"X-Request-Id": "rid-1"}, {"job_id": JOB})
         self.statuses = list(statuses)
         self.task_answers = task_answers
@@ -297,14 +298,16 @@ class Clock:
 
 def _run(params, client, check_mode=False, warnings=None, clock=None):
     clock = clock or Clock()
-    context = SimpleNamespace(
+    options = RequestOptions.from_params(params)
+    context = make_context(
+        clock,
         client=client,
-        project_id=PROJECT,
+        warn=(warnings.append if warnings is not None else None),
+        timeout=options.run_timeout or 600.0,
         check_mode=check_mode,
-        warn=(warnings.append if warnings is not None else lambda message: None),
-        started=clock.now,
+        project_id=PROJECT,
     )
-    return DmsRequest(RequestOptions(params), context, clock=clock, sleep=clock.sleep).run()
+    return DmsRequest(options).run(context)
 
 
 SCALE_OUT = {
@@ -379,7 +382,7 @@ def test_wait_for_polls_the_job_with_the_task_waiter_until_success():
 
 def test_a_failed_job_fails_with_dms_task_infos_message_and_the_result():
     client = FakeClient(statuses=["EXECUTING", "FAILED"])
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, wait_for=True, wait_sleep=1), client)
     assert "DMS task %s (kafkaInstanceExtend) ended with status FAILED on instance %s" % (JOB, INSTANCE) in str(
         raised.value
@@ -397,7 +400,7 @@ def test_a_failed_job_is_returned_without_failing_when_asked():
 
 
 def test_wait_times_out_with_the_same_message_as_dms_task_info():
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, wait_for=True, wait_sleep=5, wait_timeout=12), FakeClient(statuses=["EXECUTING"]))
     assert str(raised.value).startswith(
         "Timed out after wait_timeout=12 s waiting for task %s on instance %s" % (JOB, INSTANCE)
@@ -414,7 +417,7 @@ def test_a_job_not_yet_visible_gets_the_not_found_grace():
 
 def test_wait_for_without_a_job_id_fails_after_the_change_saying_so():
     client = FakeClient(HttpResponse(200, {}, {"name": "orders"}))
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(
             {
                 "method": "POST",
@@ -433,7 +436,7 @@ def test_wait_for_without_a_job_id_fails_after_the_change_saying_so():
 
 def test_a_job_id_that_is_not_an_id_never_reaches_a_url():
     client = FakeClient(HttpResponse(200, {}, {"job_id": "../../v3/x"}))
-    with pytest.raises(RequestFailed, match="not a DMS id"):
+    with pytest.raises(DmsFailure, match="not a DMS id"):
         _run(dict(SCALE_OUT, wait_for=True), client)
     assert client.reads == []
 
@@ -471,7 +474,7 @@ def test_an_api_error_fails_with_code_message_and_request_id():
         "This operation is not allowed due to the instance status.",
         "rid-9",
     )
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(SCALE_OUT, FakeClient(error))
     assert (
         "HTTP 400: DMS.00400026 This operation is not allowed due to the instance status. (X-Request-Id: rid-9)"
@@ -483,11 +486,11 @@ def test_an_api_error_fails_with_code_message_and_request_id():
 
 def test_a_server_error_on_post_says_the_change_may_have_been_made():
     error = DmsApiError("POST", "/x", 503, None, "HTML error page: 503", None)
-    with pytest.raises(RequestFailed, match="POST is not retried after a server error.*may already have been made"):
+    with pytest.raises(DmsFailure, match="POST is not retried after a server error.*may already have been made"):
         _run(SCALE_OUT, FakeClient(error))
-    with pytest.raises(RequestFailed, match="POST is not retried"):
+    with pytest.raises(DmsFailure, match="POST is not retried"):
         _run(SCALE_OUT, FakeClient(DmsTransportError("connection reset")))
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, method="PUT"), FakeClient(error))
     assert "not retried" not in str(raised.value)
 
@@ -509,7 +512,7 @@ def test_status_code_accepts_an_expected_error_status():
 
 def test_status_code_mismatch_on_2xx_fails_and_names_the_status():
     client = FakeClient(HttpResponse(204, {"X-Request-Id": "rid-5"}, None))
-    with pytest.raises(RequestFailed) as raised:
+    with pytest.raises(DmsFailure) as raised:
         _run(dict(SCALE_OUT, status_code=[200]), client)
     assert "answered HTTP 204, not the expected status (200) (X-Request-Id: rid-5)" in str(raised.value)
     assert raised.value.result["changed"] is True
@@ -566,7 +569,9 @@ def server():
 
 
 def _client(url, retries=3):
-    return DmsHttpClient(url, AkSkAuth(AK, SK), PROJECT, retries=retries, request_timeout=5, sleep=lambda seconds: None)
+    return DmsHttpClient(
+        open_transport(retries=retries, request_timeout=5, sleep=lambda seconds: None), url, AkSkAuth(AK, SK), PROJECT
+    )
 
 
 @pytest.mark.parametrize(
@@ -627,9 +632,7 @@ def test_explicit_idempotent_overrides_the_methods_default(server):
 def test_the_signed_bytes_are_the_sent_bytes(server, body):
     server.script = [(200, {"job_id": JOB})]
     client = _client(server.url)
-    context = SimpleNamespace(
-        client=client, project_id=PROJECT, check_mode=False, warn=lambda message: None, started=None
-    )
+    context = make_context(Clock(), client=client, project_id=PROJECT)
     try:
         result = DmsRequest(
             RequestOptions(
@@ -640,9 +643,8 @@ def test_the_signed_bytes_are_the_sent_bytes(server, body):
                     "body": body,
                     "query": {"b": [2, 1], "a": True},
                 }
-            ),
-            context,
-        ).run()
+            )
+        ).run(context)
     finally:
         client.close()
     (got,) = server.received

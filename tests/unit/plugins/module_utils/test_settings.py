@@ -1,23 +1,22 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_settings: late binding of the environment, every option check naming the option and the fix, no secret in any message or repr."""
+"""_settings: late binding of the environment, every option check naming the option and the fix, no secret in any message or repr.
+
+The checks run through connection_settings, as a module runs them; _auth_choice, _tls and _option_specs have
+their own files for what they do alone.
+"""
 
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from ansible_collections.hwcloud.dms.plugins.doc_fragments import auth as auth_fragment
-from ansible_collections.hwcloud.dms.plugins.doc_fragments import connection as connection_fragment
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.hwcloud.dms.plugins.module_utils._settings import (
-    AUTH_ARGUMENT_SPEC,
-    CONNECTION_ARGUMENT_SPEC,
+from ansible_collections.hwcloud.dms.plugins.module_utils._option_specs import (
     DEFAULTS_AFTER_ENVIRONMENT,
     MAX_RETRIES,
-    OPTION_ENVIRONMENT,
-    SHARED_ARGUMENT_SPEC,
+)
+from ansible_collections.hwcloud.dms.plugins.module_utils._settings import (
     bind_environment,
     connection_settings,
     explicit_options,
@@ -190,40 +189,6 @@ def test_auth_repr_never_holds_secret_or_token():
     assert AK in repr(settings.auth)
 
 
-def test_argument_spec_marks_secrets_no_log():
-    assert SHARED_ARGUMENT_SPEC["secret_key"]["no_log"] is True
-    assert SHARED_ARGUMENT_SPEC["security_token"]["no_log"] is True
-    assert SHARED_ARGUMENT_SPEC["access_key"]["no_log"] is False
-
-
-@pytest.mark.parametrize(
-    "fragment,spec",
-    [(auth_fragment, AUTH_ARGUMENT_SPEC), (connection_fragment, CONNECTION_ARGUMENT_SPEC)],
-    ids=["hwcloud.dms.auth", "hwcloud.dms.connection"],
-)
-def test_argument_spec_matches_the_doc_fragment(fragment, spec):
-    documented = yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"]
-    assert set(documented) == set(spec)
-    for name, option in spec.items():
-        doc = documented[name]
-        description = " ".join(doc["description"])
-        assert doc["type"] == option["type"], name
-        assert doc.get("default") == option.get("default"), name
-        assert doc.get("aliases", []) == option.get("aliases", []), name
-        for env in OPTION_ENVIRONMENT.get(name, ()):
-            assert "E(%s)" % env in description, (name, env)
-        if name in DEFAULTS_AFTER_ENVIRONMENT:
-            assert "the default is V(%s)" % DEFAULTS_AFTER_ENVIRONMENT[name] in description, name
-
-
-def test_every_environment_variable_belongs_to_a_shared_option_and_specs_do_not_overlap():
-    assert set(OPTION_ENVIRONMENT) <= set(SHARED_ARGUMENT_SPEC)
-    assert set(DEFAULTS_AFTER_ENVIRONMENT) <= set(OPTION_ENVIRONMENT)
-    assert not set(AUTH_ARGUMENT_SPEC) & set(CONNECTION_ARGUMENT_SPEC)
-    for name in DEFAULTS_AFTER_ENVIRONMENT:
-        assert "default" not in SHARED_ARGUMENT_SPEC[name], name  # an Ansible default would hide the unset option
-
-
 # --- authentication methods, precedence, IAM endpoint ---------------------------------------------------------------
 
 AUTH_TOKEN = "MIIEXAMPLEAUTHTOKEN0123456789"
@@ -367,11 +332,6 @@ def test_password_with_project_id_but_no_region_needs_iam_endpoint():
         region=None, endpoint="http://127.0.0.1:1", user_name="alice", password=PASSWORD, domain_name="acme", **NO_AKSK
     )
     assert "'iam_endpoint'" in message and "region" in message
-
-
-def test_new_secrets_are_no_log():
-    assert SHARED_ARGUMENT_SPEC["auth_token"]["no_log"] is True
-    assert SHARED_ARGUMENT_SPEC["password"]["no_log"] is True
 
 
 # --- late binding of the environment -------------------------------------------------------------------------------

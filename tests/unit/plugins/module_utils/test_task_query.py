@@ -9,11 +9,12 @@ import pytest
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     ConfigurationError,
     DmsApiError,
+    DmsFailure,
     DmsTransportError,
     TaskNotFoundError,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
-from ansible_collections.hwcloud.dms.tests.unit.fakes import Script
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskRead
+from ansible_collections.hwcloud.dms.tests.unit.fakes import Script, make_context
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 TASK_ID = "8a8c8f2e5f3a4b6c9d0e1f2a3b4c5d6e"
@@ -60,9 +61,8 @@ class FakeApi:
 
 
 def run(opts, api, clock, warnings=None):
-    return TaskQuery(
-        opts, api, warn=(warnings if warnings is not None else []).append, clock=clock, sleep=clock.sleep
-    ).run()
+    warn = (warnings if warnings is not None else []).append
+    return TaskRead(opts, api, make_context(clock, warn=warn, timeout=opts.wait.timeout)).run()
 
 
 # --- QueryOptions ----------------------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def run(opts, api, clock, warnings=None):
 
 def test_defaults():
     opts = QueryOptions.from_params({"instance_id": INSTANCE})
-    assert (opts.wait_timeout, opts.wait_sleep, opts.fail_on_task_failure, opts.wait_for, opts.latest) == (
+    assert (opts.wait.timeout, opts.wait.sleep, opts.fail_on_task_failure, opts.wait_for, opts.latest) == (
         600,
         5.0,
         True,
@@ -126,7 +126,7 @@ def test_wait_sleep_above_wait_timeout_names_both_and_the_fix():
     message = str(info.value)
     assert "'wait_sleep'" in message and "'wait_timeout'" in message
     assert "lower wait_sleep or raise wait_timeout" in message
-    assert options(wait_timeout=10, wait_sleep=10).wait_sleep == 10
+    assert options(wait_timeout=10, wait_sleep=10).wait.sleep == 10
 
 
 @pytest.mark.parametrize("value", [0, -5])
@@ -197,7 +197,7 @@ def test_latest_with_no_match_returns_no_task_key(clock):
 
 
 def test_no_wait_failure_carries_a_partial_result(clock):
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         run(options(task_id=TASK_ID), FakeApi(TaskNotFoundError("Task %s was not found" % TASK_ID)), clock)
     assert TASK_ID in str(info.value)
     assert info.value.result == {"tasks": [], "task_count": 0, "attempts": 1, "elapsed": 0.0, "clock": NO_CLOCK}
@@ -222,7 +222,7 @@ def test_wait_until_success(clock):
 
 def test_wait_to_failed_raises_naming_task_instance_and_status(clock):
     api = FakeApi(task("EXECUTING"), task("FAILED"))
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         run(options(task_id=TASK_ID, wait_for=True, wait_sleep=3), api, clock)
     message = str(info.value)
     for part in (TASK_ID, "bindInstancePublicIp", INSTANCE, "FAILED", "fail_on_task_failure"):
@@ -240,7 +240,7 @@ def test_fail_on_task_failure_false_returns_the_task(clock, status):
 
 def test_list_wait_fails_when_any_task_did_not_succeed(clock):
     api = FakeApi([task("SUCCESS", "a"), task("CANCELLED", "b", "restart")])
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         run(options(wait_for=True), api, clock)
     assert "b (restart) ended with status CANCELLED" in str(info.value)
     assert "task a" not in str(info.value)
@@ -248,7 +248,7 @@ def test_list_wait_fails_when_any_task_did_not_succeed(clock):
 
 def test_timeout_message_names_task_instance_timeout_status_and_fix(clock):
     api = FakeApi(task("EXECUTING"))
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         run(options(task_id=TASK_ID, wait_for=True, wait_timeout=10, wait_sleep=4), api, clock)
     message = str(info.value)
     for part in (
@@ -268,7 +268,7 @@ def test_timeout_message_names_task_instance_timeout_status_and_fix(clock):
 
 
 def test_timeout_in_list_mode_with_nothing_yet(clock):
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         run(
             options(name="bindInstancePublicIp", latest=True, wait_for=True, wait_timeout=10, wait_sleep=5),
             FakeApi([]),
@@ -281,7 +281,7 @@ def test_timeout_in_list_mode_with_nothing_yet(clock):
 
 def test_timeout_after_only_errors_names_the_last_error_and_counts_them(clock):
     api = FakeApi(DmsTransportError("Could not reach the DMS API for GET http://x"))
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         run(options(task_id=TASK_ID, wait_for=True, wait_timeout=10, wait_sleep=5), api, clock)
     message = str(info.value)
     assert "no task was read; last error: Could not reach the DMS API" in message
@@ -292,7 +292,7 @@ def test_timeout_after_only_errors_names_the_last_error_and_counts_them(clock):
 def test_aborted_wait_says_when(clock):
     error = DmsApiError("GET", "/v2/p/instances/i/tasks/t", 401, "APIGW.0301", "verify aksk signature fail", "rid")
     api = FakeApi(task("CREATED"), error)
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         run(options(task_id=TASK_ID, wait_for=True, wait_sleep=5), api, clock)
     message = str(info.value)
     assert "HTTP 401" in message and "APIGW.0301" in message and "while waiting, after 2 reads in 5.0 s" in message

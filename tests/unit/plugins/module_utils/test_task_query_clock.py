@@ -8,15 +8,18 @@ import calendar
 import math
 import time
 from email.utils import formatdate
+from types import SimpleNamespace
 
 import pytest
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsFailure
 from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
-from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskQuery, TaskQueryFailed
+from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskRead
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 NOTED = 1705307400.0  # 2024-01-15T08:30:00Z on this host's clock, noted before the change
 NOTED_API = "20240115083000"
+from ansible_collections.hwcloud.dms.tests.unit.fakes import make_context
 
 
 def iso(epoch):
@@ -67,14 +70,9 @@ def query(api, clock, **params):
         "wait_sleep": 1.0,
     }
     values.update(params)
-    return TaskQuery(
-        QueryOptions.from_params(values),
-        api,
-        warn=[].append,
-        clock=clock,
-        sleep=clock.sleep,
-        server_clock=api.server_clock,
-    )
+    options = QueryOptions.from_params(values)
+    client = SimpleNamespace(server_clock=api.server_clock)
+    return TaskRead(options, api, make_context(clock, client=client, timeout=options.wait.timeout))
 
 
 @pytest.mark.parametrize("offset", [-30.0, 30.0])
@@ -138,7 +136,7 @@ def test_end_time_is_translated_too(clock):
 
 def test_timeout_message_names_the_translation(clock):
     api = SkewedApi(-30.0, [])
-    with pytest.raises(TaskQueryFailed) as info:
+    with pytest.raises(DmsFailure) as info:
         query(api, clock, begin_time=NOTED_API, wait_for=True, wait_timeout=3).run()
     message = str(info.value)
     assert "no matching task has appeared yet" in message

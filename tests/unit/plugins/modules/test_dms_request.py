@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.modules import dms_request
+from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import CONNECTION, FakeDms
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 EXTEND = "/v2/{project_id}/kafka/instances/{instance_id}/extend"
@@ -27,6 +29,13 @@ def _scale_out(emulator_args, **extra):
         body={"oper_type": "horizontal", "new_broker_num": 5},
         **extra,
     )
+
+
+def _no_emulator(monkeypatch):
+    """The in-process transport instead of the emulator, for checks that must fail before any request."""
+    dms = FakeDms()
+    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(dms.session))
+    return dms
 
 
 def _api_requests(emulator):
@@ -110,10 +119,11 @@ def test_check_mode_runs_a_get(run_module, emulator, emulator_args):
         "/v2/{project_id}/{task_id}",
     ],
 )
-def test_unsafe_paths_are_refused_before_any_request(run_module, emulator, emulator_args, path):
-    result = run_module(dms_request.main, dict(emulator_args, method="POST", path=path, body={}))
+def test_unsafe_paths_are_refused_before_any_request(run_module, path, monkeypatch):
+    dms = _no_emulator(monkeypatch)
+    result = run_module(dms_request.main, dict(CONNECTION, method="POST", path=path, body={}))
     assert result["failed"] is True and "Option 'path'" in result["msg"] and result["changed"] is False
-    assert emulator.admin.stats()["requests"] == 0
+    assert dms.sent == []
 
 
 def test_status_code_mismatch_fails_with_the_status(run_module, emulator, emulator_args):
@@ -154,7 +164,8 @@ def test_unknown_api_is_the_gateways_404(run_module, emulator, emulator_args):
     assert result["failed"] is True and result["status"] == 404 and "APIGW.0101" in result["msg"]
 
 
-def test_body_must_be_a_dict_or_list(run_module, emulator, emulator_args):
-    result = run_module(dms_request.main, dict(emulator_args, method="POST", path="/v2/x", body="text"))
+def test_body_must_be_a_dict_or_list(run_module, monkeypatch):
+    dms = _no_emulator(monkeypatch)
+    result = run_module(dms_request.main, dict(CONNECTION, method="POST", path="/v2/x", body="text"))
     assert result["failed"] is True and "Option 'body' must be a dictionary or a list" in result["msg"]
-    assert emulator.admin.stats()["requests"] == 0
+    assert dms.sent == []
