@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """make test's stacks stage: every stack must pass the same tests as the reference (the newest requests and urllib3).
 
