@@ -11,7 +11,7 @@
 #                 ARTIFACT_ALLOWED (also written to artifact-files.txt), CHANGELOG.rst shipped, no shipped test that
 #                 needs the emulator, galaxy-importer on the tarball: no ERROR/WARNING
 #   docs-build    tools/docs.sh: the HTML site, sphinx -W; no ansible.com top bar, no "Hwcloud.Dms", a changelog page
-#   format        ruff format --check and ruff check (import order) with pyproject.toml: fails on a file that
+#   format        ruff format --check and ruff check (pyproject.toml's rules) with pyproject.toml: fails on a file that
 #                 tools/format.sh (make format) would change
 # Usage: tools/lint.sh [laid collection dir] [results dir]
 set -uo pipefail
