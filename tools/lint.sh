@@ -61,7 +61,7 @@ check_ansible_lint() {
 # on purpose, or to build_ignore in galaxy.yml.
 ARTIFACT_ALLOWED='^(MANIFEST\.json|FILES\.json|README\.md|LICENSE|CHANGELOG\.rst|changelogs/(changelog|config)\.yaml'
 ARTIFACT_ALLOWED+='|docs/(authentication|emulator|performance|reliability)\.md|docs/docsite/.+|meta/.+|plugins/.+|roles/.+'
-ARTIFACT_ALLOWED+='|examples/.+|tests/config\.yml|tests/unit/(conftest|fakes)\.py|tests/unit/plugins/.+\.py)$'
+ARTIFACT_ALLOWED+='|examples/.+|tests/config\.yml|tests/unit/(conftest|fakes|http_server)\.py|tests/unit/plugins/.+\.py)$'
 
 check_artifact() {
   local version tarball files="$results/artifact-files.txt"
