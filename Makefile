@@ -28,7 +28,7 @@ define install_venv
 	@rm -f $(1)/.installed-* && touch $@
 endef
 
-.PHONY: test venv managed-venvs demo build bench lint format docs clean
+.PHONY: test check venv managed-venvs stack-venvs demo build bench lint format docs clean
 
 venv: $(STAMP)
 
@@ -49,8 +49,29 @@ $(foreach v,$(MANAGED_FOUND),$(eval $(call managed_venv_rule,$(v))))
 
 managed-venvs: $(foreach v,$(MANAGED_FOUND),$(call managed_stamp,$(v)))
 
-test: venv $(COMPAT_STAMP) managed-venvs
+# Distribution stacks for make test's stacks stage: requirements/stacks/NAME.txt pins the requests, urllib3 and
+# friends a distribution ships, and its first line names the Python ("# python: 3.X"); each becomes
+# build/venv-stack-NAME from pyenv's Python, installed from PyPI. A stack whose Python is not installed is skipped
+# here, and tools/test.sh says so in its summary.
+STACKS := $(basename $(notdir $(wildcard requirements/stacks/*.txt)))
+stack_python = $(call managed_python,$(shell sed -n 's/^\# python: //p' requirements/stacks/$(1).txt))
+STACKS_FOUND := $(foreach s,$(STACKS),$(if $(call stack_python,$(s)),$(s)))
+stack_stamp = $(call venv_stamp,build/venv-stack-$(1),requirements/stacks/$(1).txt)
+
+define stack_venv_rule
+$(call stack_stamp,$(1)): requirements/stacks/$(1).txt
+	$$(call install_venv,build/venv-stack-$(1),$$<,$(call stack_python,$(1)))
+endef
+$(foreach s,$(STACKS_FOUND),$(eval $(call stack_venv_rule,$(s))))
+
+stack-venvs: $(foreach s,$(STACKS_FOUND),$(call stack_stamp,$(s)))
+
+test: venv $(COMPAT_STAMP) managed-venvs stack-venvs
 	@./tools/test.sh
+
+# The fast loop (under a minute): ruff format check, ruff lint, the module_utils and module units with plain pytest.
+check: venv
+	@./tools/check.sh
 
 # The README's first command, in its own small venv (.venv-demo): emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance; examples/wait_bind_public_ip.yml binds, reruns, unbinds.
 demo: $(DEMO_STAMP)

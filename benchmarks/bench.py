@@ -370,7 +370,7 @@ class Bench:
         self.admin.reset()
         ids = [
             self.new_task([{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}])
-            for attempt in range(count)
+            for _attempt in range(count)
         ]
         plays = [
             {
@@ -432,7 +432,7 @@ class Bench:
         reps = 3 if self.quick else 5
         env = dict(self.env)
         totals, runs = [], []
-        for attempt in range(reps):
+        for _attempt in range(reps):
             done = subprocess.run(
                 [sys.executable, "-X", "importtime", "-c", "import " + MODULE],
                 env=env,
@@ -458,7 +458,7 @@ class Bench:
         )
         probe = Path(__file__).resolve().with_name("start_probe.py")
         marks = []
-        for attempt in range(reps):
+        for _attempt in range(reps):
             done = run_measured([sys.executable, str(probe), MODULE, str(args_file)], env, self.keep)
             found = re.search(r"BENCH_START (\{.*\})", done.stderr)
             if done.returncode != 0 or not found:
@@ -478,7 +478,7 @@ class Bench:
         # Per-poll CPU inside the module: CPU of a 40-poll wait minus a 0-poll read, over 40 (40, not 200: wait_sleep has
         # a 0.5 s floor since issue 15, so 200 polls would take 100 s a run).
         per_poll = []
-        for attempt in range(2 if self.quick else 3):
+        for _attempt in range(2 if self.quick else 3):
             cpu = {}
             for polls in (0, PER_POLL_POLLS):
                 self.admin.reset()
@@ -515,7 +515,7 @@ class Bench:
         self.admin.reset()
         task_id = self.new_task("SUCCESS")
         adhoc = []
-        for attempt in range(reps):
+        for _attempt in range(reps):
             run = run_measured(
                 [
                     str(self.bin / "ansible"),

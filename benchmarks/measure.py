@@ -200,7 +200,7 @@ def keepalive_rtt(url: str, reuse: bool, count: int = 30) -> float:
     parts = urllib.parse.urlsplit(url)
     samples = []
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    for attempt in range(count):
+    for _attempt in range(count):
         if not reuse:
             connection.close()
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)

@@ -11,7 +11,7 @@
 #                 ARTIFACT_ALLOWED (also written to artifact-files.txt), CHANGELOG.rst shipped, no shipped test that
 #                 needs the emulator, galaxy-importer on the tarball: no ERROR/WARNING
 #   docs-build    tools/docs.sh: the HTML site, sphinx -W; no ansible.com top bar, no "Hwcloud.Dms", a changelog page
-#   format        ruff format --check and ruff check (import order) with pyproject.toml: fails on a file that
+#   format        ruff format --check and ruff check (pyproject.toml's rules) with pyproject.toml: fails on a file that
 #                 tools/format.sh (make format) would change
 # Usage: tools/lint.sh [laid collection dir] [results dir]
 set -uo pipefail
@@ -61,7 +61,7 @@ check_ansible_lint() {
 # on purpose, or to build_ignore in galaxy.yml.
 ARTIFACT_ALLOWED='^(MANIFEST\.json|FILES\.json|README\.md|LICENSE|CHANGELOG\.rst|changelogs/(changelog|config)\.yaml'
 ARTIFACT_ALLOWED+='|docs/(authentication|emulator|performance|reliability)\.md|docs/docsite/.+|meta/.+|plugins/.+|roles/.+'
-ARTIFACT_ALLOWED+='|examples/.+|tests/config\.yml|tests/unit/(conftest|fakes)\.py|tests/unit/plugins/.+\.py)$'
+ARTIFACT_ALLOWED+='|examples/.+|tests/config\.yml|tests/unit/(conftest|fakes|http_server)\.py|tests/unit/plugins/.+\.py)$'
 
 check_artifact() {
   local version tarball files="$results/artifact-files.txt"

@@ -35,7 +35,7 @@ from ._settings import bind_environment, connection_settings
 from ._transport import open_transport
 
 T = TypeVar("T")
-O = TypeVar("O", bound="ActionOptions")
+OptionsT = TypeVar("OptionsT", bound="ActionOptions")
 
 
 class ActionOptions(Protocol):
@@ -101,7 +101,7 @@ class DmsModule:
         except Exception as err:  # pylint: disable=broad-exception-caught
             self._unexpected(err)
 
-    def execute(self, parse: Callable[[dict[str, Any]], O], action: Callable[[O], Action]) -> NoReturn:
+    def execute(self, parse: Callable[[dict[str, Any]], OptionsT], action: Callable[[OptionsT], Action]) -> NoReturn:
         """The whole module: ``parse(params)`` before any request, then ``action(options).run(context)``, then exit."""
         options = self.validate(parse)
         self.exit_json(**self.run(action(options).run, timeout=options.run_timeout))
