@@ -29,6 +29,11 @@ STUCK_STATES = {
 }
 
 
+def _cut(text: Optional[str], limit: int = 40) -> str:
+    text = text or "(none)"
+    return text if len(text) <= limit else "%s... (%d more characters)" % (text[:limit], len(text) - limit)
+
+
 class InstanceStuck(DmsError):
     """The instance is in a state that does not pass by itself: no change can work, waiting cannot help."""
 
@@ -40,7 +45,7 @@ def instance_status(detail: Mapping[str, Any]) -> Optional[str]:
 
 def check_not_stuck(detail: Mapping[str, Any], instance_id: str) -> None:
     status = instance_status(detail)
-    if status in STUCK_STATES:
+    if status is not None and status in STUCK_STATES:
         raise InstanceStuck(
             "DMS instance %s is %s, which does not pass by itself: %s." % (instance_id, status, STUCK_STATES[status])
         )
@@ -77,7 +82,7 @@ def until_running(
             warned.add(status or "")
             warn(
                 "DMS instance %s reports status %r, which dms_public_access does not know: it waits for RUNNING"
-                " within wait_timeout." % (instance_id, (status or "")[:40])
+                " within wait_timeout." % (instance_id, _cut(status))
             )
         return detail
 
@@ -92,6 +97,6 @@ def until_running(
         raise DmsError(
             "Timed out after wait_timeout waiting for DMS instance %s to be RUNNING before changing its public access:"
             " it last reported status %s. Nothing was sent. Raise wait_timeout, or run again once it is RUNNING."
-            % (instance_id, instance_status(outcome.value or first))
+            % (instance_id, _cut(instance_status(outcome.value or first)))
         )
     return outcome.value or first
