@@ -19,8 +19,8 @@ description:
   - Kafka is changed with its public-access switch C(POST /v1/{project_id}/instances/{instance_id}/public-boundwidth)
     (Kafka's instance update has no public-access fields). Its task is followed by the same names where DMS lists one
     (Kafka's API reference shows a C(bindInstancePublicIp) task), and the instance's fields.
-  - The bound EIPs are known through the VPC service's EIP API (C(GET /v1/{project_id}/publicips), see O(vpc_endpoint)):
-    the instance's public addresses (Kafka C(public_connect_address); RocketMQ C(public_broker_address) and
+  - The bound EIPs are known through the VPC service's EIP API (C(GET /v1/{project_id}/publicips), see O(vpc_endpoint)).
+    The instance's public addresses (Kafka C(public_connect_address); RocketMQ C(public_broker_address) and
     C(public_namesrv_address); RabbitMQ C(public_connect_address)/C(publicip_address)) are resolved to EIPs, as Huawei's
     Terraform provider does, with C(publicip_id) as a cross-check where the detail has it.
   - Before any change the requested EIPs are looked up; an EIP that does not exist, is bound to another resource, or
