@@ -90,7 +90,9 @@ def test_demo_binds_each_engine_reruns_unbinds_and_stops_the_emulator(tmp_path):
         assert found >= 0, (step, out[position:])
         position = found + len(step)
     assert re.search(r"RabbitMQ instance \S+ is public at [0-9.]+:5672\s+\(task bindInstancePublicIp SUCCESS", out), out
-    assert re.search(r"Kafka instance \S+ is public at ([0-9.]+:9094,){2}[0-9.]+:9094\s+\(task bindInstancePublicIp", out), out
+    assert re.search(
+        r"Kafka instance \S+ is public at ([0-9.]+:9094,){2}[0-9.]+:9094\s+\(task bindInstancePublicIp", out
+    ), out
     assert re.search(r"localhost\s+: ok=4\s+changed=2\s+unreachable=0\s+failed=0", out), out
     # No warning: the Kafka rerun compares the EIPs the EIP API resolves (before: "does not list the bound EIP ids").
     assert "WARNING" not in out + done.stderr, out + done.stderr
