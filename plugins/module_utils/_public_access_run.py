@@ -24,7 +24,7 @@ from ._instance_state import check_not_stuck, until_running
 from ._public_access_eips import EipReader, public_access_info, refuse_unusable
 from ._public_access_plan import BIND, UNBIND, Change, Plan, PublicAccessOptions, plan_changes
 from ._public_access_state import describe, is_settled, shown
-from ._public_access_wait import ChangeWait, change_begin_time
+from ._public_access_wait import ChangeWait, change_begin_time, send_timeout_message
 from ._tasks import DmsTaskApi
 
 # "This operation is not allowed due to the instance status": another change runs, or the instance is not RUNNING.
@@ -297,35 +297,18 @@ class _Run:
             return "status %s" % shown(self.instance.get("status"))
 
     def _timeout_message(self, change: Change) -> str:
-        timeout = self.options.timing.timeout
         err = self.last_refusal
+        busy_for = None
         if err is not None and err.error_code in BUSY_ERROR_CODES and self.busy_since is not None:
-            return (
-                "Timed out after wait_timeout=%d s: DMS answered %s (%s) to %d tries to %s public IPs of instance %s"
-                " over %.1f s. %s means the instance cannot take the change now: another change is running on it, or"
-                " it is not RUNNING; it reports %s. Raise wait_timeout, or run again when the instance is RUNNING and"
-                " no other change runs."
-                % (
-                    timeout,
-                    err.error_code,
-                    shown(err.error_msg or "instance busy"),
-                    self.refusals,
-                    change.action,
-                    self.options.instance_id,
-                    self.context.clock() - self.busy_since,
-                    err.error_code,
-                    self._described(),
-                )
-            )
-        if err is not None:
-            return (
-                "Timed out after wait_timeout=%d s trying to %s public IPs of DMS instance %s; DMS last answered: %s."
-                " It reports %s. Raise wait_timeout, or check the instance in the DMS console."
-                % (timeout, change.action, self.options.instance_id, err, self._described())
-            )
-        return (
-            "Timed out after wait_timeout=%d s before the %s of public IPs of DMS instance %s could be sent; it reports"
-            " %s. Raise wait_timeout." % (timeout, change.action, self.options.instance_id, self._described())
+            busy_for = self.context.clock() - self.busy_since
+        return send_timeout_message(
+            self.options.timing.timeout,
+            change.action,
+            self.options.instance_id,
+            self._described(),
+            err,
+            busy_for,
+            self.refusals,
         )
 
     def wait_for(self, change: Change, begin_time: Optional[str]) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from ._context import DmsContext
-from ._errors import DmsError
+from ._errors import DmsApiError, DmsError
 from ._http import HttpResponse
 from ._instance_state import check_not_stuck, takes_changes
 from ._poll import PollAborted, PollResult, poll
@@ -186,3 +186,43 @@ class ChangeWait:
                     self.context.elapsed(),
                 )
             )
+
+
+def send_timeout_message(
+    timeout: int,
+    action: str,
+    instance_id: str,
+    described: str,
+    err: Optional[DmsApiError],
+    busy_for: Optional[float],
+    refusals: int,
+) -> str:
+    """Why the run timed out before a change was accepted: busy answers (``busy_for`` seconds), another answer, none."""
+    if err is not None and busy_for is not None:
+        return (
+            "Timed out after wait_timeout=%d s: DMS answered %s (%s) to %d tries to %s public IPs of instance %s"
+            " over %.1f s. %s means the instance cannot take the change now: another change is running on it, or"
+            " it is not RUNNING; it reports %s. Raise wait_timeout, or run again when the instance is RUNNING and"
+            " no other change runs."
+            % (
+                timeout,
+                err.error_code,
+                shown(err.error_msg or "instance busy"),
+                refusals,
+                action,
+                instance_id,
+                busy_for,
+                err.error_code,
+                described,
+            )
+        )
+    if err is not None:
+        return (
+            "Timed out after wait_timeout=%d s trying to %s public IPs of DMS instance %s; DMS last answered: %s."
+            " It reports %s. Raise wait_timeout, or check the instance in the DMS console."
+            % (timeout, action, instance_id, err, described)
+        )
+    return (
+        "Timed out after wait_timeout=%d s before the %s of public IPs of DMS instance %s could be sent; it reports"
+        " %s. Raise wait_timeout." % (timeout, action, instance_id, described)
+    )
