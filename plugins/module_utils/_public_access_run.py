@@ -264,6 +264,7 @@ class _Run:
         elif repeated:
             self._pause(change)  # a refusal after another: paced like every poll, never a tight loop
         self.reread(change)
+        check_not_stuck(self.instance or {}, self.options.instance_id)  # busy because FROZEN: no retry can help
         if err.status in MAYBE_ALREADY_STATUSES and err.error_code not in BUSY_ERROR_CODES:
             again = self.plan().changes
             if again and again[0] == change:

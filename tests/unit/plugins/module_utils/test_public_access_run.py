@@ -473,3 +473,10 @@ def test_a_kafka_task_that_failed_ends_the_wait_at_the_read_that_shows_it(clock)
     with pytest.raises(DmsFailure, match=r"task t-new \(bindInstancePublicIp\) ended with status FAILED"):
         run(options(public_ip_ids=[A, B, C]), client, clock)
     assert client.kinds() == ["show", "POST", "list", "show", "list"]
+
+
+def test_busy_answers_from_an_instance_that_froze_meanwhile_end_at_once(clock):
+    client = FakeClient([rabbit(), rabbit(status="FROZEN")], changes=[busy()], clock=clock)
+    with pytest.raises(DmsFailure, match="is FROZEN, which does not pass by itself"):
+        run(options(), client, clock)
+    assert client.kinds() == ["show", "PUT", "show"]
