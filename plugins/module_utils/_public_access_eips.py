@@ -131,7 +131,7 @@ def refuse_unusable(
                     "pay the arrears to unfreeze it" if eip.status == "FREEZED" else "wait, or use another EIP",
                 )
             )
-        elif eip.bound and eip.public_ip_address not in own:
+        elif eip.status == "ACTIVE" and eip.bound and eip.public_ip_address not in own:
             problems.append(
                 "%s (%s) is %s and bound to another resource (port %s): unbind it there first, or use a free EIP"
                 % (eip_id, shown(eip.public_ip_address), shown(eip.status), shown(eip.port_id))

@@ -181,3 +181,8 @@ def test_states_that_cannot_be_bound(status):
 def test_an_eip_bound_to_this_instance_is_not_taken():
     detail = {"publicip_address": "100.64.0.1", "public_connect_address": "100.64.0.1:5672"}
     refuse_unusable({A: Eip(A, "ACTIVE", "100.64.0.1", "port-of-this-instance")}, [A], "rabbitmq", detail, INSTANCE)
+
+
+def test_a_down_eip_with_a_stale_port_is_not_taken_for_a_bound_one():
+    # Bound elsewhere means ACTIVE with a port_id (EIP API reference); DOWN is free whatever port_id still says.
+    refuse_unusable({A: Eip(A, "DOWN", "100.64.0.1", "stale-port")}, [A], "rabbitmq", {}, INSTANCE)
