@@ -37,6 +37,17 @@ options:
       - If not set, the value of E(HW_AUTH_URL) is used, then E(HUAWEICLOUD_SDK_IAM_ENDPOINT); without any, the URL is
         C(https://iam.<region>.<cloud>).
     type: str
+  vpc_endpoint:
+    description:
+      - Base URL of the VPC service, whose EIP list (C(GET /v1/{project_id}/publicips)) M(hwcloud.dms.dms_public_access) reads
+        to know which EIPs an instance holds and whether the requested ones can be bound. Signed like the DMS calls.
+      - If not set, the value of E(HW_VPC_ENDPOINT) is used; without either, the O(endpoint) when one is given (a private
+        endpoint or the emulator is taken to serve the VPC API too), else C(https://vpc.<region>.<cloud>), where the cloud is
+        V(myhuaweicloud.com) unless O(cloud) is set (the VPC service of C(eu-west-101) is
+        C(vpc.eu-west-101.myhuaweicloud.com), as in Huawei's SDK).
+      - Needs the permission C(vpc:publicIps:list). Without it, or when the service cannot be reached, the module warns once
+        and decides from the DMS instance detail alone.
+    type: str
   cloud:
     description:
       - Domain of the Huawei Cloud site used to build the endpoint URL.

@@ -146,7 +146,11 @@ class DmsModule:
             client = DmsHttpClient(transport, settings.base_url, Unsigned(), origin=settings.endpoint_origin)
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
+            vpc = None
+            if settings.vpc_url:
+                vpc = client.for_service("VPC", settings.vpc_url, settings.auth, settings.vpc_origin)
             context = DmsContext(
+                vpc=vpc,
                 client=client.with_auth(settings.auth, settings.project_id),
                 project_id=settings.project_id or "",
                 check_mode=self.check_mode,

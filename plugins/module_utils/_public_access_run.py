@@ -17,8 +17,11 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from ._context import DmsContext
+from ._eip import EipApi
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsResponseError, DmsTransportError
 from ._http import DeadlineExceeded
+from ._instance_state import check_not_stuck, until_running
+from ._public_access_eips import EipReader, public_access_info, refuse_unusable
 from ._public_access_plan import BIND, UNBIND, Change, Plan, PublicAccessOptions, plan_changes
 from ._public_access_state import describe, is_settled, shown
 from ._public_access_wait import ChangeWait, change_begin_time
@@ -60,6 +63,7 @@ class _Run:
         self.refusals = 0  # busy answers (DMS.00400026) to change calls
         self.last_refusal: Optional[DmsApiError] = None  # the last error answer to a change call
         self.busy_since: Optional[float] = None
+        self.eips = EipReader(EipApi(context.vpc, context.project_id), context.warn, lambda: context.deadline)
 
     # --- results ---------------------------------------------------------------------------------------
     def result(self) -> dict[str, Any]:
@@ -73,6 +77,13 @@ class _Run:
         }
         if self.diff is not None:
             result["diff"] = self.diff
+        if self.instance:
+            try:
+                access = public_access_info(self.plan().engine, self.instance, self.eips)
+            except DmsError:
+                access = {}
+            result["public_ip_ids"] = access.get("public_ip_ids")
+            result["public_ip_addresses"] = access.get("public_ip_addresses", [])
         return result
 
     def failure(self, message: str) -> DmsFailure:
@@ -110,10 +121,34 @@ class _Run:
             self.diff = {"before": plan.before.as_diff(), "after": plan.after.as_diff()}
         if not plan.changes:
             return self.result()
+        check_not_stuck(self.instance, options.instance_id)  # FROZEN, ERROR, ...: no change can work
+        if any(change.action == BIND for change in plan.changes):
+            requested = self.eips.requested(options.public_ip_ids)
+            if requested is not None:
+                refuse_unusable(requested, options.public_ip_ids, plan.engine, self.instance, options.instance_id)
         if context.check_mode:
             return dict(self.result(), changed=True, actions=plan.actions)
         options.timing.announce(context.warn)
-        self.waits = ChangeWait(context, self._tasks(), self.read_instance, plan.engine, options.timing.sleep)
+        self.waits = ChangeWait(
+            context,
+            self._tasks(),
+            self.read_instance,
+            plan.engine,
+            options.timing.sleep,
+            self.eips.bound,
+            options.instance_id,
+        )
+        self.instance = until_running(
+            self.read_instance,
+            self.instance,
+            options.instance_id,
+            context.deadline,
+            options.timing.sleep,
+            context.warn,
+            context.clock,
+            context.sleep,
+        )
+        plan = self.plan()  # the instance may have changed while it was getting to RUNNING
         self.reconcile(plan)
         return self.result()
 
@@ -122,7 +157,9 @@ class _Run:
 
     def plan(self) -> Plan:
         options = self.options
-        return plan_changes(options.state, options.public_ip_ids, self.instance or {}, options.instance_id)
+        return plan_changes(
+            options.state, options.public_ip_ids, self.instance or {}, options.instance_id, self.eips.bound
+        )
 
     def read_instance(self) -> dict[str, Any]:
         try:
@@ -166,7 +203,8 @@ class _Run:
 
     def _settled_as_asked(self) -> bool:
         enable = self.options.state == "present"
-        return is_settled(self.plan().engine, self.instance or {}, enable, self.options.public_ip_ids)
+        engine = self.plan().engine
+        return is_settled(engine, self.instance or {}, enable, self.options.public_ip_ids, self.eips.bound)
 
     def send(self, change: Change) -> Optional[str]:
         """Send one change; the begin_time of its task when DMS accepted it, None when the plan is to be made again."""

@@ -140,9 +140,11 @@ def public_address(engine: str, detail: Mapping[str, Any]) -> str:
     return ""
 
 
-def is_settled(engine: str, detail: Mapping[str, Any], enable: bool, ids: Sequence[str] = ()) -> bool:
+def is_settled(
+    engine: str, detail: Mapping[str, Any], enable: bool, ids: Sequence[str] = (), bound: "BoundEips" = bound_eips
+) -> bool:
     """Whether the detail reports the requested state: on with these EIPs (or unknown ones) and an address, or off."""
-    state = read_public_state(engine, detail)
+    state = read_public_state(engine, detail, bound)
     if enable:
         if not state.enabled or state.same_ids(ids) is False or not public_address(engine, detail):
             return False
