@@ -148,7 +148,10 @@ class DmsModule:
             settings = resolve_auth_and_project(settings, client)
             vpc = None
             if settings.vpc_url:
-                vpc = client.for_service("VPC", settings.vpc_url, settings.auth, settings.vpc_origin)
+                # Signed like the DMS calls, X-Project-Id included (as huaweicloudsdkeip's BasicCredentials send it).
+                vpc = DmsHttpClient(
+                    client.transport, settings.vpc_url, settings.auth, settings.project_id, "VPC", settings.vpc_origin
+                )
             context = DmsContext(
                 vpc=vpc,
                 client=client.with_auth(settings.auth, settings.project_id),

@@ -85,12 +85,14 @@ class EipReader:
             except EipUnavailable as err:
                 self._give_up(err)
             else:
-                ids = tuple(found[address].id for address in addresses if address in found)
+                ids = tuple(dict.fromkeys(found[address].id for address in addresses if address in found))
                 self.addresses.update((found[a].id, a) for a in addresses if a in found)
-                if len(ids) == len(addresses):
-                    return ids
+                # publicip_id as cross-check: where it lists every resolved EIP (and perhaps EIPs whose address the
+                # detail does not show), it is the fuller answer; where it contradicts the EIP API, the API wins.
                 listed = bound_eips(engine, detail)
-                return listed if listed is not None and set(ids) <= set(listed) else None
+                if listed is not None and set(ids) <= set(listed):
+                    return listed
+                return ids if len(found) == len(addresses) else None
         return bound_eips(engine, detail)
 
     def _by_addresses(self, addresses: tuple[str, ...]) -> dict[str, Eip]:

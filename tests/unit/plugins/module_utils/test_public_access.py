@@ -392,3 +392,21 @@ def test_a_huge_engine_or_address_is_cut_in_messages():
     assert len(str(err.value)) < 1000 and "more characters" in str(err.value)
     plan = plan_changes("present", (A, B, C), kafka(True, public_connect_address="y" * 1000000), INSTANCE)
     assert len(plan.warnings[0]) < 1000
+
+
+@pytest.mark.parametrize("brokers, count, warned", [(1, 3, False), (2, 6, False), (2, 2, True), (1, 1, True)])
+def test_rocketmq_count_other_than_three_per_broker_is_warned_citing_the_source(brokers, count, warned):
+    ids = ["e%d" % n for n in range(count)]
+    plan = plan_changes("present", ids, rocket(broker_num=brokers), INSTANCE)
+    assert plan.actions == ["bind"]  # sent as given
+    assert bool(plan.warnings) is warned
+    if warned:
+        assert "one broker runs on three servers" in plan.warnings[0] and "acceptance tests" in plan.warnings[0]
+
+
+def test_a_switch_decided_by_the_eip_api_resolution():
+    # Kafka's detail names no EIP; a reader that resolves its addresses makes the switch possible.
+    plan = plan_changes("present", [B], kafka(True, brokers=1), INSTANCE, bound=lambda engine, detail: (A,))
+    assert plan.actions == ["unbind", "bind"]
+    same = plan_changes("present", [A], kafka(True, brokers=1), INSTANCE, bound=lambda engine, detail: (A,))
+    assert same.actions == [] and same.warnings == []

@@ -271,3 +271,29 @@ def test_a_huge_engine_makes_a_bounded_message(run_module, dms):
     dms.answer("GET", DETAIL_PATH, (200, _rabbit(engine="e" * 1000000)))
     result = run_module(dms_public_access.main, _fake_args())
     assert result["failed"] is True and "does not know" in result["msg"] and len(result["msg"]) < 1500
+
+
+EIP_LIST_PATH = "/v1/%s/publicips" % PROJECT
+
+
+def test_no_eip_permission_warns_once_naming_it_and_uses_the_detail(run_module, dms, module_warnings):
+    forbidden = {"code": "VPC.0003", "message": "Policy doesn't allow vpc:publicIps:list to be performed."}
+    dms.answer("GET", EIP_LIST_PATH, (403, forbidden))
+    dms.answer("GET", DETAIL_PATH, (200, _rabbit(True)))
+    result = run_module(dms_public_access.main, _fake_args(public_ip_ids=[A]))
+    assert result["rc"] == 0 and result["changed"] is False and result["public_ip_ids"] == [A]
+    permission = [warning for warning in module_warnings if "vpc:publicIps:list" in warning]
+    assert len(permission) == 1 and "relies on the DMS instance detail alone" in permission[0]
+    assert len([r for r in dms.sent if r["path"] == EIP_LIST_PATH]) == 1  # not asked again after the 403
+
+
+def test_the_eip_lookup_is_signed_and_carries_repeated_filters(run_module, dms):
+    eip = {"id": A, "public_ip_address": "100.64.0.1", "status": "ACTIVE", "port_id": "p"}
+    dms.answer("GET", EIP_LIST_PATH, (200, {"publicips": [eip]}))
+    dms.answer("GET", DETAIL_PATH, (200, _rabbit(True, publicip_id=None)))
+    result = run_module(dms_public_access.main, _fake_args(public_ip_ids=[A]))
+    assert result["changed"] is False and result["public_ip_ids"] == [A]
+    lookup = next(r for r in dms.sent if r["path"] == EIP_LIST_PATH)
+    assert lookup["query"] == "limit=100&public_ip_address=100.64.0.1"
+    assert lookup["headers"]["Authorization"].startswith("SDK-HMAC-SHA256 Access=")
+    assert lookup["headers"]["X-Project-Id"] == PROJECT
