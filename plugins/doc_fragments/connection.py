@@ -71,7 +71,7 @@ options:
     description:
       - Timeout in seconds for each HTTP request attempt as a whole (connect, status line, response headers and body
         together). An answer still arriving when the time is up is cut off and the attempt counts as a read timeout.
-      - One deadline bounds the whole run, IAM calls included. While waiting it is O(wait_timeout) after the module's start;
+      - One deadline bounds the whole run, IAM calls included. While a module waits it is its C(wait_timeout) after the start;
         without a wait it is O(request_timeout) x (O(retries) + 1) + 60 seconds. Every attempt is cut to the time left.
     type: float
     default: 30
