@@ -161,7 +161,7 @@ class Recorder:
             conn.request(req.method, target, body=req.body or None, headers=headers)
             response = conn.getresponse()
             body = self._read(conn, response, deadline)
-            return response.status, {name: value for name, value in response.getheaders()}, body
+            return response.status, dict(response.getheaders()), body
         finally:
             conn.close()
 

@@ -117,9 +117,11 @@ class EipApi:
         )
 
     def _page(self, query: list[tuple[str, str]], deadline: Optional[float]) -> list[Any]:
-        assert self.client is not None
+        client = self.client
+        if client is None:  # callers ask only when a VPC endpoint is known (usable())
+            raise AssertionError("EIP lookup without a VPC client")
         try:
-            data = self.client.get_json(self.path, query, deadline=deadline).data
+            data = client.get_json(self.path, query, deadline=deadline).data
         except DeadlineExceeded:
             raise
         except DmsApiError as err:

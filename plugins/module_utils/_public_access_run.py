@@ -315,7 +315,8 @@ class _Run:
     def wait_for(self, change: Change, begin_time: Optional[str]) -> None:
         """Until the instance reports the change and, where DMS records one, the change's own task SUCCEEDED."""
         waits = self.waits
-        assert waits is not None  # set by _run before any change is sent
+        if waits is None:  # set by _run before any change is sent
+            raise AssertionError("a change was sent before its wait was set up")
         try:
             waits.settle(change, begin_time, self.options.instance_id, self.options.timing.timeout)
         finally:
