@@ -161,7 +161,7 @@ class Recorder:
             conn.request(req.method, target, body=req.body or None, headers=headers)
             response = conn.getresponse()
             body = self._read(conn, response, deadline)
-            return response.status, {name: value for name, value in response.getheaders()}, body
+            return response.status, dict(response.getheaders()), body
         finally:
             conn.close()
 
@@ -193,7 +193,7 @@ class Recorder:
             # Kept in memory only: every save scrubs every call again, so that a secret first seen in a later call
             # (a user name in a token request, say) is scrubbed from the earlier calls too before they are written.
             self._raw.append((service, req, status, lowered, body))
-            for dummy, seen, dummy_status, seen_headers, seen_body in self._raw:
+            for _service, seen, _status, seen_headers, seen_body in self._raw:
                 self.scrubber.request_body(seen.body)
                 self.scrubber.body(seen_body)
                 if "x-subject-token" in seen_headers:

@@ -148,7 +148,14 @@ class DmsModule:
             client = DmsHttpClient(transport, settings.base_url, Unsigned(), origin=settings.endpoint_origin)
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
+            vpc = None
+            if settings.vpc_url:
+                # Signed like the DMS calls, X-Project-Id included (as huaweicloudsdkeip's BasicCredentials send it).
+                vpc = DmsHttpClient(
+                    client.transport, settings.vpc_url, settings.auth, settings.project_id, "VPC", settings.vpc_origin
+                )
             context = DmsContext(
+                vpc=vpc,
                 client=client.with_auth(settings.auth, settings.project_id),
                 project_id=settings.project_id or "",
                 check_mode=self.check_mode,

@@ -127,6 +127,21 @@ def _rabbitmq(admin: EmulatorAdmin) -> Dict[str, Any]:
     return {"instance_id": INSTANCE, "eip_id": EIPS[0]}
 
 
+def _kafka_by_name(admin: EmulatorAdmin) -> Dict[str, Any]:
+    """find_instances.rst: a Kafka instance with public access on, one without whose name starts with it."""
+    admin.create_instance(KAFKA, "kafka", name="orders-kafka-prod", broker_num=3, publicip_ids=EIPS[:3])
+    admin.create_instance(INSTANCE, "kafka", name="orders-kafka-prod-old")
+    return {}
+
+
+def _rabbitmq_by_name(admin: EmulatorAdmin) -> Dict[str, Any]:
+    """The quick start finds the instance by name: one named so, one whose name only starts with it."""
+    admin.create_instance(INSTANCE, "rabbitmq", name="orders-rabbitmq-prod", bind_seconds=0.5)
+    admin._call("POST", "/_emulator/eips", {"id": EIPS[0]})  # the reader's EIP exists before it is bound
+    admin.create_instance(KAFKA, "kafka", name="orders-rabbitmq-prod-old")
+    return {"instance_name": "orders-rabbitmq-prod", "eip_id": EIPS[0]}
+
+
 def _bind_task(admin: EmulatorAdmin, **extra: Any) -> Dict[str, Any]:
     return admin.create_task(
         instance_id=INSTANCE,
@@ -228,7 +243,7 @@ NOT_RUN = {
 RECIPES = [
     # README.md
     Recipe("README.md", "make build\n", needs_toolchain=True, expect=["was installed successfully"]),
-    Recipe("README.md", "- hosts: localhost", _rabbitmq, expect=['"msg": "100.']),
+    Recipe("README.md", 'name: "{{ instance_name }}"', _rabbitmq_by_name, expect=['"msg": "100.']),
     Recipe(
         "README.md",
         "change_started_at: \"{{ now(utc=true, fmt='%Y%m%d%H%M%S') }}\"",
@@ -259,6 +274,13 @@ RECIPES = [
         '"$HW_DMS_ENDPOINT/_emulator/tasks"',
         server="--url-file dms.url",
         expect=['"name": "bindInstancePublicIp"'],
+    ),
+    # docs/docsite/rst/find_instances.rst
+    Recipe(
+        "docs/docsite/rst/find_instances.rst",
+        "- name: Find the instance by its exact name",
+        _kafka_by_name,
+        expect=["orders-kafka-prod: ['%s', '%s', '%s']" % tuple(EIPS[:3])],
     ),
     # docs/docsite/rst/getting_started.rst
     Recipe("docs/docsite/rst/getting_started.rst", "make build\n", needs_toolchain=True),
