@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 
+import requests
+
 # Seconds the controller's count may run ahead of the module's elapsed (start-up under load, the end's detection).
 START_MARGIN = 10
 LINE = re.compile(
@@ -192,8 +194,10 @@ def test_module_defaults_group_sets_the_interval_over_a_loop(emulator, playbook,
 
 
 def test_public_access_lines_name_the_change_and_its_task(emulator, playbook, instance_id):
-    emulator.admin.create_instance(instance_id, "rabbitmq", broker_num=1, bind_seconds=8)
     eip = "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"
+    # dms_public_access checks the EIPs through the EIP API before any change: the EIP exists in the emulated VPC.
+    assert requests.post(emulator.url + "/_emulator/eips", json={"eips": [{"id": eip}]}, timeout=10).status_code == 201
+    emulator.admin.create_instance(instance_id, "rabbitmq", broker_num=1, bind_seconds=8)
     run = playbook("progress_public_access.yml", {"eips": [eip]})
     assert run.returncode == 0, run
     saved = run.results["public_access"]
