@@ -8,7 +8,10 @@ says what the emulator must hold before the block runs (instances, tasks: what a
 which variables the block reads from the reader (instance ids, a job id); the block's text itself is only changed
 where the docs tell the reader to put their own values: endpoint and credentials (HW_* variables, the emulator's
 port) and a command line's <placeholders>. vault_* credentials and the ids a block reads are passed as variables.
-A new example without a recipe fails test_every_example_has_one_recipe; to add one (for example a guide for a new module), add a Recipe naming a text of the block, its setup and its variables.
+A new example without a recipe fails test_every_example_has_one_recipe; to add one (for example a guide for a new
+module), add a Recipe naming a text of the block, its setup and its variables. A recipe can also give the files of
+the reader's a block runs (files, block_files), the reader's environment (env), a fixed URL file it replaces
+(url_file), processes the block leaves running (pid_files) and what the emulator holds afterwards (check).
 
 YAML blocks run with ansible-playbook: a list of plays as it is, a list of tasks inside a play on localhost. Shell
 blocks (sh, console with "$ " prompts, shell) run with bash -e in a copy of the checkout. NOT_RUN lists the few
@@ -537,7 +540,7 @@ def _start_server(block: Example, cwd: Path, env: Dict[str, str], url_file: Opti
 
 def _playbook_text(example: Example) -> str:
     # A role's tasks followed by its handlers (a "# handlers/main.yml" comment line between them): one play of both.
-    tasks_text, _, handlers_text = example.text.partition("\n# handlers/main.yml\n")
+    tasks_text, dummy, handlers_text = example.text.partition("\n# handlers/main.yml\n")
     loaded = yaml.safe_load(tasks_text)
     assert isinstance(loaded, list) and loaded, example.text
     if all(isinstance(item, dict) and "hosts" in item for item in loaded):
