@@ -579,7 +579,7 @@ def test_example_runs_against_the_emulator(example: Example, emulator, checkout:
         if example.language in ("yaml", "yaml+jinja"):
             output = _run_playbook(example, recipe, emulator, variables, tmp_path, collections)
         elif example.language == "python":
-            output = _run_pytest(example, recipe, tmp_path, collections)
+            output = _run_pytest(example, recipe, emulator, tmp_path, collections)
         else:
             output = _run_shell(example, recipe, emulator, variables, checkout, collections, tmp_path)
     finally:
@@ -632,20 +632,13 @@ def _run_playbook(example, recipe, emulator, variables, tmp_path, collections) -
     return output
 
 
-def _run_pytest(example, recipe, tmp_path, collections) -> str:
+def _run_pytest(example, recipe, emulator, tmp_path, collections) -> str:
     """A test file of the reader's: its own pytest run, with the fixtures of the installed emulator package."""
     (tmp_path / "test_example.py").write_text(example.text, encoding="utf-8")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "PYTEST_"))}
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=collections,
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_PYTHON_INTERPRETER=MANAGED_PYTHON,
-        ANSIBLE_LOCALHOST_WARNING="0",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-    )
+    # The plugin's own emulator: the fixture's endpoint and xdist's worker settings are not the reader's.
+    env = _environment(emulator, credentials=False, collections=collections)
+    for name in [name for name in env if name.startswith(("HW_", "PYTEST_"))]:
+        del env[name]
     env.update(_reader_env(recipe, tmp_path, ""))
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_example.py"]
     done = subprocess.run(command, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=240, check=False)
