@@ -7,8 +7,11 @@ Each code block is matched by exactly one entry of RECIPES below (a text that ap
 says what the emulator must hold before the block runs (instances, tasks: what a reader's cloud would have) and
 which variables the block reads from the reader (instance ids, a job id); the block's text itself is only changed
 where the docs tell the reader to put their own values: endpoint and credentials (HW_* variables, the emulator's
-port) and a command line's <placeholders>. vault_* credentials and the ids a block reads are passed as variables. A new example without a recipe fails test_every_example_has_one_recipe; to add one (for
-example a guide for a new module), add a Recipe naming a text of the block, its setup and its variables.
+port) and a command line's <placeholders>. vault_* credentials and the ids a block reads are passed as variables.
+A new example without a recipe fails test_every_example_has_one_recipe; to add one (for example a guide for a new
+module), add a Recipe naming a text of the block, its setup and its variables. A recipe can also give the files of
+the reader's a block runs (files, block_files), the reader's environment (env), a fixed URL file it replaces
+(url_file), processes the block leaves running (pid_files) and what the emulator holds afterwards (check).
 
 YAML blocks run with ansible-playbook: a list of plays as it is, a list of tasks inside a play on localhost. Shell
 blocks (sh, console with "$ " prompts, shell) run with bash -e in a copy of the checkout. NOT_RUN lists the few
@@ -20,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -36,6 +40,7 @@ import pytest
 import yaml
 
 from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
+from dms_emulator.cli import build_parser
 from dms_emulator.testing import EmulatorAdmin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +121,14 @@ class Recipe:
     server: Optional[str] = None  # marker of another block of the document that starts the emulator (shell)
     needs_toolchain: bool = False  # runs make build: needs antsibull-changelog from the make test venv
     after_start: Optional[Callable[[EmulatorAdmin], None]] = None  # done while the playbook runs
+    # A fixed path the block reads the emulator's URL from (/tmp/dms.url): replaced by one of this test's own, since
+    # parallel runs share /tmp; with no server block, the test writes the fixture's URL there.
+    url_file: Optional[str] = None
+    files: Dict[str, str] = field(default_factory=dict)  # files of the reader's the block runs: name -> text
+    block_files: Dict[str, str] = field(default_factory=dict)  # name -> marker of another block of the document
+    env: Dict[str, str] = field(default_factory=dict)  # the reader's environment; "{cwd}" is the run's folder
+    pid_files: List[str] = field(default_factory=list)  # processes the block leaves running, stopped after it
+    check: Optional[Callable[[EmulatorAdmin], None]] = None  # what the emulator holds after the block ran
 
 
 def _utc(seconds_ago: float = 0) -> str:
@@ -218,6 +231,31 @@ def _rabbitmq_plugins(admin: EmulatorAdmin) -> Dict[str, Any]:
     return {"rabbitmq_instance_id": INSTANCE}
 
 
+OFFLINE_INSTANCE = "6b8f1a52-5c3d-4e0f-9a7b-2c1d0e9f8a71"  # offline_testing.rst's instance and EIP
+OFFLINE_EIP = "f3b0c5aa-1c9e-4b57-8d2b-4a6f0e1d2c3b"
+# offline_testing.rst's start_binding.yml: the reader's playbook that starts a binding without waiting.
+START_BINDING = """- name: Start a binding
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Bind a public IP, do not wait
+      hwcloud.dms.dms_public_access:
+        instance_id: %s
+        public_ip_ids: [%s]
+        wait: false
+""" % (OFFLINE_INSTANCE, OFFLINE_EIP)
+
+
+def _offline_rabbitmq(admin: EmulatorAdmin) -> Dict[str, Any]:
+    admin.create_instance(OFFLINE_INSTANCE, "rabbitmq")
+    return {}
+
+
+def _bound(admin: EmulatorAdmin) -> None:
+    tasks = [task for task in admin.tasks() if task["name"] == "bindInstancePublicIp"]
+    assert [task["status"] for task in tasks] == ["SUCCESS"], tasks
+
+
 def _task_for_the_command_line(admin: EmulatorAdmin) -> Dict[str, Any]:
     variables = _job(admin)
     return {"<instance>": variables["instance_id"], "<job id>": variables["job_id"]}
@@ -238,6 +276,18 @@ NOT_RUN = {
     ("docs/docsite/rst/emulator.rst", "--url-file dms.url"): "started by the recipe of the curl block below",
     ("docs/docsite/rst/emulator.rst", "export HW_DMS_ENDPOINT=$(cat dms.url)"): "run by the recipe of the curl block",
     ("README.md", "--port 8080 --seed emulator/examples/seed.json"): "started by the recipe of the block after it",
+    (
+        "docs/docsite/rst/emulator.rst",
+        "dms-emulator record --upstream",
+    ): "records the real service (its IAM too: HW_AUTH_URL stays unset), so it needs an account; record, replay and"
+    " compare against an emulator upstream are emulator/tests/test_emu_record_replay.py's",
+    (
+        "docs/docsite/rst/offline_testing.rst",
+        "$ pip install ansible-core hwcloud-dms-emulator",
+    ): "installs from PyPI and Galaxy; its dms-emulator line is started by the recipe of the curl block below",
+    # The CI services' own files: test_ci_examples_run_the_guides_commands checks what they run.
+    ("docs/docsite/rst/offline_testing.rst", "# .github/workflows/playbooks.yml"): "a GitHub Actions workflow",
+    ("docs/docsite/rst/offline_testing.rst", "# .gitlab-ci.yml"): "a GitLab CI file",
 }
 
 RECIPES = [
@@ -293,6 +343,46 @@ RECIPES = [
         _job_with_credentials,
         credentials_in_vars=True,
     ),
+    # docs/docsite/rst/offline_testing.rst
+    Recipe(
+        "docs/docsite/rst/offline_testing.rst",
+        '"$(cat /tmp/dms.url)/_emulator/instances"',
+        server="$ pip install ansible-core hwcloud-dms-emulator",
+        url_file="/tmp/dms.url",
+        expect=['"instance_id": "%s"' % OFFLINE_INSTANCE],
+    ),
+    Recipe(
+        "docs/docsite/rst/offline_testing.rst",
+        "- name: Public access for the RabbitMQ instance",
+        _offline_rabbitmq,
+        env={"DMS_URL": "{url}"},
+        check=_bound,
+    ),
+    Recipe(
+        "docs/docsite/rst/offline_testing.rst",
+        "ansible-playbook start_binding.yml",
+        _offline_rabbitmq,
+        url_file="/tmp/dms.url",
+        files={"start_binding.yml": START_BINDING},
+        check=_bound,
+    ),
+    Recipe(
+        "docs/docsite/rst/offline_testing.rst",
+        "def test_public_access_playbook(emulator):",
+        block_files={"public_access.yml": "- name: Public access for the RabbitMQ instance"},
+    ),
+    Recipe(
+        "docs/docsite/rst/offline_testing.rst",
+        "# tests/integration/targets/setup_dms_emulator/tasks/main.yml",
+        lambda admin: {"output_dir": "{cwd}"},
+        expect=["RUNNING HANDLER [Stop the DMS emulator]"],
+    ),
+    Recipe(
+        "docs/docsite/rst/offline_testing.rst",
+        "# molecule/default/prepare.yml",
+        env={"MOLECULE_EPHEMERAL_DIRECTORY": "{cwd}"},
+        pid_files=["emulator.pid"],
+    ),
     # docs/docsite/rst/start_change.rst
     Recipe("docs/docsite/rst/start_change.rst", "- name: Add two brokers", _kafka(True), expect=["SUCCESS after"]),
     Recipe("docs/docsite/rst/start_change.rst", "- name: Read the instance", _kafka(False)),
@@ -343,6 +433,41 @@ def test_every_example_has_one_recipe():
 
 
 RUNNABLE = [example for example in EXAMPLES if _recipe_for(example)]
+
+
+def _ci_commands(example: Example) -> List[str]:
+    """The shell lines a CI file runs: GitHub Actions' steps[].run, GitLab CI's script."""
+    loaded = yaml.safe_load(example.text)
+    assert isinstance(loaded, dict), example.text
+    if "jobs" in loaded:
+        runs = [step["run"] for job in loaded["jobs"].values() for step in job["steps"] if "run" in step]
+    else:
+        runs = [line for job in loaded.values() for line in job["script"]]
+    return [line.strip() for run in runs for line in run.splitlines() if line.strip()]
+
+
+def _url_file_named(line: str, path: str) -> str:
+    return line.replace('"%s"' % path, "URL_FILE").replace(path, "URL_FILE")
+
+
+def test_ci_examples_run_the_guides_commands():
+    """The CI files cannot run here: they parse, and run the install, start and wait lines the run blocks run."""
+    document = "docs/docsite/rst/offline_testing.rst"
+    (installed,) = _blocks_with(document, "$ pip install ansible-core hwcloud-dms-emulator")
+    guide = [line[2:] for line in installed.text.splitlines() if line.startswith("$ ")]
+    for marker in ("# .github/workflows/playbooks.yml", "# .gitlab-ci.yml"):
+        (example,) = _blocks_with(document, marker)
+        commands = _ci_commands(example)
+        assert commands[:2] == guide[:2], (marker, commands)  # pip install, ansible-galaxy collection install
+        (start,) = [line for line in commands if line.startswith("dms-emulator ")]
+        assert start.endswith(" --quiet &"), start
+        # Options the emulator's own command line accepts, the url file the same as the wait's and the guide's.
+        arguments = build_parser().parse_args(shlex.split(start[len("dms-emulator ") : -len(" &")]))
+        assert arguments.progression == "immediate" and arguments.seed == "tests/seed.json", start
+        wait = commands[commands.index(start) + 1]
+        guide_wait = next(line for line in guide if line.startswith("timeout 30"))
+        assert _url_file_named(wait, arguments.url_file) == _url_file_named(guide_wait, "/tmp/dms.url"), wait
+        assert commands[-1] == "ansible-playbook site.yml", commands
 
 
 # --- running them -----------------------------------------------------------------------------------------------
@@ -397,7 +522,13 @@ def _as_shell(example: Example, url: str) -> str:
     """The block as a script: prompts and printed output dropped, the reader's endpoint and credentials put in."""
     text = example.text
     if example.language == "console":
-        text = "\n".join(line[2:] for line in text.splitlines() if line.startswith("$ ")) + "\n"
+        commands: List[str] = []
+        for line in text.splitlines():
+            if line.startswith("$ "):
+                commands.append(line[2:])
+            elif commands and commands[-1].endswith("\\"):  # a command continued on the next line
+                commands.append(line)
+        text = "\n".join(commands) + "\n"
     for name, value in _credentials(url).items():
         # A literal value or the "..." placeholder; "$(cat dms.url)" already names the reader's own emulator.
         text = re.sub(r"\b%s=(\.\.\.|[^\s$]\S*)" % name, "%s=%s" % (name, value), text)
@@ -410,9 +541,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_server(block: Example, cwd: Path, env: Dict[str, str]):
+def _start_server(block: Example, cwd: Path, env: Dict[str, str], url_file: Optional[str] = None, own: str = ""):
     """Start the block that starts the emulator, as the reader would in another shell; returns (process, url)."""
-    command = _as_shell(block, "").splitlines()[0]
+    command = next(
+        line
+        for line in _as_shell(block, "").splitlines()
+        if line.split()[:1] and line.split()[0].endswith("dms-emulator")
+    )
+    if url_file:
+        command = command.replace(url_file, own)
     port = _free_port()
     command = command.replace("--port 8080", "--port %d" % port)
     server = subprocess.Popen(
@@ -432,11 +569,15 @@ def _start_server(block: Example, cwd: Path, env: Dict[str, str]):
 
 
 def _playbook_text(example: Example) -> str:
-    loaded = yaml.safe_load(example.text)
+    # A role's tasks followed by its handlers (a "# handlers/main.yml" comment line between them): one play of both.
+    tasks_text, dummy, handlers_text = example.text.partition("\n# handlers/main.yml\n")
+    loaded = yaml.safe_load(tasks_text)
     assert isinstance(loaded, list) and loaded, example.text
     if all(isinstance(item, dict) and "hosts" in item for item in loaded):
         return example.text
     play = [{"name": "Example %s" % example.name, "hosts": "localhost", "gather_facts": False, "tasks": loaded}]
+    if handlers_text:
+        play[0]["handlers"] = yaml.safe_load(handlers_text)
     return yaml.safe_dump(play, sort_keys=False)
 
 
@@ -446,12 +587,45 @@ def test_example_runs_against_the_emulator(example: Example, emulator, checkout:
     collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
     assert collections, "run through make test (it sets ANSIBLE_COLLECTIONS_PATH to the laid-out collection)"
     variables = recipe.setup(emulator.admin) if recipe.setup else {}
-    if example.language in ("yaml", "yaml+jinja"):
-        output = _run_playbook(example, recipe, emulator, variables, tmp_path, collections)
-    else:
-        output = _run_shell(example, recipe, emulator, variables, checkout, collections)
+    variables = {
+        key: value.replace("{cwd}", str(tmp_path)) if isinstance(value, str) else value
+        for key, value in variables.items()
+    }
+    cwd = tmp_path if example.language in ("yaml", "yaml+jinja", "python") else checkout
+    for name, text in recipe.files.items():
+        (cwd / name).write_text(text, encoding="utf-8")
+    for name, marker in recipe.block_files.items():
+        (block,) = _blocks_with(example.document, marker)
+        (cwd / name).write_text(block.text, encoding="utf-8")
+    try:
+        if example.language in ("yaml", "yaml+jinja"):
+            output = _run_playbook(example, recipe, emulator, variables, tmp_path, collections)
+        elif example.language == "python":
+            output = _run_pytest(example, recipe, emulator, tmp_path, collections)
+        else:
+            output = _run_shell(example, recipe, emulator, variables, checkout, collections, tmp_path)
+    finally:
+        stopped = [_stop(cwd / name) for name in recipe.pid_files]
+    assert all(stopped), "a process the block started was not running any more: %s" % recipe.pid_files
     for expected in recipe.expect:
         assert expected in output, (expected, output[-6000:])
+    if recipe.check:
+        recipe.check(emulator.admin)
+
+
+def _stop(pid_file: Path) -> bool:
+    """Stops the process a block left running (its pid in pid_file); False when there was none."""
+    if not pid_file.exists():
+        return False
+    try:
+        os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _reader_env(recipe: Recipe, cwd: Path, url: str) -> Dict[str, str]:
+    return {name: value.replace("{cwd}", str(cwd)).replace("{url}", url) for name, value in recipe.env.items()}
 
 
 def _run_playbook(example, recipe, emulator, variables, tmp_path, collections) -> str:
@@ -460,6 +634,7 @@ def _run_playbook(example, recipe, emulator, variables, tmp_path, collections) -
     path = tmp_path / "example.yml"
     path.write_text(_playbook_text(example), encoding="utf-8")
     env = _environment(emulator, not recipe.credentials_in_vars, collections)
+    env.update(_reader_env(recipe, tmp_path, emulator.url))
     command = [
         os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
         "-e",
@@ -479,27 +654,49 @@ def _run_playbook(example, recipe, emulator, variables, tmp_path, collections) -
     return output
 
 
-def _run_shell(example, recipe, emulator, variables, checkout, collections) -> str:
+def _run_pytest(example, recipe, emulator, tmp_path, collections) -> str:
+    """A test file of the reader's: its own pytest run, with the fixtures of the installed emulator package."""
+    (tmp_path / "test_example.py").write_text(example.text, encoding="utf-8")
+    # The plugin's own emulator: the fixture's endpoint and xdist's worker settings are not the reader's.
+    env = _environment(emulator, credentials=False, collections=collections)
+    for name in [name for name in env if name.startswith(("HW_", "PYTEST_"))]:
+        del env[name]
+    env.update(_reader_env(recipe, tmp_path, ""))
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_example.py"]
+    done = subprocess.run(command, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=240, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, "%s\n%s" % (example.text, output[-6000:])
+    assert "1 passed" in output, output[-6000:]
+    return output
+
+
+def _run_shell(example, recipe, emulator, variables, checkout, collections, tmp_path) -> str:
     if recipe.needs_toolchain and shutil.which("antsibull-changelog", path=os.path.dirname(sys.executable)) is None:
         pytest.skip("make build needs make test's toolchain (antsibull-changelog); it runs in make test's pytest stage")
     env = _environment(emulator, credentials=False, collections=None)
     # The collection as the reader has it installed; make build's blocks install it themselves, into a folder of
     # this test's (not the user's ~/.ansible).
     env["ANSIBLE_COLLECTIONS_PATH"] = str(checkout / "build" / "installed") if recipe.needs_toolchain else collections
+    env.update(_reader_env(recipe, tmp_path, emulator.url))
     if recipe.needs_toolchain:
         _check_toolchain_is_current(checkout)
+    url_file = str(tmp_path / "dms.url")
     server = None
     url = emulator.url
     if recipe.server:
         (block,) = _blocks_with(example.document, recipe.server)
-        server, url = _start_server(block, checkout, env)
+        server, url = _start_server(block, checkout, env, recipe.url_file, url_file)
+    elif recipe.url_file:
+        Path(url_file).write_text(url + "\n", encoding="utf-8")
     try:
         script = ""
-        if recipe.server and example.document.endswith(".rst"):
+        if recipe.server and example.document == "docs/docsite/rst/emulator.rst":
             # emulator.rst: the export block between the server and this one.
             (exports,) = _blocks_with(example.document, "export HW_DMS_ENDPOINT=$(cat dms.url)")
             script += _as_shell(exports, url)
         script += _as_shell(example, url)
+        if recipe.url_file:
+            script = script.replace(recipe.url_file, url_file)
         for placeholder, value in variables.items():
             script = script.replace(placeholder, str(value))
         if "HW_" not in script:
