@@ -8,7 +8,8 @@ Measures, side by side in one run:
 * A (in-module ``wait_for``) against B (an ``until:``/``retries:``/``delay:`` loop re-running the module);
 * detection latency: how long after a scripted status flip the module returns;
 * concurrency: N tasks waited in parallel with forks and with ``async``;
-* module start cost: ``python -X importtime`` and one ad-hoc ``ansible -m`` call.
+* module start cost: ``python -X importtime`` and one ad-hoc ``ansible -m`` call;
+* progress lines: CPU per minute of a long wait with and without "still waiting" lines, and of an idle pause.
 
 Prints a Markdown report and writes it to docs/performance.md. Plain Python and subprocess only. Run from the
 repository root as ``python -m benchmarks.bench``; this is the runner (emulator, playbooks, the four sections),
@@ -239,6 +240,48 @@ class Bench:
         med = {kind: {key: median([r[key] for r in items]) for key in items[0]} for kind, items in runs.items()}
         self.results["ab"] = {"runs": runs, "median": med}
 
+    # --- progress lines: CPU of a long wait with and without them, and of an idle pause -----------------------
+    PROGRESS_KINDS = ("pause_base", "pause", "module_base", "lines_10", "lines_30", "no_lines")
+
+    def one_progress(self, kind: str, seconds: float) -> dict[str, Any]:
+        self.admin.reset()
+        if kind == "pause_base":
+            task: dict[str, Any] = {"name": "no pause", "ansible.builtin.debug": {"msg": "start-up only"}}
+        elif kind == "pause":
+            task = {"name": "pause", "ansible.builtin.pause": {"seconds": int(seconds)}}
+        elif kind == "module_base":
+            task_id = self.new_task("SUCCESS")
+            task = {"name": "read", FQCN: {"instance_id": INSTANCE, "task_id": task_id}}
+        else:
+            task_id = self.new_task([{"status": "CREATED", "seconds": seconds}, {"status": "SUCCESS"}])
+            interval = {"lines_10": 10, "lines_30": 30, "no_lines": 0}[kind]
+            options = {
+                "instance_id": INSTANCE,
+                "task_id": task_id,
+                "wait_for": True,
+                "wait_timeout": 600,
+                "progress_interval": interval,
+            }
+            task = {"name": "wait", FQCN: options}
+        run = self.playbook("progress-%s.yml" % kind, self._timed_play(task))
+        return {
+            "wall": run.wall,
+            "cpu": run.cpu,
+            "task": seconds_marker(run.stdout, "BENCH_TASK_SECONDS"),
+            "lines": run.stdout.count("still waiting ["),
+        }
+
+    def section_progress(self) -> None:
+        seconds = self.args.progress_seconds or (30.0 if self.quick else 60.0)
+        reps = 1 if self.quick else 2
+        runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in self.PROGRESS_KINDS}
+        for rep in range(reps):
+            for kind in self.PROGRESS_KINDS:  # interleaved, as for A/B
+                self.log("progress rep %d/%d: %s (%g s)" % (rep + 1, reps, kind, seconds))
+                runs[kind].append(self.one_progress(kind, seconds))
+        med = {kind: {key: median([r[key] for r in items]) for key in items[0]} for kind, items in runs.items()}
+        self.results["progress"] = {"seconds": seconds, "reps": reps, "median": med}
+
     # --- detection latency ---------------------------------------------------------------------
     def one_detection(self, sleep: float, lead: float) -> Optional[dict[str, Any]]:
         flip_after = lead + random.uniform(0, sleep)
@@ -327,7 +370,7 @@ class Bench:
         self.admin.reset()
         ids = [
             self.new_task([{"status": "CREATED", "polls": self.polls}, {"status": "SUCCESS"}])
-            for attempt in range(count)
+            for _attempt in range(count)
         ]
         plays = [
             {
@@ -389,7 +432,7 @@ class Bench:
         reps = 3 if self.quick else 5
         env = dict(self.env)
         totals, runs = [], []
-        for attempt in range(reps):
+        for _attempt in range(reps):
             done = subprocess.run(
                 [sys.executable, "-X", "importtime", "-c", "import " + MODULE],
                 env=env,
@@ -415,7 +458,7 @@ class Bench:
         )
         probe = Path(__file__).resolve().with_name("start_probe.py")
         marks = []
-        for attempt in range(reps):
+        for _attempt in range(reps):
             done = run_measured([sys.executable, str(probe), MODULE, str(args_file)], env, self.keep)
             found = re.search(r"BENCH_START (\{.*\})", done.stderr)
             if done.returncode != 0 or not found:
@@ -435,7 +478,7 @@ class Bench:
         # Per-poll CPU inside the module: CPU of a 40-poll wait minus a 0-poll read, over 40 (40, not 200: wait_sleep has
         # a 0.5 s floor since issue 15, so 200 polls would take 100 s a run).
         per_poll = []
-        for attempt in range(2 if self.quick else 3):
+        for _attempt in range(2 if self.quick else 3):
             cpu = {}
             for polls in (0, PER_POLL_POLLS):
                 self.admin.reset()
@@ -472,7 +515,7 @@ class Bench:
         self.admin.reset()
         task_id = self.new_task("SUCCESS")
         adhoc = []
-        for attempt in range(reps):
+        for _attempt in range(reps):
             run = run_measured(
                 [
                     str(self.bin / "ansible"),
@@ -564,10 +607,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         "--detect-sleeps", type=float, nargs="*", help="wait_sleep values for detection (default 0.5 2.0; quick 0.5)"
     )
     parser.add_argument(
+        "--progress-seconds", type=float, help="length of the progress section's waits (default 60, quick 30)"
+    )
+    parser.add_argument(
         "--sections",
         nargs="*",
-        default=["start", "ab", "detection", "concurrency"],
-        choices=["start", "ab", "detection", "concurrency"],
+        default=["start", "ab", "detection", "concurrency", "progress"],
+        choices=["start", "ab", "detection", "concurrency", "progress"],
     )
     parser.add_argument(
         "--output",
@@ -581,7 +627,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     bench = Bench(args)
     try:
         bench.setup()
-        for section in ("start", "ab", "detection", "concurrency"):
+        for section in ("start", "ab", "detection", "concurrency", "progress"):
             if section in args.sections:
                 getattr(bench, "section_" + section)()
     finally:

@@ -38,7 +38,15 @@ TARGETS = {
     "latency": (0.1, "<="),  # detection latency median - wait_sleep, seconds
     "concurrency": (0.0, "<="),  # wall of N parallel waits - (2 x wall of 1 + fork overhead), seconds
     "start": (0.150, "<="),  # module import + argument parsing up to the first connect, seconds
+    "progress_vs_pause": (2.0, "<="),  # CPU per minute of a wait with progress lines / that of ansible.builtin.pause
 }
+
+
+def per_minute(cpu: float, baseline_cpu: float, seconds: Optional[float]) -> Optional[float]:
+    """CPU seconds per minute of waiting: a run's tree CPU beyond its no-wait baseline, over the time it waited."""
+    if not seconds or seconds <= 0:
+        return None
+    return max(0.0, cpu - baseline_cpu) * 60.0 / seconds
 
 
 def target_verdict(key: str, value: Optional[float]) -> str:
@@ -192,7 +200,7 @@ def keepalive_rtt(url: str, reuse: bool, count: int = 30) -> float:
     parts = urllib.parse.urlsplit(url)
     samples = []
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    for attempt in range(count):
+    for _attempt in range(count):
         if not reuse:
             connection.close()
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)

@@ -24,6 +24,7 @@ from .measure import (
     concurrency_limit,
     fmt,
     markdown_table,
+    per_minute,
     ratio,
     target_limit_text,
     target_verdict,
@@ -68,6 +69,9 @@ class Report:
         start = self.results.get("start")
         if start:
             parts += self._start(start, verdicts)
+        progress = self.results.get("progress")
+        if progress:
+            parts += self._progress(progress, verdicts)
         notes = ["## Notes from this run", ""] + ["- " + note for note in self.notes] + [""] if self.notes else []
         sections = "\n".join(parts + notes) + "\n" if parts + notes else ""
         text = string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
@@ -173,6 +177,66 @@ class Report:
             % (k, s, self.reps),
             "",
             markdown_table(["", "baseline (1 read, no wait)", "A: wait_for", "B: until loop", "B/A"], rows),
+            "",
+        ]
+
+    def _progress(self, progress: dict[str, Any], verdicts: list) -> list[str]:
+        med = progress["median"]
+        labels = (
+            ("pause", "pause_base", "`ansible.builtin.pause` (idle)"),
+            ("no_lines", "module_base", "wait, `progress_interval: 0` (no lines, a normal module run)"),
+            ("lines_30", "module_base", "wait, `progress_interval: 30` (the default)"),
+            ("lines_10", "module_base", "wait, `progress_interval: 10` (Terraform's cadence)"),
+        )
+        pause_rate = per_minute(med["pause"]["cpu"], med["pause_base"]["cpu"], med["pause"]["task"])
+        rows = []
+        rates = {}
+        for kind, base, label in labels:
+            rate = per_minute(med[kind]["cpu"], med[base]["cpu"], med[kind]["task"])
+            rates[kind] = rate
+            rows.append(
+                [
+                    label,
+                    fmt(med[kind]["task"], digits=1),
+                    fmt(med[kind]["cpu"]),
+                    fmt(med[base]["cpu"]),
+                    "**%s**" % fmt(rate, digits=3) if kind == "lines_30" else fmt(rate, digits=3),
+                    fmt(ratio(rate, pause_rate), "x", 2),
+                    fmt(int(med[kind]["lines"])) if kind != "pause" else "",
+                ]
+            )
+        judged = ratio(rates["lines_30"], pause_rate)
+        verdicts.append(
+            (
+                "CPU per minute of a wait with progress lines / idle pause",
+                target_limit_text("progress_vs_pause", "x"),
+                fmt(judged, "x", 2),
+                target_verdict("progress_vs_pause", judged),
+            )
+        )
+        return [
+            "## Progress lines: CPU of a long wait against an idle pause",
+            "",
+            "One task of %g s in each playbook (the module polls every 5 s, the default `wait_sleep`); medians of %d runs,"
+            " the kinds interleaved. CPU per minute = (tree CPU - the baseline's tree CPU) x 60 / the task's duration;"
+            " the baseline is the same playbook with the task replaced by a one-read `dms_task_info` (the module rows) or an"
+            " `ansible.builtin.debug` (the pause row), so Ansible's start-up cancels out. With lines, the module runs as an"
+            " async job and the controller runs one shell command on the host at least every 10 s (the target sleeps"
+            " between its checks); the async job's processes are counted (they are reaped by the benchmark)."
+            % (progress["seconds"], progress["reps"]),
+            "",
+            markdown_table(
+                [
+                    "",
+                    "task duration (s)",
+                    "tree CPU (s)",
+                    "baseline tree CPU (s)",
+                    "CPU per minute of waiting (s)",
+                    "vs pause",
+                    "lines printed",
+                ],
+                rows,
+            ),
             "",
         ]
 

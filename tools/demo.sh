@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make demo: start the bundled DMS emulator on 127.0.0.1 with a RabbitMQ, a RocketMQ and a Kafka instance, run
 # examples/wait_bind_public_ip.yml against it (bind public IPs and wait, rerun without change, unbind), and stop
-# the emulator (also on failure or Ctrl-C). Needs the venv `make venv` builds.
+# the emulator (also on failure or Ctrl-C). Needs the small venv `make demo` builds (.venv-demo, requirements/demo.txt).
 #
 # For tests: DEMO_VENV_BIN picks the Python/Ansible bin directory, DEMO_COLLECTIONS_PATH an already laid
 # collections path (then the collection is not laid again).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${DEMO_VENV_BIN:-$root/.venv/bin}
+bin=${DEMO_VENV_BIN:-$root/.venv-demo/bin}
 if [ -n "${DEMO_COLLECTIONS_PATH:-}" ]; then
   collections=$DEMO_COLLECTIONS_PATH
 else
@@ -53,20 +53,28 @@ echo "== DMS emulator listening on $url (loopback only)"
 instances=$("$bin/python" - "$url" <<'PYTHON'
 import json
 import sys
+import urllib.request
 
 from dms_emulator.testing import EmulatorAdmin
 
 admin = EmulatorAdmin(sys.argv[1])
-wanted = [("rabbitmq", "6e3a3b1c-1111-4a4a-9b9b-000000000003", 1),
-          ("rocketmq", "6e3a3b1c-1111-4a4a-9b9b-000000000002", 2),
-          ("kafka", "6e3a3b1c-1111-4a4a-9b9b-000000000001", 3)]
+# (engine, instance id, brokers, EIPs): RabbitMQ takes one EIP, a RocketMQ broker three, Kafka one per broker.
+wanted = [("rabbitmq", "6e3a3b1c-1111-4a4a-9b9b-000000000003", 1, 1),
+          ("rocketmq", "6e3a3b1c-1111-4a4a-9b9b-000000000002", 1, 3),
+          ("kafka", "6e3a3b1c-1111-4a4a-9b9b-000000000001", 3, 3)]
 eips = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a", "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b",
-        "4d1dad10-1a0b-43bd-e6f1-9b6112080e2c", "5e2ebe21-2b1c-44ce-f702-ac7223191f3d", "6f3fcf32-3c2d-45df-0813-bd8334202a4e"]
+        "4d1dad10-1a0b-43bd-e6f1-9b6112080e2c", "5e2ebe21-2b1c-44ce-f702-ac7223191f3d", "6f3fcf32-3c2d-45df-0813-bd8334202a4e",
+        "70404043-4d3e-46e0-9924-ce9445313b5f"]
+# The EIPs exist in the emulated VPC service before the play: dms_public_access looks each one up before binding.
+request = urllib.request.Request(
+    sys.argv[1] + "/_emulator/eips", data=json.dumps({"eips": [{"id": eip} for eip in eips]}).encode(),
+    method="POST", headers={"Content-Type": "application/json"})
+urllib.request.urlopen(request, timeout=10).read()
 chosen = []
-for engine, instance_id, brokers in wanted:
+for engine, instance_id, brokers, count in wanted:
     admin.create_instance(instance_id, engine, broker_num=brokers, bind_seconds=0.7, unbind_seconds=0.7)
-    chosen.append({"instance_id": instance_id, "public_ip_ids": eips[:brokers]})
-    eips = eips[brokers:]
+    chosen.append({"instance_id": instance_id, "public_ip_ids": eips[:count]})
+    eips = eips[count:]
 print(json.dumps({"dms_instances": chosen}))
 PYTHON
 )

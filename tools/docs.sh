@@ -47,11 +47,10 @@ with (dest / "conf.py").open("a", encoding="utf-8") as conf:
     conf.write("\n# Offline build (tools/docs.sh): a local inventory for Ansible's docs, nothing downloaded.\n")
     conf.write("intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', '../ansible_devel.inv')}\n")
     # sphinx_ansible_theme fills an unset topbar_links with Blog, forum and Documentation links to ansible.com;
-    # this site's top bar links the project instead.
+    # this site's top bar links the project instead. The issue tracker and the API references per engine are
+    # linked once, on the index page (galaxy.yml's issues, docs/docsite/links.yml).
     conf.write("html_theme_options['topbar_links'] = {\n"
                "    'Repository': 'https://github.com/hwcloud-ansible/hwcloud.dms',\n"
-               "    'Issues': 'https://github.com/hwcloud-ansible/hwcloud.dms/issues',\n"
-               "    'Huawei Cloud DMS API': 'https://support.huaweicloud.com/intl/en-us/api-kafka/ShowBackgroundTask.html',\n"
                "}\n")
 # antsibull-docs titles the collection page and its changelog with str.title() ("Hwcloud.Dms"); Galaxy, the FQCNs and
 # every other page spell the collection hwcloud.dms. Rename after the RST is generated, before Sphinx reads it.
@@ -71,4 +70,10 @@ fi
 if [ ! -s "$html/changelog.html" ] || ! grep -q 'href="changelog.html"' "$html/index.html"; then
   echo "docs: no changelog.html, or the index page does not link it" >&2; exit 1
 fi
+# The front page: one link to the issue tracker, an API reference per engine.
+issue_links=$(grep -o 'href="https://github.com/hwcloud-ansible/hwcloud.dms/issues"' "$html/index.html" | wc -l)
+[ "$issue_links" -eq 1 ] || { echo "docs: the index page links the issue tracker $issue_links times, not once" >&2; exit 1; }
+for engine in Kafka RabbitMQ RocketMQ; do
+  grep -q "$engine API reference" "$html/index.html" || { echo "docs: the index page has no $engine API reference" >&2; exit 1; }
+done
 echo "docs: $dest/build/html/index.html"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make format: sort the imports and format every Python file of the tree with ruff, as pyproject.toml configures it.
+# make format: apply ruff's safe fixes (the import order among them) and format every Python file of the tree, as
+# pyproject.toml configures it.
 # make lint (tools/lint.sh, check "format") fails on any file this would change.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -6,12 +6,12 @@
 #   changelog     antsibull-changelog lint (fragments) and lint-changelog-yaml
 #   docs-lint     antsibull-docs lint-collection-docs --plugin-docs (module, role, extra docs, links)
 #   ansible-lint  production profile over roles, molecule playbooks and the collection (.ansible-lint)
-#   artifact      release notes for the galaxy.yml version generated into a staging copy (tools/stage_release.sh;
-#                 fragments stay in git), ansible-galaxy collection build into build/, the file list against
+#   artifact      tools/build.sh (make build): release notes for the galaxy.yml version generated into a staging copy
+#                 (tools/stage_release.sh; fragments stay in git), ansible-galaxy collection build into build/; the file list against
 #                 ARTIFACT_ALLOWED (also written to artifact-files.txt), CHANGELOG.rst shipped, no shipped test that
 #                 needs the emulator, galaxy-importer on the tarball: no ERROR/WARNING
 #   docs-build    tools/docs.sh: the HTML site, sphinx -W; no ansible.com top bar, no "Hwcloud.Dms", a changelog page
-#   format        ruff format --check and ruff check (import order) with pyproject.toml: fails on a file that
+#   format        ruff format --check and ruff check (pyproject.toml's rules) with pyproject.toml: fails on a file that
 #                 tools/format.sh (make format) would change
 # Usage: tools/lint.sh [laid collection dir] [results dir]
 set -uo pipefail
@@ -61,15 +61,13 @@ check_ansible_lint() {
 # on purpose, or to build_ignore in galaxy.yml.
 ARTIFACT_ALLOWED='^(MANIFEST\.json|FILES\.json|README\.md|LICENSE|CHANGELOG\.rst|changelogs/(changelog|config)\.yaml'
 ARTIFACT_ALLOWED+='|docs/(authentication|emulator|performance|reliability)\.md|docs/docsite/.+|meta/.+|plugins/.+|roles/.+'
-ARTIFACT_ALLOWED+='|examples/.+|tests/config\.yml|tests/unit/(conftest|fakes)\.py|tests/unit/plugins/.+\.py)$'
+ARTIFACT_ALLOWED+='|examples/.+|tests/config\.yml|tests/unit/(conftest|fakes|http_server)\.py|tests/unit/plugins/.+\.py)$'
 
 check_artifact() {
-  local stage version tarball files="$results/artifact-files.txt"
-  stage=$("$root/tools/stage_release.sh" "$coll" "$root/build/release") || return 1
-  version=$(python -c "import yaml, sys; print(yaml.safe_load(open(sys.argv[1]))['version'])" "$stage/galaxy.yml")
-  tarball="$root/build/hwcloud-dms-$version.tar.gz"
-  rm -f "$tarball"
-  ansible-galaxy collection build --force --output-path "$root/build" "$stage" || return 1
+  local version tarball files="$results/artifact-files.txt"
+  # The artifact make build builds and the README installs (tools/build.sh), not a second one.
+  tarball=$("$root/tools/build.sh" "$coll") || return 1
+  version=$(python -c "import yaml, sys; print(yaml.safe_load(open(sys.argv[1]))['version'])" "$coll/galaxy.yml")
   tar -tzf "$tarball" | grep -v '/$' | sort >"$files" || return 1
   echo "artifact files ($(wc -l <"$files")): $files"
   for needed in changelogs/changelog.yaml CHANGELOG.rst; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Copy a laid collection to TOP/ansible_collections/hwcloud/dms and, unless changelog.yaml already has the galaxy.yml
 # version, turn the fragments into that release there (antsibull-changelog release: changelog.yaml, CHANGELOG.rst).
-# The repository keeps its fragments (docs/releasing.md); the artifact (tools/lint.sh) and the docs site
+# The repository keeps its fragments (docs/releasing.md); the artifact (tools/build.sh, make build) and the docs site
 # (tools/docs.sh) are built from this copy, so both carry the release notes of the version they describe.
 # Usage: tools/stage_release.sh LAID_COLLECTION_DIR TOP_DIR   (prints the staged collection's path)
 set -euo pipefail

@@ -15,9 +15,19 @@ printf '[defaults]\n' >"$root/build/ansible.cfg"
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_CONFIG="$root/build/ansible.cfg"
 
 declare -a stage_names=() stage_status=()
-record() { stage_names+=("$1"); stage_status+=("$2"); }
+# TEST_STAGES="units stacks" runs only those stages (names below: sanity units pytest integration compat stacks
+# timeparse lint molecule); each stage's wall time goes to stage-times.txt.
+want() {
+  [ -z "${TEST_STAGES:-}" ] || [[ " $TEST_STAGES " == *" $1 "* ]] || return 1
+  stage_started=$(date +%s) stage_name=$1
+}
+record() {
+  stage_names+=("$1") && stage_status+=("$2")
+  echo "$stage_name $(( $(date +%s) - stage_started )) s" >>"$results/stage-times.txt"
+}
 
 # --- ansible-test sanity -----------------------------------------------------------------
+if want sanity; then
 cache="$HOME/.ansible/test/cache/get_pip_24_2.py"
 if [ ! -f "$cache" ]; then
   mkdir -p "$(dirname "$cache")" && cp "$root/tools/get_pip_standin.py" "$cache"
@@ -28,8 +38,10 @@ sanity_rc=$?
 sanity_count=$(grep -c "^Running sanity test " "$results/sanity.log")
 tail -n 25 "$results/sanity.log"
 record "sanity ($sanity_count tests)" "$sanity_rc"
+fi
 
 # --- ansible-test units: tests/unit (module_utils, modules, benchmarks) ---------------------------------
+if want units; then
 # ansible-test sets up the collection loader itself; the emulator is the installed package (-e ./emulator).
 echo "== ansible-test units"
 units_start=$(date +%s)
@@ -40,6 +52,7 @@ grep -E "^Unit test |^=+ .* in [0-9.]+s" "$results/units.log"
 [ "$units_rc" -eq 0 ] || tail -n 40 "$results/units.log"
 for xml in "$coll"/tests/output/junit/*-units.xml; do [ -f "$xml" ] && cp "$xml" "$results/units-$(basename "$xml")"; done
 record "ansible-test units ($(( $(date +%s) - units_start )) s)" "$units_rc"
+fi
 
 # The playbook suites mostly wait (task timelines, deadlines) rather than compute: three pytest-xdist workers, a test file
 # each at a time (--dist loadfile keeps a file's module-scoped fixtures, such as the reliability run, in one worker).
@@ -47,13 +60,16 @@ parallel=(-n 3 --dist loadfile)
 
 # --- pytest: compatibility with Huawei's SDK, playbook integration harness, smoke --------------------------
 # emulator/tests: the emulator package's own tests, against the installed package (-e ./emulator).
+if want pytest; then
 echo "== pytest"
 (cd "$coll" && PYTHONPATH="$root/build/collections" python -m pytest -p no:cacheprovider "${parallel[@]}" \
    --junitxml="$results/pytest.xml" -q tests/compat tests/integration tests/smoke emulator/tests) 2>&1 | tee "$results/pytest.log" | tail -n 30
 pytest_rc=${PIPESTATUS[0]}
 record "pytest (compat, integration, smoke, emulator)" "$pytest_rc"
+fi
 
 # --- ansible-test integration: tests/integration/targets against the emulator (setup_dms_emulator) ---------------
+if want integration; then
 # Each target depends on setup_dms_emulator, which starts an emulator on 127.0.0.1 for that target's play and stops
 # it in a handler (ansible-test forces handlers, so also after a failure). One summary case per target.
 echo "== ansible-test integration"
@@ -66,56 +82,108 @@ grep -E "^Running .* integration test|^(FATAL|ERROR): " "$results/integration.lo
 [ "$integration_rc" -eq 0 ] || grep -E -B2 -A12 "^fatal:" "$results/integration.log" | tail -n 60
 (cd "$coll" && python "$root/tools/integration_junit.py" "$results/integration.log" tests/output/junit "$results/integration.xml")
 record "ansible-test integration (${integration_secs} s)" "$integration_rc"
-
-# --- compatibility: the same playbook and module_utils suites on the oldest accepted ansible-core ---------
-# requires_ansible >=2.16.0 is a promise; the module base (plugins/module_utils/_module.py) builds on AnsibleModule's
-# argument handling and no_log masking, so the oldest release is run for real, not assumed.
-compat_venv="$root/.venv-ansible-2.16"
-echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
-(cd "$coll" && PYTHONPATH="$root/build/collections" "$compat_venv/bin/python" -m pytest -p no:cacheprovider "${parallel[@]}" \
-   --junitxml="$results/compat-ansible-2.16.xml" -o junit_suite_name=compat-ansible-2.16 -q tests/integration tests/unit/plugins) \
-   2>&1 | tee "$results/compat-ansible-2.16.log" | tail -n 5
-compat_rc=${PIPESTATUS[0]}
-record "compat (ansible-core 2.16)" "$compat_rc"
-
-# --- managed Python: the modules on the oldest Python they support, the time parser on every one found -------------
-# The controller is this venv's Python; the modules run on the managed host's, which may be 3.9 (RHEL 9). make builds
-# build/venv-pythonX.Y from requirements/managed-python.txt for each pyenv Python 3.9 to 3.13 it finds.
-# Playbook subset on 3.9 (MANAGED_PLAYBOOK_TESTS overrides; "tests/integration" runs all): the files whose playbooks
-# exercise the module's own code paths on the managed side (time formats, every list filter, wait outcomes,
-# connection settings and 404s, TLS, tokens, progress) at about 2 minutes. Left out: test_reliability_cases (80 s;
-# its HTTP fault handling runs on 3.9 in the module_utils units, test_http_reliability.py) and the tests that do not
-# use the managed interpreter setting (test_artifact, test_pb_demo) or repeat the above (secrets, project lookup).
-managed_tests=${MANAGED_PLAYBOOK_TESTS:-"tests/integration/test_pb_time_formats.py tests/integration/test_pb_query.py \
-tests/integration/test_pb_wait_outcomes.py tests/integration/test_pb_connection.py tests/integration/test_wait.py \
-tests/integration/test_pb_check_mode_tls.py::test_tls_ca_path_default_verification_and_validate_certs_false \
-tests/integration/test_auth_tokens.py tests/integration/test_auth_progress.py"}
-py39="$root/build/venv-python3.9/bin/python"
-if [ -x "$py39" ]; then
-  # module_utils import ansible.module_utils.*, which Ansible ships to a managed host with each module: give the 3.9
-  # units the controller's ansible package alone (not its site-packages, whose compiled modules are for 3.11).
-  ansible_lib="$root/build/managed-ansible-lib"
-  rm -rf "$ansible_lib" && mkdir -p "$ansible_lib"
-  ln -s "$(python -c 'import ansible, os; print(os.path.dirname(ansible.__file__))')" "$ansible_lib/ansible"
-  echo "== managed Python 3.9: module_utils units ($("$py39" -V))"
-  (cd "$coll" && PYTHONPATH="$root/build/collections:$ansible_lib" "$py39" -m pytest -p no:cacheprovider \
-     --junitxml="$results/managed-python3.9-units.xml" -o junit_suite_name=managed-python3.9-units -q tests/unit/plugins) \
-     2>&1 | tee "$results/managed-python3.9-units.log" | tail -n 3
-  record "managed Python 3.9 (module_utils units)" "${PIPESTATUS[0]}"
-  echo "== managed Python 3.9: playbooks (ansible_python_interpreter=$py39)"
-  # shellcheck disable=SC2086  # the list of test files is meant to split
-  (cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py39" PYTHONPATH="$root/build/collections" python -m pytest \
-     -p no:cacheprovider "${parallel[@]}" --junitxml="$results/managed-python3.9-playbooks.xml" \
-     -o junit_suite_name=managed-python3.9-playbooks -q $managed_tests) \
-     2>&1 | tee "$results/managed-python3.9-playbooks.log" | tail -n 3
-  record "managed Python 3.9 (playbooks, subset)" "${PIPESTATUS[0]}"
-else
-  echo "NO PYTHON 3.9: looked for $py39 (make builds it from pyenv's 3.9; pyenv install 3.9 and run make test again)." \
-    | tee -a "$results/warnings.txt"
-  # MANAGED_PYTHON_REQUIRED=1 (e.g. in CI) makes the missing interpreter a failure instead of a warning.
-  record "managed Python 3.9" "$([ "${MANAGED_PYTHON_REQUIRED:-0}" = 1 ] && echo 1 || echo not-run)"
 fi
+
+# Ansible's own package alone, for a managed-side Python that is not the controller's: module_utils import
+# ansible.module_utils.*, which Ansible ships to a managed host with each module (not the controller's site-packages,
+# whose compiled modules are for its own Python).
+ansible_lib="$root/build/managed-ansible-lib"
+rm -rf "$ansible_lib" && mkdir -p "$ansible_lib"
+ln -s "$(python -c 'import ansible, os; print(os.path.dirname(ansible.__file__))')" "$ansible_lib/ansible"
+
+# --- compatibility: what depends on ansible-core, on the oldest release meta/runtime.yml accepts (>=2.16.0) ---------
+if want compat; then
+# Only the module base (plugins/module_utils/_module.py) and the modules import Ansible: AnsibleModule's argument
+# handling, no_log masking, warnings and fail_json. So: the module units (each main() in-process) and the playbooks
+# that exercise that layer (bad input refused by the argument spec, secrets at -vvv, check mode, module_defaults and
+# the demo's output); the rest of module_utils is plain Python and does not see ansible-core. COMPAT_TESTS overrides.
+compat_venv="$root/.venv-ansible-2.16"
+compat_tests=${COMPAT_TESTS:-"tests/unit/plugins/modules tests/integration/test_reliability_secrets.py \
+tests/integration/test_pb_request_mistakes.py tests/integration/test_pb_check_mode_tls.py tests/integration/test_pb_demo.py \
+tests/integration/test_wait.py"}
+# The reliability file's bad-input cases, one playbook: each is an argument check before any request.
+inputs_cases=$(cd "$coll" && PYTHONPATH="$root/build/collections" python -m pytest -p no:cacheprovider \
+  --collect-only -q tests/integration/test_reliability_cases.py 2>/dev/null | grep -E '^tests/.*\[in_[a-z0-9_]+\]$')
+echo "== compat: $("$compat_venv/bin/ansible" --version | head -n 1)"
+compat_start=$(date +%s)
+# shellcheck disable=SC2086  # the lists of tests are meant to split (set -f: their [ids] are not globs)
+(set -f && cd "$coll" && PYTHONPATH="$root/build/collections" "$compat_venv/bin/python" -m pytest -p no:cacheprovider \
+   "${parallel[@]}" --junitxml="$results/compat-ansible-2.16.xml" -o junit_suite_name=compat-ansible-2.16 -q \
+   $compat_tests $inputs_cases) 2>&1 | tee "$results/compat-ansible-2.16.log" | tail -n 5
+compat_rc=${PIPESTATUS[0]}
+record "compat (ansible-core 2.16, $(( $(date +%s) - compat_start )) s)" "$compat_rc"
+fi
+
+# --- stacks: the modules on the Python, requests and urllib3 that distributions ship ---------------------------------
+if want stacks; then
+# The modules run on the managed host's Python, often with its distribution's python3-requests. Each stack is a venv
+# (make builds them from requirements/stacks/*.txt): "newest" (Python 3.13, the newest requests and urllib3 2) is the
+# reference; the others pin RHEL 9, Ubuntu 22.04, Debian 12 and the floor (requests 2.25.1 + urllib3 1.25). Each stack runs, as the managed Python,
+# the module_utils and module units and a playbook subset: a wait, 429 and 503 with Retry-After (seconds and HTTP
+# date), a timeout, a dropped connection, an oversized body, a CONNECT proxy, an untrusted certificate, hostile status
+# lines, headers and bodies (the watchdog, bounded JSON, a million-object page), a public-access bind. (The time
+# parser, pure Python, is checked on every Python 3.9 to 3.13 by the units here and the timeparse stage.) Every stack must pass exactly the tests the reference passes (tools/compare_stacks.py). STACK_TESTS
+# overrides the playbook subset; STACK_JOBS how many stacks run at a time.
+stack_tests=${STACK_TESTS:-"tests/integration/test_wait.py \
+tests/integration/test_pb_public_access.py::test_bind_rerun_switch_check_mode_unbind[rabbitmq] \
+tests/integration/test_reliability_hostile.py::test_a_slow_status_line_or_headers_cannot_stretch_the_deadline[request_timeout-drip_headers] \
+tests/integration/test_reliability_hostile.py::test_a_slow_status_line_or_headers_cannot_stretch_the_deadline[wait_timeout-drip_status_line] \
+tests/integration/test_reliability_hostile.py::test_odd_answers_end_with_a_clear_error_not_a_crash[deep_json_100000-wait] \
+tests/integration/test_reliability_hostile.py::test_odd_answers_end_with_a_clear_error_not_a_crash[huge_number-no_wait] \
+tests/integration/test_reliability_hostile.py::test_a_page_of_a_million_empty_objects_does_not_blow_up_memory \
+tests/integration/test_reliability_hostile.py::test_retry_after_zero_cannot_make_a_request_storm"}
+if [ -z "${STACK_TESTS:-}" ]; then
+  for id in f_429_retry_after_then_ok f_503_retry_after_http_date f_drop_once f_slow_persistent f_oversized_body \
+    p_https_proxy_connect t_untrusted_certificate; do
+    stack_tests="$stack_tests tests/integration/test_reliability_cases.py::test_reliability_case[$id]"
+  done
+fi
+declare -a stacks=()
+declare -A stack_python=()
+add_stack() {  # name, python
+  if [ -x "$2" ]; then
+    stacks+=("$1") && stack_python[$1]=$2
+  else
+    echo "Stack $1 not run: no $2 (make builds it from pyenv's Python; pyenv install it and run make test again)." \
+      | tee -a "$results/warnings.txt"
+  fi
+}
+add_stack newest "$root/build/venv-stack-newest/bin/python"
+for req in "$root"/requirements/stacks/*.txt; do
+  name=$(basename "$req" .txt)
+  [ "$name" = newest ] || add_stack "$name" "$root/build/venv-stack-$name/bin/python"
+done
+run_stack() {  # name, python: the units, then the playbook subset with the stack's Python as the managed one
+  local name=$1 py=$2
+  "$py" -c 'import sys, requests, urllib3; print("Python %d.%d.%d, requests %s, urllib3 %s" % (sys.version_info[:3]
+    + (requests.__version__, urllib3.__version__)))' >"$results/stack-$name-versions.txt" 2>&1
+  (cd "$coll" && PYTHONPATH="$root/build/collections:$ansible_lib" "$py" -m pytest -p no:cacheprovider -q \
+     --junitxml="$results/stack-$name-units.xml" -o junit_suite_name="stack-$name-units" tests/unit/plugins) \
+     >"$results/stack-$name-units.log" 2>&1
+  # shellcheck disable=SC2086  # the list of tests is meant to split (set -f: its [ids] are not globs)
+  (set -f && cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py" DMS_TEST_MANAGED_PYTHONPATH="$ansible_lib" \
+     PYTHONPATH="$root/build/collections" python -m pytest -p no:cacheprovider -q -n 2 --dist loadfile \
+     --junitxml="$results/stack-$name-playbooks.xml" -o junit_suite_name="stack-$name-playbooks" $stack_tests) \
+     >"$results/stack-$name-playbooks.log" 2>&1
+}
+echo "== stacks: ${stacks[*]}"
+stacks_start=$(date +%s)
+for name in "${stacks[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "${STACK_JOBS:-5}" ]; do wait -n; done
+  run_stack "$name" "${stack_python[$name]}" &
+done
+wait
+if [ "${#stacks[@]}" -gt 0 ]; then
+  python "$root/tools/compare_stacks.py" "$results" "${stacks[0]}" "${stacks[@]}"
+  stacks_rc=$?
+else
+  stacks_rc=1
+fi
+record "stacks alike: ${stacks[*]:-none} ($(( $(date +%s) - stacks_start )) s)" "$stacks_rc"
+fi
+
 # The time parser's table under each Python, and one digest of 60 000 generated inputs that must be equal on all.
+if want timeparse; then
 fingerprints="$results/timeparse-fingerprints.txt"
 : >"$fingerprints"
 parser_rc=0 parser_pythons=""
@@ -140,12 +208,16 @@ if [ -s "$fingerprints" ] && [ "$(awk '{print $2}' "$fingerprints" | sort -u | w
 fi
 echo "== time parser on Python${parser_pythons:- (none found)}: $([ "$parser_rc" -eq 0 ] && echo same answers || echo DIFFERENT)"
 record "time parser alike on${parser_pythons:- no Python}" "$parser_rc"
+fi
 
 # --- lint: changelog, docs lint, ansible-lint, artifact + galaxy-importer, docs build (make lint) -------------
+if want lint; then
 "$root/tools/lint.sh" "$coll" "$results"
 record "lint" $?
+fi
 
 # --- molecule: the wait_for_task role on localhost against the emulator ----------------------
+if want molecule; then
 echo "== molecule"
 mol_state="$root/build/molecule-state"
 rm -rf "$mol_state" && mkdir -p "$mol_state"
@@ -164,6 +236,7 @@ grep -E "Executed|Molecule executed" "$results/molecule.log" | tail -n 8
 python "$root/tools/junit_checks.py" "$results/molecule.xml" molecule \
   "default=$molecule_rc:$(( $(date +%s) - mol_start )):$results/molecule.log"
 record "molecule (extensions/molecule)" "$molecule_rc"
+fi
 
 # --- summary ---------------------------------------------------------------------------------
 python "$root/tools/summary.py" "$results" "${stage_names[@]}" -- "${stage_status[@]}"

@@ -28,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
         " background tasks) and of the IAM calls a client needs. Prints its base URL as the first line of stdout.",
     )
     parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
+    parser.epilog = (
+        "Subcommands: dms-emulator record|replay|compare --help (record real answers, replay them, compare them"
+        " with the emulator)."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: loopback only)")
     parser.add_argument(
         "--allow-remote",
@@ -88,7 +92,31 @@ def write_url_file(path: str, url: str) -> None:
         raise
 
 
+def serve_until_stopped(server: EmulatorServer) -> None:
+    """Serve until SIGTERM or SIGINT (Ctrl-C), then close the listening socket."""
+    stopping = threading.Event()
+
+    def _stop(signum: int, frame: object) -> None:
+        # shutdown() blocks until serve_forever returns, so it must run off the serving thread.
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ("record", "replay", "compare"):
+        # The fidelity loop's subcommands (fidelity_cli.py); without one, dms-emulator runs the emulator.
+        from .fidelity_cli import main as fidelity_main
+
+        return fidelity_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.idle_timeout > 0:
@@ -141,20 +169,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         # Only the operator's own stdout gets it; a token from the environment is never echoed.
         print("admin-token: %s" % admin_token, flush=True)
 
-    stopping = threading.Event()
-
-    def _stop(signum: int, frame: object) -> None:
-        # shutdown() blocks until serve_forever returns, so it must run off the serving thread.
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
     if not args.quiet:
         sys.stderr.write("dms-emulator stopped\n")
     return 0

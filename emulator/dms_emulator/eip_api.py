@@ -104,7 +104,7 @@ class EipApi:
             return json_reply(200, {"publicip": self._v1(found[0])})
         rows = self._filter(req, views, route == "eip.list_v3")
         if route == "eip.list_v1":
-            page, _ = self._page(req, rows, allow_offset=False)
+            page, _start = self._page(req, rows, allow_offset=False)
             return json_reply(200, {"publicips": [self._v1(item) for item in page]})
         page, start = self._page(req, rows, allow_offset=True)
         page_info: Dict[str, Any] = {"current_count": len(page)}

@@ -159,11 +159,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _write(self, reply: Reply, request_id: str) -> None:
         self.server.emulator.stats.bump_key("responses_by_status", str(reply.status))
         self.send_response_only(reply.status)
-        # The server's clock, not the host's: with --clock-skew the Date header runs ahead or behind too.
-        self.send_header("Date", self.server.emulator.clock.http_date())
+        # The server's clock, not the host's: with --clock-skew the Date header runs ahead or behind too. A reply
+        # with a Date of its own (record passes the cloud's on, replay serves the recorded one) keeps it.
+        dates = [value for name, value in reply.headers.items() if name.lower() == "date"]
+        self.send_header("Date", dates[0] if dates else self.server.emulator.clock.http_date())
         self.send_header("X-Request-Id", request_id)
         for name, value in reply.headers.items():
-            self.send_header(name, value)
+            if name.lower() != "date":
+                self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if reply.body and self.command != "HEAD":

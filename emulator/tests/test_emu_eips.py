@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from emu_harness import INSTANCE
+
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.clock import FakeClock

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from emu_harness import Harness
+
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.seed import load_seed_file

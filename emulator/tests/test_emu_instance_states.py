@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from emu_harness import INSTANCE
+
 from dms_emulator import DEFAULT_PROJECT_ID
 from dms_emulator.app import Emulator
 from dms_emulator.clock import FakeClock
@@ -68,7 +68,7 @@ def test_a_phase_may_last_a_number_of_detail_reads(harness):
     status, body = harness.admin("POST", "/_emulator/instances", {"instance_id": INSTANCE, "engine": "kafka"})
     assert status == 201
     harness.admin("POST", STATE, {"status_timeline": [{"status": "UPGRADING", "polls": 2}, {"status": "RUNNING"}]})
-    assert [_detail(harness)["status"] for _ in range(3)] == ["UPGRADING", "UPGRADING", "RUNNING"]
+    assert [_detail(harness)["status"] for _read in range(3)] == ["UPGRADING", "UPGRADING", "RUNNING"]
 
 
 def test_an_unknown_status_is_kept_as_sent(harness):

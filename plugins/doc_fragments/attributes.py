@@ -13,7 +13,7 @@ attributes:
   platform:
     platforms: posix
   action:
-    support: none
+    support: full
   async:
     support: full
   bypass_host_loop:

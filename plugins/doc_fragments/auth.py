@@ -63,5 +63,6 @@ notes:
     of the docs site, also shipped in the collection as C(docs/authentication.md).
 requirements:
   - python >= 3.9
-  - requests
+  - requests >= 2.25
+  - urllib3 >= 1.25 (what requests brings; 1.25, 1.26 and 2.x alike, as RHEL 9, Ubuntu 22.04 and Debian 12 ship them)
 """

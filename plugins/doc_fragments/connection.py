@@ -37,6 +37,17 @@ options:
       - If not set, the value of E(HW_AUTH_URL) is used, then E(HUAWEICLOUD_SDK_IAM_ENDPOINT); without any, the URL is
         C(https://iam.<region>.<cloud>).
     type: str
+  vpc_endpoint:
+    description:
+      - Base URL of the VPC service, whose EIP list (C(GET /v1/{project_id}/publicips)) M(hwcloud.dms.dms_public_access) reads
+        to know which EIPs an instance holds and whether the requested ones can be bound. Signed like the DMS calls.
+      - If not set, the value of E(HW_VPC_ENDPOINT) is used; without either, the O(endpoint) when one is given (a private
+        endpoint or the emulator is taken to serve the VPC API too), else C(https://vpc.<region>.<cloud>), where the cloud is
+        V(myhuaweicloud.com) unless O(cloud) is set (the VPC service of C(eu-west-101) is
+        C(vpc.eu-west-101.myhuaweicloud.com), as in Huawei's SDK).
+      - Needs the permission C(vpc:publicIps:list). Without it, or when the service cannot be reached, the module warns once
+        and decides from the DMS instance detail alone.
+    type: str
   cloud:
     description:
       - Domain of the Huawei Cloud site used to build the endpoint URL.
@@ -60,7 +71,7 @@ options:
     description:
       - Timeout in seconds for each HTTP request attempt as a whole (connect, status line, response headers and body
         together). An answer still arriving when the time is up is cut off and the attempt counts as a read timeout.
-      - One deadline bounds the whole run, IAM calls included. While waiting it is O(wait_timeout) after the module's start;
+      - One deadline bounds the whole run, IAM calls included. While a module waits it is its C(wait_timeout) after the start;
         without a wait it is O(request_timeout) x (O(retries) + 1) + 60 seconds. Every attempt is cut to the time left.
     type: float
     default: 30

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Optional
 
 from ._http import DmsHttpClient
 from ._server_clock import ServerClock
@@ -37,6 +37,8 @@ class DmsContext:
     sleep: Callable[[float], None] = time.sleep
     wall: Callable[[], float] = time.time  # this host's calendar clock, for times sent to the API
     change: ChangeRecord = field(default_factory=ChangeRecord, compare=False)
+    # The VPC service (EIPs), signed like ``client``; None when its endpoint is unknown (no region, no vpc_endpoint).
+    vpc: Optional[DmsHttpClient] = None
 
     @property
     def server_clock(self) -> ServerClock:

@@ -28,13 +28,14 @@ from ._errors import DmsError, DmsFailure
 from ._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, DmsHttpClient
 from ._iam import resolve_auth_and_project
 from ._option_specs import SECRET_OPTIONS, SHARED_ARGUMENT_SPEC
+from ._progress_feed import start_progress_feed
 from ._redact import Redactor
 from ._retry import RETRY_AFTER_BUDGET
 from ._settings import bind_environment, connection_settings
 from ._transport import open_transport
 
 T = TypeVar("T")
-O = TypeVar("O", bound="ActionOptions")
+OptionsT = TypeVar("OptionsT", bound="ActionOptions")
 
 
 class ActionOptions(Protocol):
@@ -103,7 +104,7 @@ class DmsModule:
         except Exception as err:  # pylint: disable=broad-exception-caught
             self._unexpected(err)
 
-    def execute(self, parse: Callable[[dict[str, Any]], O], action: Callable[[O], Action]) -> NoReturn:
+    def execute(self, parse: Callable[[dict[str, Any]], OptionsT], action: Callable[[OptionsT], Action]) -> NoReturn:
         """The whole module: ``parse(params)`` before any request, then ``action(options).run(context)``, then exit."""
         options = self.validate(parse)
         self.exit_json(**self.run(action(options).run, timeout=options.run_timeout))
@@ -135,6 +136,8 @@ class DmsModule:
                 self.warn(warning)
             if timeout is None:
                 timeout = settings.request_timeout * (settings.retries + 1) + RETRY_AFTER_BUDGET
+            else:
+                start_progress_feed(self.redact, timeout)
             deadline = self.started + timeout
             transport = open_transport(
                 settings.request_timeout,
@@ -148,7 +151,14 @@ class DmsModule:
             client = DmsHttpClient(transport, settings.base_url, Unsigned(), origin=settings.endpoint_origin)
             # A password is exchanged for a token, and a missing project_id looked up, before the first DMS call.
             settings = resolve_auth_and_project(settings, client)
+            vpc = None
+            if settings.vpc_url:
+                # Signed like the DMS calls, X-Project-Id included (as huaweicloudsdkeip's BasicCredentials send it).
+                vpc = DmsHttpClient(
+                    client.transport, settings.vpc_url, settings.auth, settings.project_id, "VPC", settings.vpc_origin
+                )
             context = DmsContext(
+                vpc=vpc,
                 client=client.with_auth(settings.auth, settings.project_id),
                 project_id=settings.project_id or "",
                 check_mode=self.check_mode,

@@ -30,6 +30,7 @@ CONNECTION_ARGUMENT_SPEC: dict[str, Any] = dict(
     project_id=dict(type="str"),
     endpoint=dict(type="str"),
     iam_endpoint=dict(type="str"),
+    vpc_endpoint=dict(type="str"),
     cloud=dict(type="str"),
     validate_certs=dict(type="bool", default=True),
     ca_path=dict(type="path"),
@@ -53,6 +54,7 @@ OPTION_ENVIRONMENT: dict[str, tuple[str, ...]] = dict(
     project_id=("HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"),
     endpoint=("HW_DMS_ENDPOINT",),
     iam_endpoint=("HW_AUTH_URL", "HUAWEICLOUD_SDK_IAM_ENDPOINT"),
+    vpc_endpoint=("HW_VPC_ENDPOINT",),
     cloud=("HW_CLOUD",),
     retries=("HW_MAX_RETRIES",),
 )

@@ -29,11 +29,14 @@ MIN_POLL_INTERVAL = 0.5
 MAX_WAIT_TIMEOUT = 86400
 DEFAULT_WAIT_TIMEOUT = 600
 DEFAULT_WAIT_SLEEP = 5.0
+# Seconds between two "still waiting" lines the action plugin prints; the module itself only accepts the option.
+DEFAULT_PROGRESS_INTERVAL = 30
 
 # The options of every module that waits (each module documents them in its DOCUMENTATION).
 WAIT_ARGUMENT_SPEC: dict[str, Any] = dict(
     wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
     wait_sleep=dict(type="float", default=DEFAULT_WAIT_SLEEP),
+    progress_interval=dict(type="int", default=DEFAULT_PROGRESS_INTERVAL),
 )
 
 

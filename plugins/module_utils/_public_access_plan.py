@@ -15,6 +15,7 @@ The calls (SDK 3.1.219, terraform-provider-huaweicloud):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
@@ -28,7 +29,10 @@ from ._public_access_state import (
     ENGINE_LABELS,
     KAFKA,
     RABBITMQ,
+    ROCKETMQ,
+    BoundEips,
     PublicState,
+    bound_eips,
     engine_of,
     public_address,
     read_public_state,
@@ -38,15 +42,34 @@ from ._public_access_state import (
 BIND = "bind"
 UNBIND = "unbind"
 STATES = ("present", "absent")
-# The task each change records, where that is documented (not for Kafka's switch).
+# The task each change records: RabbitMQ/RocketMQ (Terraform waits for them); Kafka's switch records the same names
+# (Kafka API reference, "Querying a Background Task", whose example is a bindInstancePublicIp task).
 TASK_NAMES = {
+    (KAFKA, BIND): "bindInstancePublicIp",
+    (KAFKA, UNBIND): "unbindInstancePublicIp",
     (RABBITMQ, BIND): "bindInstancePublicIp",
     (RABBITMQ, UNBIND): "unbindInstancePublicIp",
-    ("rocketmq", BIND): "bindInstancePublicIp",
-    ("rocketmq", UNBIND): "unbindInstancePublicIp",
+    (ROCKETMQ, BIND): "bindInstancePublicIp",
+    (ROCKETMQ, UNBIND): "unbindInstancePublicIp",
 }
+# RocketMQ: "one broker runs on three servers" (DMS for RocketMQ user guide, "Configuring Public Access") and
+# terraform-provider-huaweicloud's acceptance tests bind 3 EIPs per broker.
+ROCKETMQ_EIPS_PER_BROKER = 3
 # A bind of public access can take longer than other waits: the module's own default for wait_timeout.
 DEFAULT_WAIT_TIMEOUT = 900
+
+
+LIST_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _first_items(ids: Sequence[str], count: int = 3) -> str:
+    """The first items of the whole value, each cut, and an ellipsis for the rest: never a value cut mid-id."""
+    shown_ids = ", ".join(repr(_cut(item, 80)) for item in ids[:count])
+    return shown_ids + (", ... (%d in all)" % len(ids) if len(ids) > count else "")
 
 
 def validate_public_ip_ids(value: Any) -> tuple[str, ...]:
@@ -58,7 +81,9 @@ def validate_public_ip_ids(value: Any) -> tuple[str, ...]:
         )
     if isinstance(value, str):
         value = [value]
-    ids = tuple(str(item).strip() for item in value)
+    # Ansible's list type already splits "a,b" at commas; "a b" and "a, b" are split here the same way, so every
+    # spelling of a list in one string gives the same ids.
+    ids = tuple(part for item in value for part in LIST_SEPARATORS.split(str(item)) if part)
     if not ids:
         raise ConfigurationError(
             "Option 'public_ip_ids' must not be empty with state=present; to remove public access use state=absent."
@@ -67,8 +92,8 @@ def validate_public_ip_ids(value: Any) -> tuple[str, ...]:
         if not EIP_ID_PATTERN.match(item):
             raise ConfigurationError(
                 "Option 'public_ip_ids' holds %r, which cannot be an EIP id: EIP ids are letters, digits and '-' only"
-                " (a UUID such as 1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f). Give each id as its own list item, without"
-                " commas or spaces." % item[:80]
+                " (a UUID such as 1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f). The value was read as [%s]. Give each id as"
+                " its own list item." % (_cut(item, 80), _first_items(ids))
             )
     repeated = sorted(item for item, count in Counter(ids).items() if count > 1)
     if repeated:
@@ -121,6 +146,25 @@ class PublicAccessOptions:
     def run_timeout(self) -> float:
         """One deadline for the whole run: reading, retrying, the changes and the waits."""
         return float(self.timing.timeout)
+
+
+def _broker_count(detail: Mapping[str, Any]) -> Optional[int]:
+    brokers = detail.get("broker_num")
+    if isinstance(brokers, int) and not isinstance(brokers, bool) and brokers > 0:
+        return brokers
+    return None
+
+
+def count_warnings(engine: str, ids: Sequence[str], detail: Mapping[str, Any], instance_id: str) -> list[str]:
+    """RocketMQ: a warning (sent anyway) when the count is not 3 per broker, the count Huawei documents."""
+    brokers = _broker_count(detail) or 1
+    if engine != ROCKETMQ or len(ids) == ROCKETMQ_EIPS_PER_BROKER * brokers:
+        return []
+    return [
+        "RocketMQ instance %s has %d broker(s) and public_ip_ids holds %d EIP(s): Huawei's RocketMQ user guide (one"
+        " broker runs on three servers) and terraform-provider-huaweicloud's acceptance tests use %d EIPs per broker."
+        " The bind is sent as given; DMS may refuse it." % (instance_id, brokers, len(ids), ROCKETMQ_EIPS_PER_BROKER)
+    ]
 
 
 def check_count(engine: str, ids: Sequence[str], detail: Mapping[str, Any], instance_id: str) -> None:
@@ -201,10 +245,12 @@ class Plan:
         return [change.action for change in self.changes]
 
 
-def plan_changes(state: str, wanted: Sequence[str], detail: Mapping[str, Any], instance_id: str) -> Plan:
+def plan_changes(
+    state: str, wanted: Sequence[str], detail: Mapping[str, Any], instance_id: str, bound: BoundEips = bound_eips
+) -> Plan:
     """state x current detail x engine -> the calls to make (none, bind, unbind, or unbind then bind)."""
     engine = engine_of(detail, instance_id)
-    before = read_public_state(engine, detail)
+    before = read_public_state(engine, detail, bound)
     if state == "absent":
         if not before.enabled:
             return Plan(engine, before, before, [])
@@ -212,7 +258,9 @@ def plan_changes(state: str, wanted: Sequence[str], detail: Mapping[str, Any], i
     check_count(engine, wanted, detail, instance_id)
     after = PublicState(True, wanted)
     if not before.enabled:
-        return Plan(engine, before, after, [Change(engine, BIND, wanted)])
+        return Plan(
+            engine, before, after, [Change(engine, BIND, wanted)], count_warnings(engine, wanted, detail, instance_id)
+        )
     same = before.same_ids(wanted)
     if same is True:
         return Plan(engine, before, before, [])
@@ -226,4 +274,5 @@ def plan_changes(state: str, wanted: Sequence[str], detail: Mapping[str, Any], i
         )
         return Plan(engine, before, before, [], [warning])
     # Other EIPs: a switch, with a short loss of public access between the two changes.
-    return Plan(engine, before, after, [Change(engine, UNBIND), Change(engine, BIND, wanted)])
+    changes = [Change(engine, UNBIND), Change(engine, BIND, wanted)]
+    return Plan(engine, before, after, changes, count_warnings(engine, wanted, detail, instance_id))

@@ -17,11 +17,14 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from ._context import DmsContext
+from ._eip import EipApi
 from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsResponseError, DmsTransportError
 from ._http import DeadlineExceeded
+from ._instance_state import check_not_stuck, until_running
+from ._public_access_eips import EipReader, public_access_info, refuse_unusable
 from ._public_access_plan import BIND, UNBIND, Change, Plan, PublicAccessOptions, plan_changes
 from ._public_access_state import describe, is_settled, shown
-from ._public_access_wait import ChangeWait, change_begin_time
+from ._public_access_wait import ChangeWait, change_begin_time, send_timeout_message
 from ._tasks import DmsTaskApi
 
 # "This operation is not allowed due to the instance status": another change runs, or the instance is not RUNNING.
@@ -60,6 +63,7 @@ class _Run:
         self.refusals = 0  # busy answers (DMS.00400026) to change calls
         self.last_refusal: Optional[DmsApiError] = None  # the last error answer to a change call
         self.busy_since: Optional[float] = None
+        self.eips = EipReader(EipApi(context.vpc, context.project_id), context.warn, lambda: context.deadline)
 
     # --- results ---------------------------------------------------------------------------------------
     def result(self) -> dict[str, Any]:
@@ -73,6 +77,13 @@ class _Run:
         }
         if self.diff is not None:
             result["diff"] = self.diff
+        if self.instance:
+            try:
+                access = public_access_info(self.plan().engine, self.instance, self.eips)
+            except DmsError:
+                access = {}
+            result["public_ip_ids"] = access.get("public_ip_ids")
+            result["public_ip_addresses"] = access.get("public_ip_addresses", [])
         return result
 
     def failure(self, message: str) -> DmsFailure:
@@ -110,10 +121,34 @@ class _Run:
             self.diff = {"before": plan.before.as_diff(), "after": plan.after.as_diff()}
         if not plan.changes:
             return self.result()
+        check_not_stuck(self.instance, options.instance_id)  # FROZEN, ERROR, ...: no change can work
+        if any(change.action == BIND for change in plan.changes):
+            requested = self.eips.requested(options.public_ip_ids)
+            if requested is not None:
+                refuse_unusable(requested, options.public_ip_ids, plan.engine, self.instance, options.instance_id)
         if context.check_mode:
             return dict(self.result(), changed=True, actions=plan.actions)
         options.timing.announce(context.warn)
-        self.waits = ChangeWait(context, self._tasks(), self.read_instance, plan.engine, options.timing.sleep)
+        self.waits = ChangeWait(
+            context,
+            self._tasks(),
+            self.read_instance,
+            plan.engine,
+            options.timing.sleep,
+            self.eips.bound,
+            options.instance_id,
+        )
+        self.instance = until_running(
+            self.read_instance,
+            self.instance,
+            options.instance_id,
+            context.deadline,
+            options.timing.sleep,
+            context.warn,
+            context.clock,
+            context.sleep,
+        )
+        plan = self.plan()  # the instance may have changed while it was getting to RUNNING
         self.reconcile(plan)
         return self.result()
 
@@ -122,7 +157,9 @@ class _Run:
 
     def plan(self) -> Plan:
         options = self.options
-        return plan_changes(options.state, options.public_ip_ids, self.instance or {}, options.instance_id)
+        return plan_changes(
+            options.state, options.public_ip_ids, self.instance or {}, options.instance_id, self.eips.bound
+        )
 
     def read_instance(self) -> dict[str, Any]:
         try:
@@ -166,7 +203,8 @@ class _Run:
 
     def _settled_as_asked(self) -> bool:
         enable = self.options.state == "present"
-        return is_settled(self.plan().engine, self.instance or {}, enable, self.options.public_ip_ids)
+        engine = self.plan().engine
+        return is_settled(engine, self.instance or {}, enable, self.options.public_ip_ids, self.eips.bound)
 
     def send(self, change: Change) -> Optional[str]:
         """Send one change; the begin_time of its task when DMS accepted it, None when the plan is to be made again."""
@@ -226,6 +264,7 @@ class _Run:
         elif repeated:
             self._pause(change)  # a refusal after another: paced like every poll, never a tight loop
         self.reread(change)
+        check_not_stuck(self.instance or {}, self.options.instance_id)  # busy because FROZEN: no retry can help
         if err.status in MAYBE_ALREADY_STATUSES and err.error_code not in BUSY_ERROR_CODES:
             again = self.plan().changes
             if again and again[0] == change:
@@ -259,41 +298,25 @@ class _Run:
             return "status %s" % shown(self.instance.get("status"))
 
     def _timeout_message(self, change: Change) -> str:
-        timeout = self.options.timing.timeout
         err = self.last_refusal
+        busy_for = None
         if err is not None and err.error_code in BUSY_ERROR_CODES and self.busy_since is not None:
-            return (
-                "Timed out after wait_timeout=%d s: DMS answered %s (%s) to %d tries to %s public IPs of instance %s"
-                " over %.1f s. %s means the instance cannot take the change now: another change is running on it, or"
-                " it is not RUNNING; it reports %s. Raise wait_timeout, or run again when the instance is RUNNING and"
-                " no other change runs."
-                % (
-                    timeout,
-                    err.error_code,
-                    shown(err.error_msg or "instance busy"),
-                    self.refusals,
-                    change.action,
-                    self.options.instance_id,
-                    self.context.clock() - self.busy_since,
-                    err.error_code,
-                    self._described(),
-                )
-            )
-        if err is not None:
-            return (
-                "Timed out after wait_timeout=%d s trying to %s public IPs of DMS instance %s; DMS last answered: %s."
-                " It reports %s. Raise wait_timeout, or check the instance in the DMS console."
-                % (timeout, change.action, self.options.instance_id, err, self._described())
-            )
-        return (
-            "Timed out after wait_timeout=%d s before the %s of public IPs of DMS instance %s could be sent; it reports"
-            " %s. Raise wait_timeout." % (timeout, change.action, self.options.instance_id, self._described())
+            busy_for = self.context.clock() - self.busy_since
+        return send_timeout_message(
+            self.options.timing.timeout,
+            change.action,
+            self.options.instance_id,
+            self._described(),
+            err,
+            busy_for,
+            self.refusals,
         )
 
     def wait_for(self, change: Change, begin_time: Optional[str]) -> None:
         """Until the instance reports the change and, where DMS records one, the change's own task SUCCEEDED."""
         waits = self.waits
-        assert waits is not None  # set by _run before any change is sent
+        if waits is None:  # set by _run before any change is sent
+            raise AssertionError("a change was sent before its wait was set up")
         try:
             waits.settle(change, begin_time, self.options.instance_id, self.options.timing.timeout)
         finally:

@@ -12,8 +12,8 @@ The three engines report public access differently (facts from Huawei's SDK 3.1.
   ``public_connect_address``; no ``publicip_id`` at all, so the bound EIPs of a Kafka instance cannot be read here.
 
 Bound EIPs that cannot be read (absent, a number, garbage) are *unknown*, never "none": a plan must not switch, and
-so unbind, EIPs it cannot see. ``bound_eips`` is the one place that reads them, so that a lookup in the EIP API can
-replace it.
+so unbind, EIPs it cannot see. ``bound_eips`` reads them from the detail; ``_public_access_eips.EipReader`` resolves
+them through the EIP API and falls back to it (every reader here takes a ``bound`` callable).
 """
 
 from __future__ import annotations
@@ -140,9 +140,11 @@ def public_address(engine: str, detail: Mapping[str, Any]) -> str:
     return ""
 
 
-def is_settled(engine: str, detail: Mapping[str, Any], enable: bool, ids: Sequence[str] = ()) -> bool:
+def is_settled(
+    engine: str, detail: Mapping[str, Any], enable: bool, ids: Sequence[str] = (), bound: "BoundEips" = bound_eips
+) -> bool:
     """Whether the detail reports the requested state: on with these EIPs (or unknown ones) and an address, or off."""
-    state = read_public_state(engine, detail)
+    state = read_public_state(engine, detail, bound)
     if enable:
         if not state.enabled or state.same_ids(ids) is False or not public_address(engine, detail):
             return False

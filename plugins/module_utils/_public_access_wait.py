@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from ._context import DmsContext
-from ._errors import DmsError
+from ._errors import DmsApiError, DmsError
 from ._http import HttpResponse
+from ._instance_state import check_not_stuck, takes_changes
 from ._poll import PollAborted, PollResult, poll
+from ._progress_feed import report_progress
 from ._public_access_plan import Change
-from ._public_access_state import ENGINE_LABELS, describe, is_settled, shown
+from ._public_access_state import ENGINE_LABELS, KAFKA, BoundEips, bound_eips, describe, is_settled, shown
 from ._server_clock import STAMP_MARGIN, epoch_to_api_time
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi
 from ._timeparse import UtcTime, parse_time, sort_key
@@ -55,6 +57,16 @@ def find_change_task(tasks: Sequence[dict[str, Any]], name: str, begin_time: str
     return newest
 
 
+def check_public_not_frozen(engine: str, detail: dict[str, Any], instance_id: str) -> None:
+    """Kafka's ``kafka_public_status`` ``freezed``: public network frozen for arrears (SDK field docs); it never passes."""
+    status = detail.get("kafka_public_status")
+    if engine == KAFKA and isinstance(status, str) and status.strip().lower() == "freezed":
+        raise DmsError(
+            "Kafka instance %s reports kafka_public_status=freezed: its public network is frozen for arrears. Pay the"
+            " arrears (Billing Center) so that it is unfrozen, then run again." % instance_id
+        )
+
+
 @dataclass
 class Seen:
     """One poll of a change: the change's task (when DMS records one and lists it yet), the instance, settled or not."""
@@ -79,7 +91,11 @@ class ChangeWait:
         read_instance: Callable[[], dict[str, Any]],
         engine: str,
         interval: float,
+        bound: BoundEips = bound_eips,
+        instance_id: str = "",
     ) -> None:
+        self.bound = bound
+        self.instance_id = instance_id
         self.context = context
         self.tasks = tasks
         self.read_instance = read_instance
@@ -94,6 +110,8 @@ class ChangeWait:
         name = change.task_name if begin_time else None
         self.task = None
         deadline = self.context.deadline
+        instance_id = self.tasks.instance_id
+        what = "%s public IPs of %s instance %s" % (change.action, ENGINE_LABELS[self.engine], instance_id)
 
         def read() -> Seen:
             seen = Seen()
@@ -102,16 +120,22 @@ class ChangeWait:
                 seen.task = find_change_task(listed, name, begin_time or "")
                 if seen.task is not None:
                     self.task = seen.task
-                if seen.task is None or seen.task_failed:
-                    return seen  # not listed yet: keep polling; failed: the instance will not change any more
+                if seen.task_failed:
+                    return seen  # failed: the instance will not change any more
+            report_progress(instance_id, [seen.task] if seen.task else [], what)
             seen.instance = self.instance = self.read_instance()
-            seen.settled = is_settled(self.engine, seen.instance, change.enable, change.ids)
+            check_not_stuck(seen.instance, self.instance_id)  # FROZEN, ERROR, ...: waiting cannot help
+            check_public_not_frozen(self.engine, seen.instance, self.instance_id)
+            seen.settled = takes_changes(seen.instance) and is_settled(
+                self.engine, seen.instance, change.enable, change.ids, self.bound
+            )
             return seen
 
         def done(seen: Seen) -> bool:
             if seen.task_failed:
                 return True
-            task_ok = not name or (seen.task is not None and seen.task.get("status") in SUCCESS_STATUSES)
+            # Done = the change's task SUCCESS where one appeared, the instance RUNNING, its EIPs exactly as asked.
+            task_ok = seen.task is None or seen.task.get("status") in SUCCESS_STATUSES
             return task_ok and seen.settled
 
         context = self.context
@@ -166,3 +190,43 @@ class ChangeWait:
                     self.context.elapsed(),
                 )
             )
+
+
+def send_timeout_message(
+    timeout: int,
+    action: str,
+    instance_id: str,
+    described: str,
+    err: Optional[DmsApiError],
+    busy_for: Optional[float],
+    refusals: int,
+) -> str:
+    """Why the run timed out before a change was accepted: busy answers (``busy_for`` seconds), another answer, none."""
+    if err is not None and busy_for is not None:
+        return (
+            "Timed out after wait_timeout=%d s: DMS answered %s (%s) to %d tries to %s public IPs of instance %s"
+            " over %.1f s. %s means the instance cannot take the change now: another change is running on it, or"
+            " it is not RUNNING; it reports %s. Raise wait_timeout, or run again when the instance is RUNNING and"
+            " no other change runs."
+            % (
+                timeout,
+                err.error_code,
+                shown(err.error_msg or "instance busy"),
+                refusals,
+                action,
+                instance_id,
+                busy_for,
+                err.error_code,
+                described,
+            )
+        )
+    if err is not None:
+        return (
+            "Timed out after wait_timeout=%d s trying to %s public IPs of DMS instance %s; DMS last answered: %s."
+            " It reports %s. Raise wait_timeout, or check the instance in the DMS console."
+            % (timeout, action, instance_id, err, described)
+        )
+    return (
+        "Timed out after wait_timeout=%d s before the %s of public IPs of DMS instance %s could be sent; it reports"
+        " %s. Raise wait_timeout." % (timeout, action, instance_id, described)
+    )

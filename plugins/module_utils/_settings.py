@@ -19,7 +19,7 @@ from typing import Any, Collection, Mapping, Optional, Union
 
 from ._auth import AkSkAuth, PasswordCredentials, TokenAuth
 from ._auth_choice import AKSK, build_auth, choose_method
-from ._endpoints import dms_endpoint, iam_endpoint, validate_region
+from ._endpoints import dms_endpoint, iam_endpoint, validate_region, vpc_endpoint
 from ._errors import ConfigurationError
 from ._ids import validate_id
 from ._option_specs import (
@@ -113,6 +113,9 @@ class ConnectionSettings:
     # task)", "the DMS endpoint of region 'cn-north-4' ('region' from HW_REGION_NAME)".
     endpoint_origin: Optional[str] = None
     iam_origin: Optional[str] = None
+    # The VPC service (EIP lookups of dms_public_access); None when neither vpc_endpoint nor region is known.
+    vpc_url: Optional[str] = None
+    vpc_origin: Optional[str] = None
 
 
 def _origin(option: str, service: str, params: Mapping[str, Any], sources: Mapping[str, str]) -> str:
@@ -167,9 +170,10 @@ def connection_settings(
     iam_url: Optional[str] = None
     if params.get("iam_endpoint") or not project_id or password is not None:
         iam_url = iam_endpoint(region, params.get("cloud"), params.get("iam_endpoint"))
+    vpc_url = vpc_endpoint(region, params.get("cloud"), params.get("vpc_endpoint"), params.get("endpoint"))
     request_timeout, retries = _bounded_timeout_and_retries(params)
     verify = tls_verify(params, base_url, warnings)
-    cleartext = cleartext_warning(base_url, iam_url)
+    cleartext = cleartext_warning(base_url, iam_url, vpc_url)
     if cleartext:
         warnings.append(cleartext)
     return ConnectionSettings(
@@ -186,6 +190,8 @@ def connection_settings(
         region=region,
         endpoint_origin=_origin("endpoint", "DMS", params, sources),
         iam_origin=_origin("iam_endpoint", "IAM", params, sources),
+        vpc_url=vpc_url,
+        vpc_origin=_origin("vpc_endpoint" if params.get("vpc_endpoint") else "endpoint", "VPC", params, sources),
     )
 
 

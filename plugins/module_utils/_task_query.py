@@ -13,6 +13,7 @@ from ._errors import DmsError, DmsFailure, TaskNotFoundError
 from ._http_errors import shown
 from ._poll import PollAborted
 from ._progress import ProgressReader
+from ._progress_feed import report_progress
 from ._server_clock import ServerClock, describe_offset
 from ._task_query_options import QueryOptions
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks
@@ -145,6 +146,7 @@ class TaskRead:
                 context.clock,
                 context.sleep,
                 context.warn,
+                on_read=lambda tasks: report_progress(self.options.instance_id, tasks),
             )
         except PollAborted as aborted:
             outcome = WaitOutcome.of(aborted.result, context.elapsed())

@@ -17,9 +17,19 @@ description:
     DMS records the change as a background task named C(bindInstancePublicIp) or C(unbindInstancePublicIp); the module
     waits for that task, found by name B(and) created at or after the change, and for the instance's own fields.
   - Kafka is changed with its public-access switch C(POST /v1/{project_id}/instances/{instance_id}/public-boundwidth)
-    (Kafka's instance update has no public-access fields). The name of the task that switch records is not documented,
-    so for Kafka the module waits on the instance's fields only (C(enable_publicip), C(public_access_enabled),
-    C(kafka_public_status), C(public_connect_address)).
+    (Kafka's instance update has no public-access fields). Its task is followed by the same names where DMS lists one
+    (Kafka's API reference shows a C(bindInstancePublicIp) task), and the instance's fields.
+  - The bound EIPs are known through the VPC service's EIP API (C(GET /v1/{project_id}/publicips), see O(vpc_endpoint)).
+    The instance's public addresses (Kafka C(public_connect_address); RocketMQ C(public_broker_address) and
+    C(public_namesrv_address); RabbitMQ C(public_connect_address)/C(publicip_address)) are resolved to EIPs, as Huawei's
+    Terraform provider does, with C(publicip_id) as a cross-check where the detail has it.
+  - Before any change the requested EIPs are looked up; an EIP that does not exist, is bound to another resource, or
+    is in a state that cannot be bound (C(FREEZED), C(ERROR), C(BIND_ERROR), C(PENDING_*)) is refused naming it, and
+    nothing is sent.
+  - The instance C(status) is read before the change and while waiting. C(RUNNING) goes ahead; C(CREATING), C(STARTING),
+    C(RESTARTING), C(EXTENDING), C(UPGRADING), C(ROLLINGBACK), C(FREEZING) are waited for within O(wait_timeout);
+    C(FROZEN), C(ERROR), C(EXTENDEDFAILED), C(CREATEFAILED), C(DELETING) fail at once, naming the state and what to do;
+    a state the module does not know is waited for, with one warning.
   - Idempotent. Nothing is sent when the instance already has public access with the same EIPs (in any order), or has
     none and O(state=absent). An instance bound to other EIPs is switched - unbound, waited for, bound, waited for - which
     means a short loss of public access.
@@ -29,9 +39,12 @@ description:
     way after a 5xx or lost answer to a change call (which DMS may have carried out; the call is not repeated blindly)
     and after a 400 or 409 that may mean the change is already made.
   - One deadline of O(wait_timeout) seconds covers the reads, those retries, the changes and the waits.
-  - An instance whose detail does not list its bound EIPs in a readable form (Kafka always; RabbitMQ or RocketMQ with
-    C(publicip_id) missing or malformed) has unknown EIPs, which are never taken for different ones; nothing is
-    switched, with one warning.
+  - Without the EIP API (no permission C(vpc:publicIps:list), or the VPC service unreachable) the module warns once and
+    decides from the instance detail alone. An instance whose bound EIPs can then not be read (Kafka always; RabbitMQ
+    or RocketMQ with C(publicip_id) missing or malformed) has unknown EIPs, which are never taken for different ones;
+    nothing is switched, with one warning.
+  - How each decision is made, and its source, is in the guide's table "How dms_public_access decides"
+    (docs/docsite/rst/wait_after_public_ip.rst).
 author:
   - hwcloud.dms maintainers (@hwcloud-ansible)
 options:
@@ -49,20 +62,21 @@ options:
   public_ip_ids:
     description:
       - IDs of the EIPs to bind. Required with O(state=present); ignored, with a warning, with O(state=absent).
-      - RabbitMQ takes exactly one; RocketMQ one or more; Kafka one per broker, checked against the instance's
-        C(broker_num) when the instance reports it.
-      - Each item is one EIP ID (a UUID such as V(1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f)); letters, digits and C(-) only,
-        no commas. The order does not matter when comparing with the EIPs already bound.
-      - Kafka instances do not report which EIPs are bound. A Kafka instance that already has public access is therefore
-        left as it is, with a warning; to move it to other EIPs, run once with O(state=absent) first. The same holds for
-        any instance whose C(publicip_id) cannot be read.
+      - RabbitMQ takes exactly one; Kafka one per broker, checked against the instance's C(broker_num) when the instance
+        reports it; RocketMQ one or more, with a warning (the bind is still sent) when the count is not three per broker,
+        the count Huawei's RocketMQ user guide ("one broker runs on three servers") and Terraform's acceptance tests use.
+      - Each item is one EIP ID (a UUID such as V(1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f)); letters, digits and C(-) only.
+        A string of IDs separated by commas or spaces is split the same way in every spelling. The order does not
+        matter when comparing with the EIPs already bound.
       - Duplicates are refused; the check takes linear time, also for very long lists.
     type: list
     elements: str
   wait:
     description:
-      - Wait until the instance reports the requested state (and, for RabbitMQ and RocketMQ, until the change's task
-        reports V(SUCCESS)). Fails when that task ends V(FAILED), V(DELETED) or V(CANCELLED).
+      - Wait until the instance is C(RUNNING) with exactly the requested EIPs (or none), and the change's task, where DMS
+        lists one, reports V(SUCCESS). Fails at once when that task ends V(FAILED), V(DELETED) or V(CANCELLED), when the
+        instance reaches a state that does not pass by itself, or when Kafka's C(kafka_public_status) is C(freezed)
+        (public network frozen for arrears).
       - With V(false), the module returns after DMS accepted the change. A switch to other EIPs still waits for its unbind,
         because DMS does not take the bind before.
     type: bool
@@ -84,6 +98,7 @@ options:
 extends_documentation_fragment:
   - hwcloud.dms.auth
   - hwcloud.dms.connection
+  - hwcloud.dms.wait
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - hwcloud.dms.attributes
@@ -96,9 +111,8 @@ attributes:
     support: full
     details: Before and after of C(enable_publicip) and the bound EIP IDs (V(null) where the instance does not list them).
 notes:
-  - The EIPs must exist, be unbound and be in the instance's region; DMS refuses others (for RabbitMQ and RocketMQ the
-    task ends V(FAILED) and the module fails with it). For Kafka, whose task is not followed, a switch DMS could not
-    carry out shows as a timeout with the instance's last state.
+  - The EIPs must exist, be unbound and be in the instance's region; the module refuses others before sending anything
+    when it can use the EIP API, and otherwise fails with the change's task when DMS refuses them.
   - The change's task is found among the tasks created since the time of the change's answer (its C(Date) header, on the
     DMS server's clock that also stamps C(created_at)), less the call's round trip and a second, so an older task
     of the same name cannot end the wait early and this host's clock does not matter. Only an answer without C(Date)
@@ -182,7 +196,7 @@ instance:
 task:
   description:
     - The change's background task (the last change's, for a switch), with C(params) decoded from the API's JSON string.
-    - V(null) for Kafka, when nothing was changed, with O(wait=false), and in check mode.
+    - V(null) when nothing was changed, with O(wait=false), in check mode, and when DMS listed no task for the change.
     - Its C(created_at) and C(updated_at) are on the DMS server's clock, as the API sends them.
   returned: always
   type: dict
@@ -199,6 +213,22 @@ actions:
   type: list
   elements: str
   sample: [unbind, bind]
+public_ip_ids:
+  description:
+    - The EIP IDs bound to the instance at the end of the run, as its public addresses resolve through the EIP API
+      (the detail's C(publicip_id) where the EIP API cannot be used). Empty without public access.
+    - V(null) when they cannot be known (the EIP API unusable and the detail naming none, as on Kafka).
+  returned: when the instance could be read
+  type: list
+  elements: str
+  sample: ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"]
+public_ip_addresses:
+  description:
+    - The instance's public IPv4 addresses, from its address fields, in the order the detail lists them.
+  returned: when the instance could be read
+  type: list
+  elements: str
+  sample: ["100.93.2.18"]
 elapsed:
   description:
     - Seconds since the module started. Also returned when it fails.
@@ -223,6 +253,7 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=True),
     wait_timeout=dict(WAIT_ARGUMENT_SPEC["wait_timeout"], default=DEFAULT_WAIT_TIMEOUT),
     wait_sleep=WAIT_ARGUMENT_SPEC["wait_sleep"],
+    progress_interval=WAIT_ARGUMENT_SPEC["progress_interval"],
 )
 # What a failure returns beside msg, before the action has a result of its own.
 FAILURE_RESULT = dict(instance={}, task=None, actions=[], elapsed=0.0)

@@ -102,12 +102,6 @@ options:
         timeout message). At most V(86400) (one day).
     type: int
     default: 600
-  wait_sleep:
-    description:
-      - Seconds between two reads of the task while waiting. Must be more than 0 and not more than O(wait_timeout).
-      - A value below V(0.5) is raised to V(0.5) with a warning, so a wait makes at most two reads a second.
-    type: float
-    default: 5
   fail_on_task_failure:
     description:
       - With O(wait_for=true), fail when the task ends in a terminal status other than V(SUCCESS). The task is returned either way.
@@ -116,6 +110,7 @@ options:
 extends_documentation_fragment:
   - hwcloud.dms.auth
   - hwcloud.dms.connection
+  - hwcloud.dms.wait
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - hwcloud.dms.attributes

@@ -101,12 +101,6 @@ options:
     type: int
     default: 60
     version_added: 1.1.0
-  wait_sleep:
-    description:
-      - Seconds between two reads while waiting. Must be more than 0 and not more than O(wait_timeout).
-      - A value below V(0.5) is raised to V(0.5) with a warning, so a wait makes at most two reads a second.
-    type: float
-    default: 5
   fail_on_task_failure:
     description:
       - With O(wait_for=true), fail when a task ends in a terminal status other than V(SUCCESS)
@@ -128,6 +122,7 @@ options:
 extends_documentation_fragment:
   - hwcloud.dms.auth
   - hwcloud.dms.connection
+  - hwcloud.dms.wait
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - hwcloud.dms.attributes

@@ -6,6 +6,8 @@ Per engine: the instance GET, the bind and the unbind (RabbitMQ/RocketMQ: PUT /v
 with enable_publicip; Kafka: POST /v1/{project_id}/instances/{instance_id}/public-boundwidth), the task list read while
 waiting. Every Authorization (body hash included) must be the one huaweicloudsdkcore's Signer computes; with a token,
 X-Auth-Token is sent and nothing is signed. Huawei's RabbitMQClient sends the same bind, canonical part by part.
+The EIP lookups (GET /v1/{project_id}/publicips with repeated id / public_ip_address filters) go to the same stand-in
+(the endpoint given serves the VPC API too) and are checked by the same Signer.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ EIPS = {
 }
 INSTANCE_PATH = "/v2/%s/instances/%s" % (PROJECT, INSTANCE)
 KAFKA_SWITCH = "/v1/%s/instances/%s/public-boundwidth" % (PROJECT, INSTANCE)
+PUBLICIPS = "/v1/%s/publicips" % PROJECT
 
 
 class PublicStandIn(StandIn):
@@ -85,6 +88,23 @@ class PublicStandIn(StandIn):
             detail.update(public_access_enabled="false", kafka_public_status="closed")
         return detail
 
+    def eips(self, query: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """The engine's EIPs (100.93.2.18 and up), ACTIVE on a port while bound, filtered as the EIP API does."""
+        rows = [
+            {
+                "id": eip_id,
+                "public_ip_address": "100.93.2.%d" % (18 + n),
+                "status": "ACTIVE" if self.enabled else "DOWN",
+                "port_id": "port-%d" % n if self.enabled else None,
+            }
+            for n, eip_id in enumerate(EIPS[self.engine])
+        ]
+        for key in ("id", "public_ip_address"):
+            wanted = {value for name, value in query if name == key}
+            if wanted:
+                rows = [row for row in rows if row[key] in wanted]
+        return rows
+
     def change(self, enable: bool, ids: str) -> None:
         self.enabled, self.ids = enable, ids if enable else ""
         now = time.time()
@@ -117,6 +137,8 @@ class PublicHandler(StandInHandler):
             body = received.json
             server.change(body.get("enable_publicip") is True, body.get("publicip_id", ""))
             self.answer(204, None)
+        elif received.path == PUBLICIPS and self.command == "GET":
+            self.answer(200, {"publicips": server.eips(received.query)})
         elif received.path == KAFKA_SWITCH and self.command == "POST" and server.engine == "kafka":
             ids = (received.json or {}).get("publicip_id", "")
             server.change(bool(ids), ids)
@@ -163,6 +185,10 @@ def test_bind_and_unbind_pass_huaweis_signer(public_servers, tmp_path, engine, a
             item.path == INSTANCE_PATH + "/tasks" and dict(item.query).get("begin_time") for item in server.received
         )
     assert any(item.method == "GET" and item.path == INSTANCE_PATH for item in server.received)
+    # The EIP API was asked (requested ids before the bind, the bound addresses after it), every call signed right.
+    lookups = [dict(item.query) for item in server.received if item.path == PUBLICIPS]
+    assert any("id" in query for query in lookups) and any("public_ip_address" in query for query in lookups)
+    assert saved["bind"]["public_ip_ids"][0] == EIPS[engine][0]
 
 
 def test_sdk_and_module_build_the_same_canonical_rabbitmq_bind(public_servers, tmp_path):

@@ -9,6 +9,7 @@ name from earlier changes (a minute and 20 s before, on the server's clock) neve
 from __future__ import annotations
 
 import pytest
+import requests
 
 BROKERS = {"rabbitmq": 1, "rocketmq": 2}
 EIPS = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"]
@@ -18,6 +19,8 @@ EIPS = ["1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f", "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e
 @pytest.mark.parametrize("engine", sorted(BROKERS))
 def test_public_access_waits_for_its_own_task_on_a_skewed_server(engine, skew, emulator, playbook, instance_id):
     emulator.admin.set_clock_skew(skew)
+    eips = {"eips": [{"id": eip} for eip in EIPS]}  # the EIPs exist in the emulated VPC service
+    assert requests.post(emulator.url + "/_emulator/eips", json=eips, timeout=10).status_code == 201
     emulator.admin.create_instance(instance_id, engine, broker_num=BROKERS[engine], bind_seconds=2)
     older = {
         emulator.admin.create_task(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.tests.integration.test_pb_public_access import BROKERS, EIPS, OTHER
+from ansible_collections.hwcloud.dms.tests.integration.test_pb_public_access import BROKERS, EIPS, OTHER, _instance
 
 HOSTS = ("racer_one", "racer_two")
 ARGS = ["-i", "%s,%s," % HOSTS, "-f", "2"]
@@ -19,7 +19,7 @@ TRIALS = 10
 
 def _race(emulator, playbook, instance_id, engine, extra, **spec):
     emulator.admin.reset()
-    emulator.admin.create_instance(instance_id, engine, broker_num=BROKERS[engine], **spec)
+    _instance(emulator, instance_id, engine, **spec)  # the EIPs exist in the emulated VPC service
     run = playbook("public_access_race.yml", extra, args=ARGS)
     assert run.returncode == 0, run
     results = [run.results["change_%s" % host] for host in HOSTS]

@@ -89,6 +89,19 @@ def wall_at_least(seconds: float) -> Callable[[dict, Any], None]:
     return check
 
 
+# Each answer held this long. Without a wait the module's "elapsed" stays 0 (it times waits), so this case is bounded on
+# the wall clock with the margin built into the fault: a module that honours request_timeout=1 gives up after
+# 2 x 1 s + one backoff pause (< 1 s) = 3 s; one that does not needs 2 x 20 s. Less than one delay leaves 17 s for the
+# module's start-up (Python, AnsiballZ, imports) on a loaded machine, where it takes 0.5 to 3 s.
+SLOW_PERSISTENT_DELAY = 20
+
+
+def gave_up_before_one_delay(result: dict, ctx: Any) -> None:
+    applied = [f["applied"] for f in ctx.emulator.admin.faults() if f["task_id"] == result["_task_id"]]
+    assert applied == [2], applied  # retries=1: two attempts, each cut by request_timeout
+    assert result["case_wall"] < SLOW_PERSISTENT_DELAY, result["case_wall"]
+
+
 def run_id(case: str) -> str:
     return "i-" + case.replace("_", "-")
 
@@ -297,10 +310,9 @@ FAULTS = [
         "faults",
         {"retries": 1, "request_timeout": 1},
         task=True,
-        faults=(fault("delay", seconds=3),),
+        faults=(fault("delay", seconds=SLOW_PERSISTENT_DELAY),),
         says=("timed out", "Raise 'request_timeout'"),
-        # no wait: request_timeout x (retries + 1) + backoff (0.5 s + jitter) bounds the module; +1.5 s for its start
-        check=lambda result, ctx: result["case_wall"] <= 1 * 2 + 1.0 + ctx.baseline + 1.5,
+        check=gave_up_before_one_delay,
     ),
     Case("f_not_json_200", "faults", task=True, faults=(fault("not_json"),), says=("not JSON", "<html>")),
     Case(
@@ -819,7 +831,9 @@ def _prepare(case: Case, admin: Any, tls_admin: Any, values: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def ctx(dms_emulator: Any, dms_emulator_tls: Any, tmp_path_factory: pytest.TempPathFactory) -> Context:
+def ctx(
+    request: pytest.FixtureRequest, dms_emulator: Any, dms_emulator_tls: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Context:
     context = Context()
     # Deadline overruns go to this run's temporary directory (docs/reliability.md), never into the checkout's build/.
     context.overrun_file = tmp_path_factory.mktemp("reliability-overruns") / "reliability-overruns.json"
@@ -848,13 +862,13 @@ def ctx(dms_emulator: Any, dms_emulator_tls: Any, tmp_path_factory: pytest.TempP
     }
     groups: dict[str, list] = {}
     task_ids = {}
-    for case in ALL:
+    for case in _selected_cases(request.session):
         prepared = _prepare(case, emulator.admin, tls.admin, values)
         task_ids[case.id] = prepared.pop("task_id")
         groups.setdefault(case.group, []).append(prepared)
     # A baseline: the same module run with nothing wrong, to know what starting the module costs on this machine.
     base_task = emulator.admin.create_task(instance_id="i-baseline")["id"]
-    groups["faults"].insert(
+    groups.setdefault("faults", []).insert(
         0, {"id": "baseline", "args": {"instance_id": "i-baseline", "task_id": base_task}, "env": {}}
     )
 
@@ -867,17 +881,30 @@ def ctx(dms_emulator: Any, dms_emulator_tls: Any, tmp_path_factory: pytest.TempP
         futures = {group: pool.submit(run, group) for group in groups}
         context.runs = {group: future.result() for group, future in futures.items()}
     context.proxy.close()
-    print("reliability playbooks: %.1f s for %d cases" % (time.monotonic() - started, len(ALL)))
-    for group, done in context.runs.items():
+    print("reliability playbooks: %.1f s for %d cases" % (time.monotonic() - started, len(task_ids)))
+    for done in context.runs.values():
         assert done.returncode == 0, done
         for case_id, result in done.results["cases"].items():
             result["_task_id"] = task_ids.get(case_id)
             context.results[case_id] = result
-    # What starting the module costs on this (loaded) machine: the median wall time of the bad-input cases, which fail
-    # before any request. The wall-clock deadline check subtracts it; the module's own "elapsed" needs no such help.
-    walls = sorted(context.results[case.id]["case_wall"] for case in INPUTS)
-    context.baseline = walls[len(walls) // 2]
+    # What starting the module costs on this (loaded) machine, for the overrun report only: the median wall time of the
+    # bad-input cases, which fail before any request (or the baseline run when no input case was selected).
+    walls = sorted(context.results[case.id]["case_wall"] for case in INPUTS if case.id in context.results)
+    context.baseline = walls[len(walls) // 2] if walls else context.results["baseline"]["case_wall"]
     return context
+
+
+def _selected_cases(session: pytest.Session) -> list[Case]:
+    """The cases this run asks for: all of them, unless only some ``test_reliability_case`` ids were selected (make
+    test's distribution-stack stage picks a few by id); any other test of this file needs every case."""
+    here = [item for item in session.items if Path(str(item.path)) == Path(__file__)]
+    wanted = set()
+    for item in here:
+        case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+        if not isinstance(case, Case):
+            return ALL
+        wanted.add(case.id)
+    return [case for case in ALL if case.id in wanted] or ALL
 
 
 def _common(result: dict, case: Case) -> None:
@@ -910,11 +937,11 @@ def test_reliability_case(ctx: Context, case: Case) -> None:
         if case.group != "inputs":
             assert "elapsed" in result and "attempts" in result, result
     if case.bound is not None:
+        # The deadline on the module's own clock (elapsed counts from its start): at most 1 s over, the poll or request
+        # in flight when the deadline came. The wall clock around the task also holds the module's start (Python,
+        # AnsiballZ, imports), which a loaded machine stretches by seconds: recorded for the report, not asserted.
         overrun = result["elapsed"] - case.bound
         assert overrun <= 1.0, (overrun, result)
-        # The wall clock around the task also holds the module's start (Python, AnsiballZ, imports), which on this loaded
-        # 2-core machine varies by seconds between runs: recorded for the report, checked only against gross overruns.
-        assert result["case_wall"] - ctx.baseline - case.bound <= 1.0 + 4.0, (result["case_wall"], ctx.baseline)
         _record_overrun(ctx.overrun_file, case.id, case.bound, result, ctx.baseline)
     if case.check is not None:
         outcome = case.check(result, ctx)

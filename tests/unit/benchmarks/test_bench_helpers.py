@@ -127,3 +127,30 @@ def test_report_lists_notes_and_a_section_verdict_before_the_method():
     assert "| detection latency median, wait_sleep 0.5 s | <= 600 ms | 700 ms | MISSED |" in text
     assert text.index("## Detection latency") < text.index("## Notes from this run") < text.index("## Method")
     assert "- A run made 3 requests, expected 21\n" in text
+
+
+def test_per_minute_is_cpu_beyond_the_baseline_over_the_wait():
+    assert bench.per_minute(3.0, 1.0, 60.0) == pytest.approx(2.0)
+    assert bench.per_minute(3.0, 1.0, 30.0) == pytest.approx(4.0)
+    assert bench.per_minute(0.5, 1.0, 60.0) == 0.0  # noise below the baseline is no negative cost
+    assert bench.per_minute(3.0, 1.0, None) is None
+
+
+def test_progress_section_judges_the_default_interval_against_the_pause():
+    def kind(cpu, task, lines=0):
+        return {"wall": task + 2, "cpu": cpu, "task": task, "lines": lines}
+
+    median = {
+        "pause_base": kind(1.0, 0.1),
+        "pause": kind(1.2, 60.0),  # 0.2 s a minute
+        "module_base": kind(1.5, 0.5),
+        "no_lines": kind(1.7, 60.0),
+        "lines_30": kind(1.8, 60.0, lines=1),  # 0.3 s a minute: 1.5x the pause
+        "lines_10": kind(1.9, 60.0, lines=5),
+    }
+    text = Report({"progress": {"seconds": 60.0, "reps": 1, "median": median}}, [], polls=20, sleep=0.5, reps=1).render(
+        [("nproc", "2")], elapsed=1.0
+    )
+    assert "## Progress lines: CPU of a long wait against an idle pause" in text
+    assert "| CPU per minute of a wait with progress lines / idle pause | <= 2x | 1.50x | met |" in text
+    assert "| wait, `progress_interval: 10` (Terraform's cadence) | 60.0 | 1.90 | 1.50 | 0.400 | 2.00x | 5 |" in text

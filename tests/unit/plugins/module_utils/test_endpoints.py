@@ -11,6 +11,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._endpoints import (
     dms_endpoint,
     validate_base_url,
     validate_region,
+    vpc_endpoint,
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import ConfigurationError
 
@@ -107,3 +108,25 @@ def test_bad_cloud(cloud):
     with pytest.raises(ConfigurationError) as info:
         dms_endpoint("cn-north-4", cloud)
     assert "'cloud'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "region, cloud, endpoint, dms, expected",
+    [
+        # huaweicloudsdkeip's region table: the VPC service stays on myhuaweicloud.com where DMS is on .eu
+        ("eu-west-101", None, None, None, "https://vpc.eu-west-101.myhuaweicloud.com"),
+        ("cn-north-4", None, None, None, "https://vpc.cn-north-4.myhuaweicloud.com"),
+        ("eu-de", "otc.t-systems.com", None, None, "https://vpc.eu-de.otc.t-systems.com"),
+        ("cn-north-4", None, "http://127.0.0.1:9/", None, "http://127.0.0.1:9"),
+        ("cn-north-4", None, None, "http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+        ("cn-north-4", None, "https://vpc.example", "http://127.0.0.1:8080", "https://vpc.example"),
+        (None, None, None, None, None),
+    ],
+)
+def test_vpc_endpoint(region, cloud, endpoint, dms, expected):
+    assert vpc_endpoint(region, cloud, endpoint, dms) == expected
+
+
+def test_vpc_endpoint_is_validated_naming_the_option():
+    with pytest.raises(ConfigurationError, match="Option 'vpc_endpoint' must not carry user info"):
+        vpc_endpoint("cn-north-4", None, "https://u:p@vpc.example")

@@ -65,3 +65,40 @@ def test_secret_options_are_exactly_the_no_log_ones():
 
 def test_env_name_is_the_first_variable_tried():
     assert env_name("access_key") == "HW_ACCESS_KEY" and env_name("project_id") == "HW_PROJECT_ID"
+
+
+def test_wait_fragment_matches_the_shared_wait_spec_and_wait_options():
+    """hwcloud.dms.wait documents WAIT_ARGUMENT_SPEC, whose defaults are WaitOptions' (the one place of wait defaults);
+    wait_timeout's default is each module's own entry, so the fragment gives none."""
+    from ansible_collections.hwcloud.dms.plugins.doc_fragments import wait as wait_fragment
+    from ansible_collections.hwcloud.dms.plugins.module_utils._poll import (
+        DEFAULT_PROGRESS_INTERVAL,
+        WAIT_ARGUMENT_SPEC,
+        WaitOptions,
+    )
+
+    documented = yaml.safe_load(wait_fragment.ModuleDocFragment.DOCUMENTATION)["options"]
+    assert set(documented) == set(WAIT_ARGUMENT_SPEC)
+    for name, option in WAIT_ARGUMENT_SPEC.items():
+        assert documented[name]["type"] == option["type"], name
+    assert "default" not in documented["wait_timeout"]
+    assert documented["wait_sleep"]["default"] == WAIT_ARGUMENT_SPEC["wait_sleep"]["default"] == WaitOptions().sleep
+    assert WAIT_ARGUMENT_SPEC["wait_timeout"]["default"] == WaitOptions().timeout
+    assert documented["progress_interval"]["default"] == DEFAULT_PROGRESS_INTERVAL
+    assert WAIT_ARGUMENT_SPEC["progress_interval"]["default"] == DEFAULT_PROGRESS_INTERVAL
+
+
+@pytest.mark.parametrize("module_name", ["dms_task_info", "dms_request", "dms_public_access"])
+def test_waiting_modules_take_progress_interval_and_its_fragment(module_name):
+    """Each waiting module accepts progress_interval (its action plugin reads it) with the shared default, and
+    documents it through hwcloud.dms.wait; a module's own wait_timeout default matches its DOCUMENTATION."""
+    import importlib
+
+    module = importlib.import_module("ansible_collections.hwcloud.dms.plugins.modules." + module_name)
+    from ansible_collections.hwcloud.dms.plugins.module_utils._poll import WAIT_ARGUMENT_SPEC
+
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    assert "hwcloud.dms.wait" in doc["extends_documentation_fragment"]
+    spec = module.ARGUMENT_SPEC
+    assert spec["progress_interval"] == WAIT_ARGUMENT_SPEC["progress_interval"]
+    assert doc["options"]["wait_timeout"]["default"] == spec["wait_timeout"]["default"]

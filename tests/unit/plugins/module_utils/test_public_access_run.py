@@ -83,7 +83,7 @@ def busy():
 
 def already():
     return DmsApiError(
-        "PUT", "/v2/x", 400, "DMS.00400002", "Invalid request parameter: public access is already enabled.", "r2"
+        "PUT", "/v2/x", 400, "DMS.00400062", "Invalid request parameter: public access is already enabled.", "r2"
     )
 
 
@@ -133,7 +133,8 @@ def test_rabbitmq_bind_waits_for_its_own_task_and_the_instance(clock):
         task_lists=[[old], [bind_task("EXECUTING"), old], [bind_task("SUCCESS"), old]],
     )
     result = run(options(), client, clock, diff_mode=True)
-    assert client.kinds() == ["show", "PUT", "list", "list", "show", "list", "show"]
+    # Every poll reads the instance too: done = the task SUCCESS (where one appeared), RUNNING, the EIPs as asked.
+    assert client.kinds() == ["show", "PUT", "list", "show", "list", "show", "list", "show"]
     assert client.calls[1][2] == {"enable_publicip": True, "publicip_id": A}
     assert client.calls[2][1] == "20240115083009"  # begin_time: the answer's Date minus the margin
     assert result["changed"] is True and result["actions"] == ["bind"]
@@ -176,10 +177,10 @@ def test_timeout_when_the_task_never_appears(clock):
         run(options(wait_timeout=10), client, clock)
 
 
-def test_kafka_bind_waits_on_the_instance_fields_only(clock):
+def test_kafka_bind_follows_its_task_where_one_appears_and_the_instance(clock):
     client = FakeClient([kafka(), kafka(), kafka(True)])
     result = run(options(public_ip_ids=[A, B, C]), client, clock)
-    assert client.kinds() == ["show", "POST", "show", "show"]
+    assert client.kinds() == ["show", "POST", "list", "show", "list", "show"]
     assert client.calls[1][1].endswith("/public-boundwidth") and client.calls[1][2] == {
         "publicip_id": "%s,%s,%s" % (A, B, C)
     }
@@ -268,7 +269,7 @@ def test_busy_instance_is_read_again_and_retried_under_the_same_deadline(clock):
 
 def test_busy_retries_keep_the_floor_of_every_poll(clock):
     # Before: wait_sleep 0.001 and wait_timeout 3 sent 494-885 PUTs (the raw wait_sleep), and said "deadline passed".
-    client = FakeClient([rabbit(status="RESTARTING")], changes=[busy()], clock=clock)
+    client = FakeClient([rabbit()], changes=[busy()], clock=clock)
     warnings = []
     with pytest.raises(DmsFailure) as err:
         run(options(wait_timeout=3, wait_sleep=0.001), client, clock, warnings=warnings)
@@ -277,7 +278,7 @@ def test_busy_retries_keep_the_floor_of_every_poll(clock):
     message = str(err.value)
     assert message.startswith("Timed out after wait_timeout=3 s: DMS answered DMS.00400026")
     assert "%d tries" % puts in message and "another change is running on it, or it is not RUNNING" in message
-    assert "status RESTARTING" in message and "deadline passed" not in message
+    assert "status RUNNING" in message and "deadline passed" not in message
     assert err.value.result["changed"] is False and err.value.result["actions"] == []
     assert any("below the 0.5 s floor" in warning for warning in warnings)
 
@@ -310,9 +311,9 @@ def test_already_so_after_a_stale_read_ends_ok(clock):
 
 
 def test_a_refusal_that_stands_after_reading_again_fails(clock):
-    error = DmsApiError("PUT", "/v2/x", 400, "DMS.00400002", "Invalid request parameter: publicip_id.", "r1")
+    error = DmsApiError("PUT", "/v2/x", 400, "DMS.00400062", "Invalid publicip_id parameter in the request.", "r1")
     client = FakeClient([rabbit()], changes=[error])
-    with pytest.raises(DmsFailure, match="Could not bind public IPs .* DMS.00400002") as err:
+    with pytest.raises(DmsFailure, match="Could not bind public IPs .* DMS.00400062") as err:
         run(options(), client, clock)
     assert client.kinds() == ["show", "PUT", "show"] and err.value.result["changed"] is False
 
@@ -363,7 +364,7 @@ def test_a_lost_answer_counts_as_sent(clock):
 def test_impossible_task_dates_are_ignored(clock, created_at):
     # Before: "Unexpected ValueError ... month must be in 1..12" with changed: false after an accepted PUT.
     broken = bind_task("SUCCESS", task_id="t-broken", created=created_at)
-    client = FakeClient([rabbit(), rabbit(True, [A])], task_lists=[[broken], [broken, bind_task("SUCCESS")]])
+    client = FakeClient([rabbit(), rabbit(), rabbit(True, [A])], task_lists=[[broken], [broken, bind_task("SUCCESS")]])
     result = run(options(), client, clock)
     assert result["changed"] is True and result["task"]["id"] == "t-new"
 
@@ -413,3 +414,69 @@ def test_a_change_call_cut_by_the_deadline_says_it_may_have_been_made(clock):
     client = FakeClient([rabbit()], changes=[DeadlineExceeded("DMS API: no answer within the run's deadline")])
     with pytest.raises(DmsFailure, match="The bind call was under way when the deadline passed: it may have been made"):
         run(options(), client, clock)
+
+
+# --- instance state -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["FROZEN", "ERROR", "EXTENDEDFAILED", "CREATEFAILED", "DELETING"])
+def test_a_state_that_does_not_pass_fails_at_the_first_read_naming_it(clock, status):
+    client = FakeClient([rabbit(status=status)], clock=clock)
+    with pytest.raises(DmsFailure, match="is %s, which does not pass by itself" % status) as err:
+        run(options(), client, clock)
+    assert client.kinds() == ["show"] and err.value.result["changed"] is False
+
+
+def test_a_passing_state_is_waited_for_then_the_change_is_sent(clock):
+    client = FakeClient(
+        [rabbit(status="EXTENDING"), rabbit(status="EXTENDING"), rabbit(), rabbit(True, [A])],
+        task_lists=[[bind_task("SUCCESS")]],
+        clock=clock,
+    )
+    warnings = []
+    result = run(options(), client, clock, warnings=warnings)
+    assert client.kinds()[:4] == ["show", "show", "show", "PUT"] and result["changed"] is True
+    assert not any("status" in warning for warning in warnings)
+
+
+def test_a_passing_state_that_lasts_past_the_deadline_sends_nothing(clock):
+    client = FakeClient([rabbit(status="RESTARTING")], clock=clock)
+    with pytest.raises(DmsFailure, match="to be RUNNING .* status RESTARTING. Nothing was sent") as err:
+        run(options(wait_timeout=3, wait_sleep=1), client, clock)
+    assert "PUT" not in client.kinds() and err.value.result["changed"] is False
+
+
+def test_an_unknown_state_is_waited_for_with_one_warning(clock):
+    client = FakeClient([rabbit(status="MIGRATING")] * 3 + [rabbit(), rabbit(True, [A])], clock=clock)
+    warnings = []
+    result = run(options(), client, clock, warnings=warnings)
+    assert result["changed"] is True
+    assert sum("'MIGRATING'" in warning for warning in warnings) == 1
+
+
+def test_a_state_that_does_not_pass_during_the_wait_ends_it_at_once(clock):
+    client = FakeClient([rabbit(), rabbit(status="FROZEN")], task_lists=[[]], clock=clock)
+    with pytest.raises(DmsFailure, match="FROZEN") as err:
+        run(options(), client, clock)
+    assert client.kinds() == ["show", "PUT", "list", "show"] and err.value.result["changed"] is True
+
+
+def test_kafka_public_status_freezed_says_arrears(clock):
+    client = FakeClient([kafka(), kafka(kafka_public_status="freezed")], clock=clock)
+    with pytest.raises(DmsFailure, match="kafka_public_status=freezed: its public network is frozen for arrears"):
+        run(options(public_ip_ids=[A, B, C]), client, clock)
+
+
+def test_a_kafka_task_that_failed_ends_the_wait_at_the_read_that_shows_it(clock):
+    failed = bind_task("FAILED")
+    client = FakeClient([kafka()], task_lists=[[], [failed]], clock=clock)
+    with pytest.raises(DmsFailure, match=r"task t-new \(bindInstancePublicIp\) ended with status FAILED"):
+        run(options(public_ip_ids=[A, B, C]), client, clock)
+    assert client.kinds() == ["show", "POST", "list", "show", "list"]
+
+
+def test_busy_answers_from_an_instance_that_froze_meanwhile_end_at_once(clock):
+    client = FakeClient([rabbit(), rabbit(status="FROZEN")], changes=[busy()], clock=clock)
+    with pytest.raises(DmsFailure, match="is FROZEN, which does not pass by itself"):
+        run(options(), client, clock)
+    assert client.kinds() == ["show", "PUT", "show"]

@@ -26,14 +26,14 @@ NOW = 1_700_000_000.0
 @pytest.mark.parametrize("retries", [0, 1, 3])
 def test_allows_exactly_the_configured_number_of_retries(retries):
     policy = RetryPolicy(retries)
-    allowed = [policy.record_failure() for _ in range(retries + 2)]
+    allowed = [policy.record_failure() for _attempt in range(retries + 2)]
     assert allowed == [True] * retries + [False, False]
 
 
 def test_first_retry_pauses_nothing_then_doubles_up_to_the_cap_without_jitter():
     policy = RetryPolicy(20, jitter_source=lambda: 0.0)
     pauses = []
-    for _ in range(10):
+    for _failure in range(10):
         policy.record_failure()
         pauses.append(policy.backoff())
     assert pauses[:5] == [0.0, BACKOFF_FACTOR * 2, BACKOFF_FACTOR * 4, BACKOFF_FACTOR * 8, BACKOFF_FACTOR * 16]
@@ -46,7 +46,7 @@ def test_jitter_adds_at_most_its_bound_and_never_passes_the_cap():
     policy.record_failure()
     policy.record_failure()
     assert BACKOFF_FACTOR * 2 < policy.backoff() < BACKOFF_FACTOR * 2 + 0.5
-    for _ in range(40):
+    for _failure in range(40):
         policy.record_failure()
     assert policy.backoff() == BACKOFF_MAX
 

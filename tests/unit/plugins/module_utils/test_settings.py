@@ -394,3 +394,27 @@ def test_settings_from_task_lets_a_task_method_beat_the_environment_silently():
     with pytest.raises(ConfigurationError) as info:
         settings_from_task({"auth_token": AUTH_TOKEN, "sk": SK}, environ)
     assert "Options secret_key and auth_token choose different authentication methods" in str(info.value)
+
+
+def test_vpc_endpoint_from_the_environment_the_region_or_the_dms_endpoint():
+    base = {"access_key": AK, "secret_key": "sk", "project_id": PROJECT}
+    env = settings_from_task(dict(base, region="eu-west-101"), {"HW_VPC_ENDPOINT": "https://vpc.example:8443/"})
+    assert env.vpc_url == "https://vpc.example:8443" and env.vpc_origin == "'vpc_endpoint' (from HW_VPC_ENDPOINT)"
+    region = settings_from_task(dict(base, region="eu-west-101"), {})
+    assert region.base_url == "https://dms.eu-west-101.myhuaweicloud.eu"
+    assert region.vpc_url == "https://vpc.eu-west-101.myhuaweicloud.com"
+    given = settings_from_task(dict(base, endpoint="http://127.0.0.1:8080"), {})
+    assert given.vpc_url == "http://127.0.0.1:8080"
+
+
+def test_vpc_endpoint_with_user_info_is_refused_naming_the_option():
+    with pytest.raises(ConfigurationError, match="'vpc_endpoint' must not carry user info"):
+        settings_from_task(
+            {
+                "access_key": AK,
+                "secret_key": "sk",
+                "project_id": PROJECT,
+                "region": "cn-north-4",
+                "vpc_endpoint": "https://u:p@h",
+            }
+        )

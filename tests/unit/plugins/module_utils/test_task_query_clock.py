@@ -15,11 +15,11 @@ import pytest
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsFailure
 from ansible_collections.hwcloud.dms.plugins.module_utils._server_clock import ServerClock
 from ansible_collections.hwcloud.dms.plugins.module_utils._task_query import QueryOptions, TaskRead
+from ansible_collections.hwcloud.dms.tests.unit.fakes import make_context
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 NOTED = 1705307400.0  # 2024-01-15T08:30:00Z on this host's clock, noted before the change
 NOTED_API = "20240115083000"
-from ansible_collections.hwcloud.dms.tests.unit.fakes import make_context
 
 
 def iso(epoch):
