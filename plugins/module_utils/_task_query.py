@@ -6,18 +6,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ._context import DmsContext
 from ._errors import DmsError, DmsFailure, TaskNotFoundError
 from ._http_errors import shown
-from ._poll import PollAborted
+from ._poll import PollAborted, PollResult
 from ._progress import ProgressReader
 from ._progress_feed import report_progress
 from ._server_clock import ServerClock, describe_offset
 from ._task_query_options import QueryOptions
 from ._tasks import SUCCESS_STATUSES, TERMINAL_STATUSES, DmsTaskApi, filter_tasks
-from ._waiter import WaitOutcome, wait_for_tasks
+from ._waiter import wait_for_tasks
 
 
 def _describe(task: dict[str, Any]) -> str:
@@ -34,6 +35,21 @@ def _what(options: QueryOptions) -> str:
         return "task %s" % options.task_id
     named = "a task named %r" % options.name if options.name else "the tasks"
     return named
+
+
+@dataclass
+class WaitOutcome:
+    """What a task wait saw (tasks, reads, elapsed on the run's clock, transient errors); in every result."""
+
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    attempts: int = 0
+    elapsed: float = 0.0
+    transient_errors: int = 0
+    last_error: Optional[DmsError] = None
+
+    @classmethod
+    def of(cls, polled: PollResult[list[dict[str, Any]]], elapsed: float) -> "WaitOutcome":
+        return cls(polled.value or [], polled.reads, elapsed, polled.transient_errors, polled.last_error)
 
 
 class NoTaskAppeared(DmsError):

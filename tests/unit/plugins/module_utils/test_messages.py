@@ -16,10 +16,11 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
 )
 from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._ids import validate_id
+from ansible_collections.hwcloud.dms.plugins.module_utils._poll import PollAborted
 from ansible_collections.hwcloud.dms.plugins.module_utils._settings import settings_from_task
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import DmsTaskApi
 from ansible_collections.hwcloud.dms.plugins.module_utils._transport import open_transport
-from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import TaskWaiter, WaitAborted
+from ansible_collections.hwcloud.dms.plugins.module_utils._waiter import wait_for_tasks
 from ansible_collections.hwcloud.dms.tests.unit.http_server import free_port
 
 PROJECT = "0123456789abcdef0123456789abcdef"
@@ -170,10 +171,11 @@ def test_an_instance_that_does_not_exist_is_not_reported_as_a_missing_task():
 def test_a_wait_ends_at_once_on_an_unknown_instance(clock):
     error = DmsApiError("GET", "/v2/x", 404, "DMS.00404022", "This DMS instance does not exist.", "r-7")
     api = DmsTaskApi(Raising(error), PROJECT, INSTANCE)
-    waiter = TaskWaiter(lambda deadline: [api.show(TASK, deadline)], 600, 5, clock=clock, sleep=clock.sleep)
-    with pytest.raises(WaitAborted) as info:
-        waiter.wait()
-    assert info.value.outcome.attempts == 1 and clock.sleeps == []  # no 30 s not-found grace
+    deadline = clock() + 600
+    with pytest.raises(PollAborted) as info:
+        wait_for_tasks(lambda: [api.show(TASK, deadline)], deadline, 5, clock, clock.sleep, lambda message: None)
+    assert isinstance(info.value.cause, InstanceNotFoundError)
+    assert info.value.result.reads == 1 and clock.sleeps == []  # no 30 s not-found grace
 
 
 def test_a_missing_task_on_an_existing_instance_is_still_a_missing_task():
