@@ -130,12 +130,6 @@ def find_jobs(data: Any, default_instance: Optional[str]) -> list[tuple[str, Opt
     return found
 
 
-def _header(headers: Any, name: str) -> Optional[str]:
-    # The client hands headers over as a plain dict for now; once they are requests' CaseInsensitiveDict, use .get().
-    wanted = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)
-
-
 class DmsRequest:
     """dms_request's action: send the call (or say, in check mode, what would be sent), then wait for its job(s)."""
 
@@ -226,7 +220,7 @@ class DmsRequest:
                 if options.changes:
                     context.change.mark()  # the request went out; its answer was lost
             raise DmsFailure(str(err) + self._not_retried(err), result) from None
-        result.update(status=response.status, json=response.data, request_id=_header(response.headers, "X-Request-Id"))
+        result.update(status=response.status, json=response.data, request_id=response.headers.get("X-Request-Id"))
         if options.changes:
             context.change.mark()  # the change was sent: every later failure reports changed: true
         # Before the status check: a job the API started is worth reporting even when the status was not the one expected.

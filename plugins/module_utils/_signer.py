@@ -5,8 +5,8 @@
 """Huawei Cloud SDK-HMAC-SHA256 request signing (AK/SK authentication).
 
 Written from the algorithm Huawei documents and its SDK implements
-(see docs/design.md and the test vectors in tests/unit). Stdlib only, so
-it runs on any managed host and is testable with plain pytest.
+(see docs/design.md and the test vectors in tests/unit). The stdlib plus
+requests' case-insensitive header dict, so it is testable with plain pytest.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import hmac
 from datetime import datetime, timezone
 from typing import Iterable, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote, unquote, urlsplit
+
+from requests.structures import CaseInsensitiveDict
 
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
@@ -100,12 +102,13 @@ def sign_request(
     exactly the signed set. ``query`` must be the pairs actually sent.
     """
     parts = urlsplit(url)
-    to_send = dict(headers or {})
-    if not any(name.lower() == "host" for name in to_send):
+    # requests' case-insensitive dict keeps each name as given (the signature lowercases them itself).
+    to_send = CaseInsensitiveDict(headers or {})
+    if "Host" not in to_send:
         to_send["Host"] = _host_header(parts.scheme, parts.hostname or "", parts.port)
-    if not any(name.lower() == DATE_HEADER.lower() for name in to_send):
+    if DATE_HEADER not in to_send:
         to_send[DATE_HEADER] = date or sdk_date()
-    signing_date = next(value for name, value in to_send.items() if name.lower() == DATE_HEADER.lower())
+    signing_date = to_send[DATE_HEADER]
 
     canonical, signed_names = canonical_request(method, parts.path, query, to_send, body)
     signature = hmac.new(
@@ -117,7 +120,7 @@ def sign_request(
         signed_names,
         signature,
     )
-    return to_send
+    return dict(to_send)
 
 
 def _host_header(scheme: str, hostname: str, port: Optional[int]) -> str:

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
@@ -342,7 +343,7 @@ def test_post_returns_status_json_request_id_job_id_and_changed():
 
 
 def test_get_is_not_a_change_and_sends_the_query():
-    client = FakeClient(HttpResponse(200, {"x-request-id": "rid-2"}, {"tasks": []}))
+    client = FakeClient(HttpResponse(200, CaseInsensitiveDict({"x-request-id": "rid-2"}), {"tasks": []}))
     result = _run(
         {"path": "/v2/{project_id}/instances/{instance_id}/tasks", "instance_id": INSTANCE, "query": {"limit": 5}},
         client,
