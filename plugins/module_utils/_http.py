@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from ._body import decode_json, read_body
 from ._errors import TRANSIENT_STATUSES, DmsApiError, DmsError, DmsResponseError, DmsTransportError
@@ -34,8 +33,17 @@ from ._http_errors import (
     redirect_error,
     refused,
 )
+from ._http_response import Attempt, HttpResponse
 from ._redact import Redactor
-from ._retry import MIN_RETRY_PAUSE, RETRY_AFTER_MAX, RetryPolicy, never_reached_server, retry_after_seconds
+from ._retry import (
+    IDEMPOTENT_METHODS,
+    MIN_RETRY_PAUSE,
+    RETRY_AFTER_MAX,
+    RetryPolicy,
+    never_reached_server,
+    retried_transport_error,
+    retry_after_seconds,
+)
 from ._server_clock import ServerClock, signature_expired_hint
 from ._signer import QueryPairs, canonical_query
 from ._transport import Transport
@@ -54,40 +62,8 @@ except ImportError as exc:  # pragma: no cover - reported by the module with mis
 # The collection's version (galaxy.yml's ``version``; test_http checks that they agree).
 COLLECTION_VERSION = "1.0.0"
 USER_AGENT = "hwcloud.dms-ansible/%s" % COLLECTION_VERSION
-# Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2). Any other method is retried only when the
-# server cannot have acted on it: a 429 (the gateway throttled it) or a connection that failed before the request went out.
-IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 # A socket timeout below this is pointless and makes requests raise ValueError at 0.
 MIN_SOCKET_TIMEOUT = 0.05
-
-
-@dataclass(frozen=True)
-class HttpResponse:
-    """What the client hands back: status, headers (requests' case-insensitive dict), decoded JSON (None if empty)."""
-
-    status: int
-    headers: Mapping[str, str]
-    data: Any
-    # This host's wall clock (time.time()) when the request went out and when the answer's headers came back:
-    # with the answer's Date they place the call on the server's clock (_server_clock.ServerClock.change_begin_time).
-    sent_at: Optional[float] = None
-    received_at: Optional[float] = None
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """The outcome of one signed try: an answer (any status) with its body, or the retryable error that ended it."""
-
-    response: Any = None  # the requests.Response, None when no answer came
-    content: bytes = b""
-    error: Optional[BaseException] = None  # a connection error or timeout that the retry policy may retry
-    sent_at: Optional[float] = None  # this host's wall clock around the exchange (HttpResponse.sent_at)
-    received_at: Optional[float] = None
-    cut_status: Optional[int] = None  # the status line of an answer whose body the deadline cut (error is set)
-
-    @property
-    def status(self) -> int:
-        return self.response.status_code if self.response is not None else 0
 
 
 class DmsHttpClient:
@@ -292,20 +268,9 @@ class DmsHttpClient:
                     ),
                     cut_status=response.status_code if response is not None else None,
                 )
-            if isinstance(err, requests.exceptions.SSLError):
-                raise DmsTransportError(self._describe(method, url, err)) from None
-            if isinstance(err, requests.exceptions.ConnectionError) and is_name_resolution_error(err):
-                # A name that does not resolve now will not in the seconds retries take: fail at once.
-                raise DmsTransportError(self._describe(method, url, err)) from None
-            if isinstance(
-                err,
-                (
-                    requests.exceptions.ConnectionError,
-                    requests.exceptions.Timeout,
-                    requests.exceptions.ChunkedEncodingError,
-                    OSError,
-                ),
-            ):
+            # A name that does not resolve now will not in the seconds retries take: fail at once.
+            unresolved = isinstance(err, requests.exceptions.ConnectionError) and is_name_resolution_error(err)
+            if retried_transport_error(err) and not unresolved:
                 return Attempt(error=err)
             raise DmsTransportError(self._describe(method, url, err)) from None
         except (ValueError, UnicodeError) as err:

@@ -14,24 +14,19 @@ whether this run sent one. All of it runs under the run's one deadline (``contex
 from __future__ import annotations
 
 from typing import Any, Optional
-from urllib.parse import quote
 
 from ._context import DmsContext
 from ._eip import EipApi
-from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsResponseError, DmsTransportError
+from ._errors import DmsApiError, DmsError, DmsFailure, DmsTransportError
 from ._http import DeadlineExceeded
 from ._instance_state import check_not_stuck, until_running
 from ._public_access_eips import EipReader, public_access_info, refuse_unusable
 from ._public_access_plan import BIND, UNBIND, Change, Plan, PublicAccessOptions, plan_changes
-from ._public_access_state import describe, is_settled, shown
+from ._public_access_refusals import BUSY, FINAL, MAYBE_ALREADY, MAYBE_MADE, Refusals
+from ._public_access_state import describe, is_settled, read_detail, shown
 from ._public_access_wait import ChangeWait, change_begin_time, send_timeout_message
 from ._tasks import DmsTaskApi
 
-# "This operation is not allowed due to the instance status": another change runs, or the instance is not RUNNING.
-# CBC.99003651 ("another operation is being performed", billing) is retried by Terraform for the same reason.
-BUSY_ERROR_CODES = frozenset(("DMS.00400026", "CBC.99003651"))
-# Refusals that may mean "already so" (or "not any more"): read the instance again before believing them.
-MAYBE_ALREADY_STATUSES = frozenset((400, 409))
 # A switch is two changes; more than this means something else keeps changing the instance too.
 MAX_CHANGES = 4
 
@@ -52,17 +47,13 @@ class _Run:
     def __init__(self, options: PublicAccessOptions, context: DmsContext) -> None:
         self.options = options
         self.context = context
-        ids = (quote(context.project_id, safe=""), quote(options.instance_id, safe=""))
-        self.instance_path = "/v2/%s/instances/%s" % ids
         self.instance: Optional[dict[str, Any]] = None
         self.sent: list[str] = []
         self.planned: list[str] = []
         self.diff: Optional[dict[str, Any]] = None
         self.waits: Optional[ChangeWait] = None
         self.accepted = 0  # change calls DMS accepted (2xx)
-        self.refusals = 0  # busy answers (DMS.00400026) to change calls
-        self.last_refusal: Optional[DmsApiError] = None  # the last error answer to a change call
-        self.busy_since: Optional[float] = None
+        self.refusals = Refusals(context.clock)
         self.eips = EipReader(EipApi(context.vpc, context.project_id), context.warn, lambda: context.deadline)
 
     # --- results ---------------------------------------------------------------------------------------
@@ -162,21 +153,9 @@ class _Run:
         )
 
     def read_instance(self) -> dict[str, Any]:
-        try:
-            response = self.context.client.get_json(self.instance_path, deadline=self.context.deadline)
-        except DmsApiError as err:
-            if err.not_found:
-                raise ConfigurationError(
-                    "DMS instance %s does not exist in project %s (%s). Check instance_id, and that region/project_id"
-                    " are the instance's." % (self.options.instance_id, self.context.project_id, err)
-                ) from None
-            raise
-        if not isinstance(response.data, dict):
-            raise DmsResponseError(
-                "DMS API GET %s answered with %s instead of a JSON object."
-                % (self.instance_path, type(response.data).__name__)
-            )
-        return response.data
+        return read_detail(
+            self.context.client, self.context.project_id, self.options.instance_id, self.context.deadline
+        )
 
     def reconcile(self, plan: Plan) -> None:
         """Send the plan's first change, wait, read, plan again -- until nothing is left to do."""
@@ -196,7 +175,7 @@ class _Run:
                 self.reread(change)
                 return
             plan = self.plan()
-        if (self.sent or self.last_refusal is not None) and self.options.wait and not self._settled_as_asked():
+        if (self.sent or self.refusals.last is not None) and self.options.wait and not self._settled_as_asked():
             # Another run's change (or ours answered 5xx) may still be under way: wait for the instance to show it.
             action = BIND if self.options.state == "present" else UNBIND
             self.wait_for(Change(plan.engine, action, self.options.public_ip_ids), None)
@@ -249,23 +228,20 @@ class _Run:
 
     def _refused(self, change: Change, err: DmsApiError) -> None:
         """DMS said no: busy -> pause; 5xx -> may be made; 400/409 -> may be so already. Then read again."""
-        repeated = self.last_refusal is not None
-        self.last_refusal = err
-        if err.error_code in BUSY_ERROR_CODES:
-            self.refusals += 1
-            if self.busy_since is None:
-                self.busy_since = self.context.clock()
+        repeated = self.refusals.last is not None
+        kind = self.refusals.record(err)
+        if kind == BUSY:
             self._pause(change)
-        elif err.status >= 500:
+        elif kind == MAYBE_MADE:
             self._sent(change)
             self._pause(change)
-        elif err.status not in MAYBE_ALREADY_STATUSES:
+        elif kind == FINAL:
             raise self._could_not(change, err)
         elif repeated:
             self._pause(change)  # a refusal after another: paced like every poll, never a tight loop
         self.reread(change)
         check_not_stuck(self.instance or {}, self.options.instance_id)  # busy because FROZEN: no retry can help
-        if err.status in MAYBE_ALREADY_STATUSES and err.error_code not in BUSY_ERROR_CODES:
+        if kind == MAYBE_ALREADY:
             again = self.plan().changes
             if again and again[0] == change:
                 # Read again, the instance still needs exactly this change: the refusal was about it, not stale state.
@@ -298,18 +274,15 @@ class _Run:
             return "status %s" % shown(self.instance.get("status"))
 
     def _timeout_message(self, change: Change) -> str:
-        err = self.last_refusal
-        busy_for = None
-        if err is not None and err.error_code in BUSY_ERROR_CODES and self.busy_since is not None:
-            busy_for = self.context.clock() - self.busy_since
+        refusals = self.refusals
         return send_timeout_message(
             self.options.timing.timeout,
             change.action,
             self.options.instance_id,
             self._described(),
-            err,
-            busy_for,
-            self.refusals,
+            refusals.last,
+            refusals.busy_for(),
+            refusals.busy,
         )
 
     def wait_for(self, change: Change, begin_time: Optional[str]) -> None:

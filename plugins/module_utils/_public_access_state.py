@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from typing import Any, Callable, Mapping, Optional, Sequence
+from urllib.parse import quote
 
-from ._errors import DmsResponseError
+from ._errors import ConfigurationError, DmsApiError, DmsResponseError
 
 KAFKA = "kafka"
 RABBITMQ = "rabbitmq"
@@ -169,3 +170,22 @@ def describe(engine: str, detail: Mapping[str, Any]) -> str:
     if detail.get("status") is not None:
         parts.append("status %s" % shown(detail.get("status")))
     return ", ".join(parts)
+
+
+def read_detail(client: Any, project_id: str, instance_id: str, deadline: Optional[float]) -> dict[str, Any]:
+    """The instance's detail (GET /v2/{project_id}/instances/{instance_id}); an unknown instance is a configuration error."""
+    path = "/v2/%s/instances/%s" % (quote(project_id, safe=""), quote(instance_id, safe=""))
+    try:
+        response = client.get_json(path, deadline=deadline)
+    except DmsApiError as err:
+        if err.not_found:
+            raise ConfigurationError(
+                "DMS instance %s does not exist in project %s (%s). Check instance_id, and that region/project_id"
+                " are the instance's." % (instance_id, project_id, err)
+            ) from None
+        raise
+    if not isinstance(response.data, dict):
+        raise DmsResponseError(
+            "DMS API GET %s answered with %s instead of a JSON object." % (path, type(response.data).__name__)
+        )
+    return response.data

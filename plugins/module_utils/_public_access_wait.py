@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from ._context import DmsContext
 from ._errors import DmsApiError, DmsError
-from ._http import HttpResponse
+from ._http_response import HttpResponse
 from ._instance_state import check_not_stuck, takes_changes
 from ._poll import PollAborted, PollResult, poll
 from ._progress_feed import report_progress

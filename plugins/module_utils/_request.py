@@ -4,7 +4,7 @@
 
 """dms_request's action: its options checked before anything is sent, one signed DMS call, the wait for its job(s).
 
-Where the request may go (the path's safety) is ``_request_path``'s job.
+Its options are ``_request_options``'s; where the request may go (the path's safety) is ``_request_path``'s job.
 """
 
 from __future__ import annotations
@@ -12,103 +12,14 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ._context import DmsContext
-from ._errors import ConfigurationError, DmsApiError, DmsError, DmsFailure, DmsTransportError
-from ._http import IDEMPOTENT_METHODS
+from ._errors import DmsApiError, DmsError, DmsFailure, DmsTransportError
 from ._http_errors import AnswerLost, AnswerRefused, shown
-from ._ids import is_id, validate_id
-from ._poll import WaitOptions
-from ._request_body import check_json_body, secret_like_keys, secret_warning
-from ._request_path import check_path, display_url, fill_path, query_pairs
+from ._ids import is_id
+from ._request_body import secret_warning
+from ._request_options import RequestOptions
+from ._request_path import display_url, fill_path
 from ._task_query import QueryOptions, TaskRead
 from ._tasks import DmsTaskApi
-
-METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
-
-
-def _status_codes(value: Any) -> Optional[frozenset[int]]:
-    if value is None or value == []:
-        return None
-    codes = []
-    for item in value if isinstance(value, (list, tuple)) else [value]:
-        try:
-            code = int(item)
-        except (TypeError, ValueError):
-            code = 0
-        if not 100 <= code <= 599:
-            raise ConfigurationError("Option 'status_code' must list HTTP status codes (100-599), got %r." % (item,))
-        codes.append(code)
-    return frozenset(codes)
-
-
-class RequestOptions:
-    """The options of dms_request, checked before anything is sent."""
-
-    def __init__(self, params: dict[str, Any]) -> None:
-        method = str(params.get("method") or "GET").upper()
-        if method not in METHODS:
-            raise ConfigurationError(
-                "Option 'method' must be one of %s, got %r." % (", ".join(METHODS), params.get("method"))
-            )
-        self.method = method
-        self.path = check_path(params.get("path"))
-        self.instance_id: Optional[str] = validate_id(params.get("instance_id"), "instance_id")
-        self.query = query_pairs(params.get("query"))
-        body = params.get("body")
-        if body is not None and not isinstance(body, (dict, list)):
-            raise ConfigurationError(
-                "Option 'body' must be a dictionary or a list (sent as JSON), got %s. For JSON text, use"
-                ' body: "{{ text | from_json }}".' % type(body).__name__
-            )
-        if body is not None and method == "GET":
-            raise ConfigurationError(
-                "Option 'body' cannot be sent with method GET (the default): set 'method' to the call's"
-                " method (POST, PUT, PATCH or DELETE), or use 'query' for GET parameters."
-            )
-        check_json_body(body)
-        self.body = body
-        # Keys that look like credentials, for one warning when the task has no no_log (the module base says so).
-        self.secret_keys = [] if params.get("_ansible_no_log") else secret_like_keys(body, params.get("query"))
-        self.status_codes = _status_codes(params.get("status_code"))
-        self.wait_for = bool(params.get("wait_for"))
-        self.fail_on_task_failure = params.get("fail_on_task_failure") is not False
-        self.wait = WaitOptions()
-        if self.wait_for and method == "GET":
-            # A GET starts no job; with wait_for it is most likely a change whose 'method: POST' was forgotten.
-            raise ConfigurationError(
-                "Option 'wait_for' cannot be used with method GET (the default), which starts no job to"
-                " wait for: set 'method' to the call's method (e.g. POST), or wait for an existing task"
-                " with hwcloud.dms.dms_task_info."
-            )
-        if self.wait_for:
-            if not self.instance_id:
-                raise ConfigurationError(
-                    "Option 'wait_for' needs 'instance_id': a job is a task of an instance, read at"
-                    " /v2/{project_id}/instances/{instance_id}/tasks/{job_id}."
-                )
-            # Checked now, by the rules of every wait, so a bad one fails before the change.
-            self.wait = WaitOptions.from_params(params)
-        if "{instance_id}" in self.path and not self.instance_id:
-            # Checked here too (fill_path checks it again), so it fails before the project lookup or any other request.
-            raise ConfigurationError(
-                "Option 'path' contains {instance_id}: set 'instance_id' to the ID of the DMS instance."
-            )
-
-    @classmethod
-    def from_params(cls, params: dict[str, Any]) -> "RequestOptions":
-        return cls(params)
-
-    @property
-    def run_timeout(self) -> Optional[float]:
-        """The run's deadline in seconds when waiting (wait_timeout); None: the module's bound without a wait."""
-        return float(self.wait.timeout) if self.wait_for else None
-
-    @property
-    def idempotent(self) -> bool:
-        return self.method in IDEMPOTENT_METHODS
-
-    @property
-    def changes(self) -> bool:
-        return self.method != "GET"
 
 
 def find_jobs(data: Any, default_instance: Optional[str]) -> list[tuple[str, Optional[str]]]:

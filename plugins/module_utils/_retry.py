@@ -25,6 +25,9 @@ try:
 except ImportError:  # pragma: no cover - _http reports the missing library with missing_required_lib
     requests = None  # type: ignore[assignment]
 
+# Methods that may be sent twice with the effect of once (RFC 9110 §9.2.2). Any other method is retried only when the
+# server cannot have acted on it: a 429 (the gateway throttled it) or a connection that failed before the request went out.
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 20.0
 BACKOFF_JITTER = 0.5
@@ -108,3 +111,18 @@ def never_reached_server(status: int, error: Optional[BaseException]) -> bool:
     # unreachable, DNS) is a ConnectTimeoutError subclass. A connection reset after sending stays ambiguous.
     reason = getattr(error.args[0], "reason", None) if error.args else None
     return isinstance(error, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)
+
+
+def retried_transport_error(error: BaseException) -> bool:
+    """A connection error, a timeout or a body cut mid-way: another attempt may succeed. TLS errors are final."""
+    if isinstance(error, requests.exceptions.SSLError):
+        return False
+    return isinstance(
+        error,
+        (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+            OSError,
+        ),
+    )

@@ -260,7 +260,8 @@ elapsed:
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.module_utils._poll import WAIT_ARGUMENT_SPEC
-from ansible_collections.hwcloud.dms.plugins.module_utils._request import METHODS, DmsRequest, RequestOptions
+from ansible_collections.hwcloud.dms.plugins.module_utils._request import DmsRequest
+from ansible_collections.hwcloud.dms.plugins.module_utils._request_options import METHODS, RequestOptions
 
 ARGUMENT_SPEC = dict(
     method=dict(type="str", default="GET", choices=list(METHODS)),

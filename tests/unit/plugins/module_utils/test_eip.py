@@ -13,7 +13,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     DmsResponseError,
     DmsTransportError,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_response import HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_eips import (
     EipReader,
     public_access_info,

@@ -9,7 +9,8 @@ from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._auth import AkSkAuth, PasswordCredentials, TokenAuth
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsResponseError
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_response import HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._iam import (
     IamError,
     IssuedToken,

@@ -14,7 +14,8 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     InstanceNotFoundError,
     TaskNotFoundError,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_response import HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._ids import validate_id
 from ansible_collections.hwcloud.dms.plugins.module_utils._poll import PollAborted
 from ansible_collections.hwcloud.dms.plugins.module_utils._settings import settings_from_task

@@ -11,7 +11,8 @@ import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils._context import DmsContext
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsApiError, DmsFailure, DmsTransportError
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded, HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import DeadlineExceeded
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_response import HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_plan import PublicAccessOptions
 from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_run import PublicAccess
 from ansible_collections.hwcloud.dms.plugins.module_utils._public_access_wait import find_change_task

@@ -20,9 +20,11 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     DmsFailure,
     DmsTransportError,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient, HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http import DmsHttpClient
 from ansible_collections.hwcloud.dms.plugins.module_utils._http_errors import AnswerLost
-from ansible_collections.hwcloud.dms.plugins.module_utils._request import DmsRequest, RequestOptions, find_jobs
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_response import HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._request import DmsRequest, find_jobs
+from ansible_collections.hwcloud.dms.plugins.module_utils._request_options import RequestOptions
 from ansible_collections.hwcloud.dms.plugins.module_utils._request_path import (
     check_path,
     display_url,

@@ -13,7 +13,7 @@ from ansible_collections.hwcloud.dms.plugins.module_utils._errors import (
     DmsResponseError,
     TaskNotFoundError,
 )
-from ansible_collections.hwcloud.dms.plugins.module_utils._http import HttpResponse
+from ansible_collections.hwcloud.dms.plugins.module_utils._http_response import HttpResponse
 from ansible_collections.hwcloud.dms.plugins.module_utils._tasks import (
     DmsTaskApi,
     decode_params,
