@@ -21,6 +21,7 @@ from ._context import DmsContext
 from ._eip import EipApi
 from ._errors import ConfigurationError, DmsApiError, DmsResponseError
 from ._ids import validate_id
+from ._numbers import int_or_none
 from ._public_access_eips import EipReader, public_access_info
 from ._public_access_state import ENGINE_NAMES, shown
 
@@ -116,15 +117,6 @@ class InstanceInfoOptions:
         return not (self.status and instance.get("status") != self.status)
 
 
-def _int_or_none(value: Any) -> Optional[int]:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class InstanceList:
     """Every page of the instance list, by offset, bounded by MAX_PAGES and the run's deadline."""
 
@@ -159,7 +151,7 @@ class InstanceList:
                 # seen twice or not at all; twice is kept once.
                 key = item.get("instance_id")
                 collected[key if isinstance(key, str) else "#%d" % len(collected)] = item
-            total = _int_or_none(data.get("instance_num"))
+            total = int_or_none(data.get("instance_num"))
             offset += len(page)
             if len(page) < PAGE_LIMIT or len(collected) == before or (total is not None and offset >= total):
                 return list(collected.values())

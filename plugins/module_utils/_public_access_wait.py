@@ -12,7 +12,7 @@ a margin. A ``created_at`` that is not a real time (month 13, day 00) never coun
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from ._context import DmsContext
@@ -81,29 +81,20 @@ class Seen:
         return status in TERMINAL_STATUSES and status not in SUCCESS_STATUSES
 
 
+@dataclass
 class ChangeWait:
     """Polls one change until done; ``task``/``instance`` keep the last seen (for the result, also on failure)."""
 
-    def __init__(
-        self,
-        context: DmsContext,
-        tasks: DmsTaskApi,
-        read_instance: Callable[[], dict[str, Any]],
-        engine: str,
-        interval: float,
-        bound: BoundEips = bound_eips,
-        instance_id: str = "",
-    ) -> None:
-        self.bound = bound
-        self.instance_id = instance_id
-        self.context = context
-        self.tasks = tasks
-        self.read_instance = read_instance
-        self.engine = engine
-        self.interval = interval
-        self.task: Optional[dict[str, Any]] = None
-        self.instance: Optional[dict[str, Any]] = None
-        self.polls = 0
+    context: DmsContext
+    tasks: DmsTaskApi
+    read_instance: Callable[[], dict[str, Any]]
+    engine: str
+    interval: float
+    bound: BoundEips = bound_eips
+    instance_id: str = ""
+    task: Optional[dict[str, Any]] = field(default=None, init=False)
+    instance: Optional[dict[str, Any]] = field(default=None, init=False)
+    polls: int = field(default=0, init=False)
 
     def until_settled(self, change: Change, begin_time: Optional[str]) -> PollResult[Seen]:
         """Poll until the change shows (or its task failed) or the deadline; PollAborted on a non-transient error."""

@@ -21,6 +21,7 @@ from ._errors import (
 )
 from ._http_errors import shown
 from ._ids import is_id
+from ._numbers import int_or_none
 from ._timeparse import TimeFormatError, UtcTime, option_to_api_time, sort_key
 
 PENDING_STATUSES = frozenset(("CREATED", "EXECUTING"))
@@ -209,15 +210,8 @@ class DmsTaskApi:
                     " stopping. Narrow the list with begin_time and end_time, or give task_id."
                     % (self.base_path, MAX_TASKS, self.instance_id)
                 )
-            total = _int_or_none(response.data.get("task_count"))
+            total = int_or_none(response.data.get("task_count"))
             if len(page) < PAGE_LIMIT or (total is not None and len(collected) >= total):
                 return collected
             start += len(page)
         raise DmsResponseError("DMS API kept returning full pages after %d pages of tasks; stopping." % MAX_PAGES)
-
-
-def _int_or_none(value: Any) -> Optional[int]:
-    try:
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None

@@ -26,6 +26,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
 
+from ansible_collections.hwcloud.dms.plugins.module_utils._numbers import int_or_none
 from ansible_collections.hwcloud.dms.plugins.module_utils._poll import DEFAULT_PROGRESS_INTERVAL
 from ansible_collections.hwcloud.dms.plugins.plugin_utils._progress_lines import (
     ProgressPacer,
@@ -48,15 +49,6 @@ ENVIRONMENT_VARIABLE = "HWCLOUD_DMS_PROGRESS_FILE"  # the module side reads it i
 JOB_LIMIT_MARGIN = 120
 # Keys the async wrapper adds to a module's result that a normal run does not have.
 WRAPPER_KEYS = ("stderr", "ansible_job_id")
-
-
-def _int_or_none(value: Any) -> Optional[int]:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _bool(value: Any, default: bool) -> bool:
@@ -83,7 +75,7 @@ class DmsProgressAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp  # no effect any more (as in Ansible's own normal action)
         args = self._task.args
-        interval = _int_or_none(args.get("progress_interval", DEFAULT_PROGRESS_INTERVAL))
+        interval = int_or_none(args.get("progress_interval", DEFAULT_PROGRESS_INTERVAL))
         if interval is not None and interval < 0:
             result.update(
                 failed=True,
@@ -97,7 +89,7 @@ class DmsProgressAction(ActionBase):
 
     def _shows_progress(self, interval: Optional[int]) -> bool:
         # No line can come before the module's own deadline ends it when wait_timeout <= progress_interval.
-        timeout = _int_or_none(self._option("wait_timeout")) or self.DEFAULT_TIMEOUT
+        timeout = int_or_none(self._option("wait_timeout")) or self.DEFAULT_TIMEOUT
         return bool(
             interval
             and timeout > interval
@@ -129,7 +121,7 @@ class DmsProgressAction(ActionBase):
         return "%s -> %s" % (host, delegate) if delegate and delegate != host else host
 
     def _run_with_progress(self, interval: int, task_vars: dict[str, Any]) -> dict[str, Any]:
-        timeout = _int_or_none(self._option("wait_timeout")) or self.DEFAULT_TIMEOUT
+        timeout = int_or_none(self._option("wait_timeout")) or self.DEFAULT_TIMEOUT
         async_dir = self.get_shell_option("async_dir", default="~/.ansible_async")
         if async_dir.startswith("~") and not async_dir.startswith("~/"):
             async_dir = self._remote_expand_user(async_dir)  # ~user/...: the shell and Python differ; ask the host
