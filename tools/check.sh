@@ -2,8 +2,8 @@
 # make check: the fast loop, about half a minute on 2 cores from a warm venv (make test is the full one).
 #   format   ruff format --check: a file make format would change
 #   lint     ruff check with pyproject.toml's rules (pyflakes, pycodestyle, bugbear, import order)
-#   units    plain pytest over tests/unit/plugins (module_utils, and each module's main() in-process) from the laid
-#            collection, two pytest-xdist workers; no ansible-test, no playbooks
+#   units    plain pytest over tests/unit/plugins (module_utils, and each module's main() in-process against FakeDms)
+#            from the laid collection, two pytest-xdist workers; no emulator process, no ansible-test, no playbooks
 # Each step runs even when an earlier one failed; exit 0 only if all passed. CHECK_UNITS overrides the unit paths.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +31,7 @@ units() {
   local coll
   coll=$("$root/tools/lay_collection.sh") || return 1
   # shellcheck disable=SC2086  # CHECK_UNITS is a list of paths
-  (cd "$coll" && PYTHONPATH="$root/build/collections:$coll/emulator" python -m pytest -p no:cacheprovider -q \
+  (cd "$coll" && PYTHONPATH="$root/build/collections" python -m pytest -p no:cacheprovider -q \
      -n 2 ${CHECK_UNITS:-tests/unit/plugins}) 2>&1 | tail -n 15
   return "${PIPESTATUS[0]}"
 }

@@ -94,11 +94,12 @@ ln -s "$(python -c 'import ansible, os; print(os.path.dirname(ansible.__file__))
 # --- compatibility: what depends on ansible-core, on the oldest release meta/runtime.yml accepts (>=2.16.0) ---------
 if want compat; then
 # Only the module base (plugins/module_utils/_module.py) and the modules import Ansible: AnsibleModule's argument
-# handling, no_log masking, warnings and fail_json. So: the module units (each main() in-process) and the playbooks
+# handling, no_log masking, warnings and fail_json. So: each module's main() in-process (the units against FakeDms,
+# tests/integration/modules against the emulator) and the playbooks
 # that exercise that layer (bad input refused by the argument spec, secrets at -vvv, check mode, module_defaults and
 # the demo's output); the rest of module_utils is plain Python and does not see ansible-core. COMPAT_TESTS overrides.
 compat_venv="$root/.venv-ansible-2.16"
-compat_tests=${COMPAT_TESTS:-"tests/unit/plugins/modules tests/integration/test_reliability_secrets.py \
+compat_tests=${COMPAT_TESTS:-"tests/unit/plugins/modules tests/integration/modules tests/integration/test_reliability_secrets.py \
 tests/integration/test_pb_request_mistakes.py tests/integration/test_pb_check_mode_tls.py tests/integration/test_pb_demo.py \
 tests/integration/test_wait.py"}
 # The reliability file's bad-input cases, one playbook: each is an argument check before any request.
@@ -119,7 +120,7 @@ if want stacks; then
 # The modules run on the managed host's Python, often with its distribution's python3-requests. Each stack is a venv
 # (make builds them from requirements/stacks/*.txt): "newest" (Python 3.13, the newest requests and urllib3 2) is the
 # reference; the others pin RHEL 9, Ubuntu 22.04, Debian 12 and the floor (requests 2.25.1 + urllib3 1.25). Each stack runs, as the managed Python,
-# the module_utils and module units and a playbook subset: a wait, 429 and 503 with Retry-After (seconds and HTTP
+# the module_utils and module units, each module's main() against the emulator (tests/integration/modules) and a playbook subset: a wait, 429 and 503 with Retry-After (seconds and HTTP
 # date), a timeout, a dropped connection, an oversized body, a CONNECT proxy, an untrusted certificate, hostile status
 # lines, headers and bodies (the watchdog, bounded JSON, a million-object page), a public-access bind. (The time
 # parser, pure Python, is checked on every Python 3.9 to 3.13 by the units here and the timeparse stage.) Every stack must pass exactly the tests the reference passes (tools/compare_stacks.py). STACK_TESTS
@@ -158,7 +159,7 @@ run_stack() {  # name, python: the units, then the playbook subset with the stac
   "$py" -c 'import sys, requests, urllib3; print("Python %d.%d.%d, requests %s, urllib3 %s" % (sys.version_info[:3]
     + (requests.__version__, urllib3.__version__)))' >"$results/stack-$name-versions.txt" 2>&1
   (cd "$coll" && PYTHONPATH="$root/build/collections:$ansible_lib" "$py" -m pytest -p no:cacheprovider -q \
-     --junitxml="$results/stack-$name-units.xml" -o junit_suite_name="stack-$name-units" tests/unit/plugins) \
+     --junitxml="$results/stack-$name-units.xml" -o junit_suite_name="stack-$name-units" tests/unit/plugins tests/integration/modules) \
      >"$results/stack-$name-units.log" 2>&1
   # shellcheck disable=SC2086  # the list of tests is meant to split (set -f: its [ids] are not globs)
   (set -f && cd "$coll" && DMS_TEST_MANAGED_PYTHON="$py" DMS_TEST_MANAGED_PYTHONPATH="$ansible_lib" \

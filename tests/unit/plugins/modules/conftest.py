@@ -1,14 +1,14 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures to run a module's main() in-process: its arguments, what it printed, and the bundled emulator.
+"""Fixtures to run a module's main() in-process: its arguments, what it printed, the FakeDms transport.
 
     @pytest.mark.parametrize("patch_ansible_module", [dict(instance_id="x", _ansible_check_mode=True)], indirect=True)
     def test_x(patch_ansible_module, module_result):
         result = module_result(dms_task_info.main)      # runs main(), expects SystemExit, returns the printed JSON
 
-or, with arguments built inside the test, ``run_module(dms_task_info.main, {...})``. ``emulator_args`` are the
-connection options of a freshly reset emulator (the ``emulator`` fixture, from the plugin tests/conftest.py loads);
-the HW_* and HUAWEICLOUD_SDK_* variables of the developer's shell are removed for every test here, so only what a
+or, with arguments built inside the test, ``run_module(dms_task_info.main, {...})``; ``dms`` is the FakeDms every
+module of the test reaches (no process, no socket). tests/integration/modules/ runs main() against an emulator process
+with these fixtures. The HW_* and HUAWEICLOUD_SDK_* variables of the developer's shell are removed for every test here, so only what a
 test sets reaches the module.
 """
 
@@ -82,19 +82,6 @@ def run_module(module_result: Callable[[Callable[[], None]], dict[str, Any]]) ->
             return module_result(main)
 
     return call
-
-
-@pytest.fixture
-def emulator_args(emulator: Any) -> dict[str, Any]:
-    """Connection options for the freshly reset emulator (AK/SK and project id given, retries off)."""
-    return dict(
-        endpoint=emulator.url,
-        iam_endpoint=emulator.url,
-        access_key=emulator.access_key,
-        secret_key=emulator.secret_key,
-        project_id=emulator.project_id,
-        retries=0,
-    )
 
 
 @pytest.fixture
