@@ -17,7 +17,10 @@ from datetime import datetime, timezone
 from typing import Iterable, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote, unquote, urlsplit
 
-from requests.structures import CaseInsensitiveDict
+try:
+    from requests.structures import CaseInsensitiveDict
+except ImportError:  # pragma: no cover - _http reports the missing library with missing_required_lib before any signing
+    CaseInsensitiveDict = None  # type: ignore[assignment,misc]
 
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
