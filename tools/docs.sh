@@ -39,6 +39,8 @@ labels = [
     ("common_return_values", "reference_appendices/common_return_values.html#common-return-values", "Return Values"),
     ("ansible_configuration_settings", "reference_appendices/config.html#ansible-configuration-settings",
      "Ansible Configuration Settings"),
+    # "This module has a corresponding action plugin" (the modules' progress lines run in one).
+    ("action_plugins", "plugins/action.html#action-plugins", "Action plugins"),
 ]
 header = b"# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is compressed using zlib.\n"
 body = "".join("%s std:label -1 %s %s\n" % label for label in labels).encode()
