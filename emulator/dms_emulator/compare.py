@@ -1,7 +1,8 @@
 """`dms-emulator compare`: send a cassette's calls to a fresh emulator and report how its answers differ.
 
 The emulator starts with each instance the cassette reads, as the first recorded answer describes it (engine, name,
-size, status), under the cassette's own (stand-in) ids, and runs with progression "immediate". Each call goes out
+size, status), and each EIP a recorded VPC answer lists (its first answer: status, bandwidth), under the cassette's
+own (stand-in) ids, and runs with progression "immediate". Each call goes out
 signed with the emulator's key; ids the emulator makes up (a task's id) are bound to the cassette's stand-ins at
 the same place in the answer, so that later calls ask for them. Per call the report lists differences in status,
 fields present and their types; values are compared where the same state is expected: on the last read of each call
@@ -46,6 +47,8 @@ STATE_FIELDS = frozenset(
     }
 )
 SEED_FIELDS = ("name", "status", "broker_num", "storage_space", "product_id", "enable_publicip")
+# What an EIP is created with; the other fields the EIP API shows are derived from these.
+EIP_SEED_FIELDS = ("id", "status", "public_ip_address", "port_id", "private_ip_address", "bandwidth_size")
 
 
 @dataclass
@@ -137,6 +140,25 @@ class Comparison:
             spec = {key: answer[key] for key in SEED_FIELDS if key in answer and not self._is_standin(answer[key])}
             spec.update(instance_id=parts[3], project_id=parts[1], engine=answer["engine"])
             self._admin("/_emulator/instances", spec)
+        self._seed_eips()
+
+    def _seed_eips(self) -> None:
+        """Each EIP a recorded `GET /v1/{project}/publicips` lists, created as its first answer shows it: a client
+        that looks EIPs up before binding them gets the same answers as when it was recorded."""
+        seen = set()
+        for call in self.cassette.interactions:
+            parts = call.path.strip("/").split("/")
+            answer = call.json_body
+            if call.method != "GET" or len(parts) != 3 or parts[2] != "publicips" or call.status != 200:
+                continue
+            eips = answer.get("publicips") if isinstance(answer, dict) else None
+            for eip in eips if isinstance(eips, list) else []:
+                if not isinstance(eip, dict) or not eip.get("id") or (parts[1], eip["id"]) in seen:
+                    continue
+                seen.add((parts[1], eip["id"]))
+                spec = {key: eip[key] for key in EIP_SEED_FIELDS if eip.get(key) and not self._is_standin(eip[key])}
+                spec["id"] = eip["id"]
+                self._admin("/_emulator/eips", {"eips": [spec], "project_id": parts[1]})
 
     def _seed_identity(self) -> None:
         """The users of recorded password token requests (stand-in name and password) and the projects IAM showed."""

@@ -125,7 +125,8 @@ def test_no_log_lines_say_only_the_time(emulator, playbook, instance_id):
 def test_async_task_runs_as_before_without_lines(emulator, playbook, instance_id):
     task_id = _task(emulator, instance_id)
     run = playbook("progress_lines.yml", {"task_id": task_id, "progress_interval": 1, "async_seconds": 60})
-    assert run.returncode == 0, run
+    # str(): pytest cuts an assertion message that is an object to ~240 characters, the failed task's lines included.
+    assert run.returncode == 0, str(run)
     assert run.results["localhost"]["task"]["status"] == "SUCCESS"
     assert "still waiting" not in run.stdout, run
 
@@ -207,11 +208,14 @@ def test_public_access_lines_name_the_change_and_its_task(emulator, playbook, in
     # The task stays EXECUTING 8 s after the change call: a line at 2 s and later ones fit in any module start-up.
     assert 1 <= len(lines) <= (bind["elapsed"] + START_MARGIN) / 2 + 3, run
     subject = "bind public IPs of RabbitMQ instance %s" % instance_id
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         assert line["host"] == "localhost" and line["module"] == "hwcloud.dms.dms_public_access"
         assert line["limit"] == "1m"
+        # The task's SUCCESS is a status change, so a line is due; the module then still reads the instance and its
+        # EIPs, and a loaded controller can print that line before it notices the job's end: only as the last line.
+        statuses = "CREATED|EXECUTING|SUCCESS" if number == len(lines) else "CREATED|EXECUTING"
         assert line["what"] in ("instance %s: starting" % instance_id, subject) or re.fullmatch(
-            r"%s: task bindInstancePublicIp [0-9a-f]+ (CREATED|EXECUTING)" % re.escape(subject), line["what"]
+            r"%s: task bindInstancePublicIp [0-9a-f]+ (%s)" % (re.escape(subject), statuses), line["what"]
         ), line.group(0)
     refused = saved["refused"]
     assert refused["failed"] is True and "progress_interval" in refused["msg"] and "-1" in refused["msg"]

@@ -128,11 +128,13 @@ def recorded(tmp_path_factory):
     with EmulatorProcess(seed=str(seed)) as upstream:
         admin = EmulatorAdmin(upstream.url)
         admin.create_instance(RABBITMQ, "rabbitmq", bind_seconds=0.5, unbind_seconds=0.5, project_id=PROJECT_ID)
+        # dms_public_access looks every EIP up through the VPC API before binding: they must exist upstream.
+        admin._call("POST", "/_emulator/eips", {"eips": [{"id": eip} for eip in EIPS], "project_id": PROJECT_ID})
         env = dict(os.environ, HW_ACCESS_KEY=ACCESS_KEY, HW_SECRET_KEY=SECRET_KEY, HW_SECURITY_TOKEN=SECURITY_TOKEN)
         cassette = tmp / "demo.cassette.json"
-        proxy, url = _start(
-            ["record", "--upstream", upstream.url, "--cassette", str(cassette)], env, tmp / "record.url"
-        )
+        # The emulator serves the EIP (VPC) API on its own URL, like DMS.
+        record = ["record", "--upstream", upstream.url, "--vpc-upstream", upstream.url, "--cassette", str(cassette)]
+        proxy, url = _start(record, env, tmp / "record.url")
         try:
             run = _playbook(url, tmp)
         finally:
