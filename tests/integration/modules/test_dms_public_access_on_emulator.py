@@ -15,14 +15,7 @@ INSTANCE = "11111111-2222-3333-4444-555555555555"
 A = "1aea7aed-e7d8-40ea-b3de-6f3ee9d5db9f"
 B = "2bfb8bfe-f8e9-41fb-c4ef-7f4ff0e6ec0a"
 C = "3c0c9c0f-09fa-42ac-d5f0-8a5001f7fd1b"
-FAILURE_KEYS = ("changed", "instance", "task", "actions", "elapsed")
 FAST = {"bind_seconds": 0, "unbind_seconds": 0}
-CONNECTION = {
-    "endpoint": "http://127.0.0.1:1",
-    "project_id": "p",
-    "access_key": "AKEXAMPLE",
-    "secret_key": "SKEXAMPLE-value",
-}
 
 
 def _eips(emulator, *specs):
