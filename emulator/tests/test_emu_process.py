@@ -36,7 +36,7 @@ def signed(session, method, url, path, query="", body=b"", extra=None, sk=DEFAUL
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def proc():
     with EmulatorProcess() as process:
         yield process

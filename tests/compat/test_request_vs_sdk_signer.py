@@ -335,6 +335,7 @@ def _calls(server: StandIn, method: Optional[str] = None) -> list[Received]:
     return [item for item in server.received if method is None or item.method == method]
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("auth", ["aksk", "aksk-token", "token"])
 def test_every_request_of_dms_request_passes_huaweis_signer(servers, tmp_path, auth):
     server = servers(auth)

@@ -21,7 +21,7 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comple
     return subprocess.run(command, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=300, check=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(tmp_path_factory):
     """Build the artifact from the collection tree and install it into a private collections path."""
     work = tmp_path_factory.mktemp("artifact")

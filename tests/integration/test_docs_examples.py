@@ -483,7 +483,7 @@ def test_ci_examples_run_the_guides_commands():
 
 
 # --- running them -----------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def checkout(tmp_path_factory) -> Path:
     """A copy of the checkout to run shell blocks in, with its venvs where `make demo` and `make test` put them."""
     copy = tmp_path_factory.mktemp("docs-examples") / "hwcloud.dms"

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,6 +59,7 @@ def _collections():
     return collections
 
 
+@pytest.mark.long
 def test_demo_binds_each_engine_reruns_unbinds_and_stops_the_emulator(tmp_path):
     done, url = _demo(tmp_path, _collections())
     out = done.stdout

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 import requests
 
 # Seconds the controller's count may run ahead of the module's elapsed (start-up under load, the end's detection).
@@ -156,6 +157,7 @@ def test_delegate_to_names_host_and_delegate(emulator, playbook, instance_id, tm
     assert lines and all(line["host"] == "h01 -> localhost" for line in lines), run
 
 
+@pytest.mark.long
 def test_twenty_hosts_forked_each_line_names_its_host(emulator, playbook, instance_id, tmp_path):
     # One task per host (a task's reads are counted over every host that reads it): 17 reads 1 s apart each.
     ids = ["task_id=%s" % _task(emulator, instance_id, polls=14) for _host in range(20)]
@@ -180,6 +182,7 @@ def test_twenty_hosts_forked_each_line_names_its_host(emulator, playbook, instan
             assert mine, (host, waited["elapsed"], run)
 
 
+@pytest.mark.long
 def test_module_defaults_group_sets_the_interval_over_a_loop(emulator, playbook, instance_id):
     loop_ids = [_task(emulator, instance_id), _task(emulator, instance_id)]
     quiet_id = _task(emulator, instance_id)

@@ -29,6 +29,7 @@ def _race(emulator, playbook, instance_id, engine, extra, **spec):
     return run, results
 
 
+@pytest.mark.long
 def test_two_runs_bind_the_same_eips_at_once(emulator, playbook, instance_id):
     eips = EIPS[:1]
     for trial in range(TRIALS):

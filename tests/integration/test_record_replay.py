@@ -113,7 +113,7 @@ def _outcome(stdout):
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def recorded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("record-replay")
     seed = tmp / "seed.json"

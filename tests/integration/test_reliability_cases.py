@@ -27,6 +27,9 @@ import trustme
 from dms_emulator import DEFAULT_SECRET_KEY
 from dms_emulator.pytest_plugin import EmulatorHandle
 
+# One run of every case (the session-scoped `ctx`) takes a minute or more.
+pytestmark = pytest.mark.long
+
 
 def _harness() -> Any:
     """tests/integration/conftest.py as a module: its PlaybookRunner serves the module-scoped fixture below."""
@@ -830,7 +833,7 @@ def _prepare(case: Case, admin: Any, tls_admin: Any, values: dict) -> dict:
     return {"id": case.id, "args": args, "env": env, "task_id": task_id}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ctx(
     request: pytest.FixtureRequest, dms_emulator: Any, dms_emulator_tls: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Context:

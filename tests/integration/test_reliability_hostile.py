@@ -804,6 +804,7 @@ def test_retry_after_zero_cannot_make_a_request_storm(server_factory, tmp_path):
     assert run.wall >= 6 * 0.5, "7 requests in %.2f s: retry pauses need a floor" % run.wall
 
 
+@pytest.mark.long
 def test_retry_after_is_capped_in_total_not_per_retry(server_factory, tmp_path):
     # 5 retries x Retry-After 20 s would be 100 s; the budget (documented) is far less, and the message does not
     # then tell the user to raise 'retries'.
