@@ -265,9 +265,22 @@ lane() { local stage; for stage in "$@"; do run_stage "$stage"; done; }
 # timelines and deadlines), so the second lane fills it. The ansible-test stages share the laid collection's
 # tests/output, so they stay in one lane, one after another; the pytest runs write nothing in the tree that
 # .gitignore does not hide from ansible-test.
-lane pytest compat &
-lane sanity units integration stacks timeparse lint molecule &
+# Each lane is its own process group (set -m), so that an interrupt stops both lanes and everything they started
+# (without job control, background jobs ignore the terminal's Ctrl-C and would run on); stdin is /dev/null, as it is
+# for background jobs without job control.
+set -m
+lane pytest compat </dev/null &
+lanes=$!
+lane sanity units integration stacks timeparse lint molecule </dev/null &
+lanes="$lanes $!"
+stop_lanes() {
+  local pid
+  for pid in $lanes; do kill -TERM -- "-$pid" 2>/dev/null; done
+  exit 130
+}
+trap stop_lanes INT TERM
 wait
+set +m
 
 # --- summary ---------------------------------------------------------------------------------
 declare -a stage_names=() stage_status=()
