@@ -51,11 +51,12 @@ def main() -> int:
         p, f = sanity_counts(sanity_log)
         passed, failed = passed + p, failed + f
     print("")
+    width = max([len(name) for name in names] + [40])
     for name, status, code in zip(names, statuses, codes):
         shown = (
             "NOT RUN (see the WARNING below)" if status == NOT_RUN else "ok" if code == 0 else "FAILED (exit %d)" % code
         )
-        print("  %-40s %s" % (name, shown))
+        print("  %-*s %s" % (width, name, shown))
     stage_failures = sum(1 for code in codes if code != 0)
     if stage_failures and failed == 0:
         failed = stage_failures  # a stage that crashed before reporting still counts as a failure
