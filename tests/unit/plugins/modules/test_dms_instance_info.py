@@ -12,7 +12,6 @@ from urllib.parse import parse_qsl
 import pytest
 
 from ansible_collections.hwcloud.dms.plugins.module_utils import _instance_info
-from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.modules import dms_instance_info
 from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import CONNECTION, PROJECT, FakeDms
 
@@ -55,13 +54,6 @@ ROCKET = dict(
 
 def _eip(eip_id: str, address: str) -> dict[str, Any]:
     return {"id": eip_id, "status": "ACTIVE", "public_ip_address": address, "port_id": "port-" + eip_id[:8]}
-
-
-@pytest.fixture
-def dms(monkeypatch: pytest.MonkeyPatch) -> FakeDms:
-    fake = FakeDms()
-    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(fake.session))
-    return fake
 
 
 def _queries(dms: FakeDms, path: str = LIST) -> list[dict[str, str]]:

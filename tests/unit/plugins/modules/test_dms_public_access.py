@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.modules import dms_public_access
 from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import CONNECTION as FAKE_CONNECTION
-from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import PROJECT, FakeDms
+from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import PROJECT
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 # One name per line: ansible's doc parser (run by ansible-lint over tests/unit/plugins/modules) warns on tuple targets.
@@ -74,13 +73,6 @@ def test_unknown_state_is_refused(patch_ansible_module, module_result):
 
 DETAIL_PATH = "/v2/%s/instances/%s" % (PROJECT, INSTANCE)
 TASKS_PATH = DETAIL_PATH + "/tasks"
-
-
-@pytest.fixture
-def dms(monkeypatch):
-    fake = FakeDms()
-    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(fake.session))
-    return fake
 
 
 def _rabbit(enabled=False, **extra):

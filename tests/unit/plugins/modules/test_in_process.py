@@ -9,8 +9,6 @@ changed: true once a change was sent).
 
 from __future__ import annotations
 
-import pytest
-
 from ansible_collections.hwcloud.dms.plugins.module_utils._errors import DmsError
 from ansible_collections.hwcloud.dms.plugins.module_utils._module import DmsModule
 from ansible_collections.hwcloud.dms.plugins.modules import dms_request, dms_task_info
@@ -18,7 +16,6 @@ from ansible_collections.hwcloud.dms.tests.unit.plugins.modules.fake_dms import 
     CONNECTION,
     INSTANCE,
     PROJECT,
-    FakeDms,
     task_answer,
     task_path,
 )
@@ -34,13 +31,6 @@ SCALE_OUT = dict(
 )
 # The poll floor: each later read comes 0.5 s after the one before, so these tests take about a second each at most.
 FAST = dict(wait_for=True, wait_sleep=0.5)
-
-
-@pytest.fixture
-def dms(monkeypatch: pytest.MonkeyPatch) -> FakeDms:
-    fake = FakeDms()
-    monkeypatch.setattr(DmsModule, "session_factory", staticmethod(fake.session))
-    return fake
 
 
 def test_a_change_and_its_job_are_sent_signed_and_waited_for(run_module, dms):
