@@ -21,6 +21,7 @@ import time
 from typing import Any, Optional
 
 from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
@@ -49,14 +50,6 @@ ENVIRONMENT_VARIABLE = "HWCLOUD_DMS_PROGRESS_FILE"  # the module side reads it i
 JOB_LIMIT_MARGIN = 120
 # Keys the async wrapper adds to a module's result that a normal run does not have.
 WRAPPER_KEYS = ("stderr", "ansible_job_id")
-
-
-def _bool(value: Any, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
-    return bool(value)
 
 
 class DmsProgressAction(ActionBase):
@@ -90,11 +83,12 @@ class DmsProgressAction(ActionBase):
     def _shows_progress(self, interval: Optional[int]) -> bool:
         # No line can come before the module's own deadline ends it when wait_timeout <= progress_interval.
         timeout = int_or_none(self._option("wait_timeout")) or self.DEFAULT_TIMEOUT
+        wait = self._option(self.WAIT_OPTION, self.WAIT_ALIASES)
         return bool(
             interval
             and timeout > interval
             and not self._task.async_val
-            and _bool(self._option(self.WAIT_OPTION, self.WAIT_ALIASES), self.WAIT_DEFAULT)
+            and (self.WAIT_DEFAULT if wait is None else boolean(wait, strict=False))
             and (self.WAITS_IN_CHECK_MODE or not self._task.check_mode)
             and getattr(self._connection._shell, "SHELL_FAMILY", "sh") != "powershell"
             and not self._connection.always_pipeline_modules
