@@ -54,7 +54,6 @@ EIPS = [
     "4d1d0d1a-1a0b-43bd-e6a1-9b6112a8ae2c",
     "5e2e1e2b-2b1c-44ce-f7b2-ac7223b9bf3d",
 ]
-MANAGED_PYTHON = os.environ.get("DMS_TEST_MANAGED_PYTHON") or sys.executable
 FAST = [{"status": "CREATED", "seconds": 0.5}, {"status": "EXECUTING", "seconds": 1}, {"status": "SUCCESS"}]
 
 
@@ -498,26 +497,17 @@ def checkout(tmp_path_factory) -> Path:
     return copy
 
 
-def _environment(emulator, credentials: bool, collections: Optional[str]) -> Dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("HW_", "HUAWEICLOUD_SDK_"))}
-    env.update(
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_FORCE_COLOR="0",
-        ANSIBLE_RETRY_FILES_ENABLED="0",
-        ANSIBLE_LOCALHOST_WARNING="0",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-        ANSIBLE_PYTHON_INTERPRETER=MANAGED_PYTHON,
+def _environment(playbook, credentials: bool, collections: Optional[str]) -> Dict[str, str]:
+    """The playbook runner's environment (tests/integration/conftest.py), as a reader's shell would have it."""
+    env = playbook.env(
+        credentials=credentials,
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
-        PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
-        HW_DMS_ENDPOINT=emulator.url,
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        HW_DMS_ENDPOINT=playbook.handle.url,
     )
     if collections is None:
         env.pop("ANSIBLE_COLLECTIONS_PATH", None)
-    if credentials:
-        env.update(
-            HW_ACCESS_KEY=emulator.access_key, HW_SECRET_KEY=emulator.secret_key, HW_PROJECT_ID=emulator.project_id
-        )
     return env
 
 
@@ -594,7 +584,7 @@ def _playbook_text(example: Example) -> str:
 
 
 @pytest.mark.parametrize("example", RUNNABLE, ids=[example.name for example in RUNNABLE])
-def test_example_runs_against_the_emulator(example: Example, emulator, checkout: Path, tmp_path: Path):
+def test_example_runs_against_the_emulator(example: Example, emulator, playbook, checkout: Path, tmp_path: Path):
     recipe = _recipe_for(example)
     collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
     assert collections, "run through make test (it sets ANSIBLE_COLLECTIONS_PATH to the laid-out collection)"
@@ -611,11 +601,11 @@ def test_example_runs_against_the_emulator(example: Example, emulator, checkout:
         (cwd / name).write_text(block.text, encoding="utf-8")
     try:
         if example.language in ("yaml", "yaml+jinja"):
-            output = _run_playbook(example, recipe, emulator, variables, tmp_path, collections)
+            output = _run_playbook(example, recipe, playbook, variables, tmp_path, collections)
         elif example.language == "python":
-            output = _run_pytest(example, recipe, emulator, tmp_path, collections)
+            output = _run_pytest(example, recipe, playbook, tmp_path, collections)
         else:
-            output = _run_shell(example, recipe, emulator, variables, checkout, collections, tmp_path)
+            output = _run_shell(example, recipe, playbook, variables, checkout, collections, tmp_path)
     finally:
         stopped = [_stop(cwd / name) for name in recipe.pid_files]
     assert all(stopped), "a process the block started was not running any more: %s" % recipe.pid_files
@@ -640,12 +630,13 @@ def _reader_env(recipe: Recipe, cwd: Path, url: str) -> Dict[str, str]:
     return {name: value.replace("{cwd}", str(cwd)).replace("{url}", url) for name, value in recipe.env.items()}
 
 
-def _run_playbook(example, recipe, emulator, variables, tmp_path, collections) -> str:
+def _run_playbook(example, recipe, playbook, variables, tmp_path, collections) -> str:
+    emulator = playbook.handle
     if recipe.credentials_in_vars:
         variables.update(vault_hw_access_key=emulator.access_key, vault_hw_secret_key=emulator.secret_key)
     path = tmp_path / "example.yml"
     path.write_text(_playbook_text(example), encoding="utf-8")
-    env = _environment(emulator, not recipe.credentials_in_vars, collections)
+    env = _environment(playbook, not recipe.credentials_in_vars, collections)
     env.update(_reader_env(recipe, tmp_path, emulator.url))
     command = [
         os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
@@ -666,11 +657,11 @@ def _run_playbook(example, recipe, emulator, variables, tmp_path, collections) -
     return output
 
 
-def _run_pytest(example, recipe, emulator, tmp_path, collections) -> str:
+def _run_pytest(example, recipe, playbook, tmp_path, collections) -> str:
     """A test file of the reader's: its own pytest run, with the fixtures of the installed emulator package."""
     (tmp_path / "test_example.py").write_text(example.text, encoding="utf-8")
     # The plugin's own emulator: the fixture's endpoint and xdist's worker settings are not the reader's.
-    env = _environment(emulator, credentials=False, collections=collections)
+    env = _environment(playbook, credentials=False, collections=collections)
     for name in [name for name in env if name.startswith(("HW_", "PYTEST_"))]:
         del env[name]
     env.update(_reader_env(recipe, tmp_path, ""))
@@ -682,10 +673,11 @@ def _run_pytest(example, recipe, emulator, tmp_path, collections) -> str:
     return output
 
 
-def _run_shell(example, recipe, emulator, variables, checkout, collections, tmp_path) -> str:
+def _run_shell(example, recipe, playbook, variables, checkout, collections, tmp_path) -> str:
     if recipe.needs_toolchain and shutil.which("antsibull-changelog", path=os.path.dirname(sys.executable)) is None:
         pytest.skip("make build needs make test's toolchain (antsibull-changelog); it runs in make test's pytest stage")
-    env = _environment(emulator, credentials=False, collections=None)
+    emulator = playbook.handle
+    env = _environment(playbook, credentials=False, collections=None)
     # The collection as the reader has it installed; make build's blocks install it themselves, into a folder of
     # this test's (not the user's ~/.ansible).
     env["ANSIBLE_COLLECTIONS_PATH"] = str(checkout / "build" / "installed") if recipe.needs_toolchain else collections
