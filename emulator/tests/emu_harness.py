@@ -8,6 +8,10 @@ on it are in this directory's conftest.py.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 from dms_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
@@ -18,6 +22,8 @@ from dms_emulator.signing import sign_headers
 from dms_emulator.timefmt import format_sdk_date
 
 HOST = "127.0.0.1:8443"
+# What a user's own pytest run would not have: this checkout's import path, and make test's plugin and option settings.
+NOT_A_USERS = ("PYTHONPATH", "PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS")
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 
 
@@ -64,3 +70,17 @@ class Harness:
     def task_path(self, task_id: str = "", instance: str = INSTANCE, project: str = DEFAULT_PROJECT_ID) -> str:
         base = "/v2/%s/instances/%s/tasks" % (project, instance)
         return base + ("/" + task_id if task_id else "")
+
+
+def run_pytest_as_a_user(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """pytest in cwd as a user's project runs it: the installed package's plugin loaded by its entry point."""
+    env = {key: value for key, value in os.environ.items() if key not in NOT_A_USERS}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"] + list(args),
+        cwd=str(cwd),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

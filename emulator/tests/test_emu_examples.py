@@ -6,30 +6,16 @@ It runs in a fresh pytest process in a temporary directory, with no PYTHONPATH: 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from emu_harness import run_pytest_as_a_user
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "test_offline_bind.py"
 
 
 def test_example_user_test_passes_with_only_the_installed_plugin(tmp_path):
     shutil.copy(EXAMPLE, tmp_path / EXAMPLE.name)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS")
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", EXAMPLE.name],
-        cwd=str(tmp_path),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_pytest_as_a_user(tmp_path, EXAMPLE.name)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout

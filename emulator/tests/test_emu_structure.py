@@ -4,10 +4,9 @@ session option."""
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from emu_harness import run_pytest_as_a_user
 
 import dms_emulator
 from dms_emulator.app import Emulator
@@ -58,14 +57,5 @@ def test_plugin_session_option_starts_the_emulator_with_that_progression(tmp_pat
         "def test_mode(emulator):\n    assert emulator.admin.progression()['start_mode'] == 'manual'\n",
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--dms-progression=manual", "test_mode.py"],
-        cwd=str(tmp_path),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_pytest_as_a_user(tmp_path, "--dms-progression=manual", "test_mode.py")
     assert done.returncode == 0, done.stdout + done.stderr
