@@ -32,7 +32,7 @@ pytestmark = pytest.mark.long
 
 
 def _harness() -> Any:
-    """tests/integration/conftest.py as a module: its PlaybookRunner serves the module-scoped fixture below."""
+    """tests/integration/conftest.py as a module: its PlaybookRunner serves the session-scoped `ctx` fixture below."""
     spec = importlib.util.spec_from_file_location("reliability_harness", Path(__file__).with_name("conftest.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
