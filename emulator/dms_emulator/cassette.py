@@ -15,10 +15,10 @@ text the client sent, so that replay can match it; `stand_ins` lists every stand
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
+
+from .files import replace_file
 
 FORMAT = "hwcloud-dms-cassette"
 VERSION = 1
@@ -103,17 +103,7 @@ class Cassette:
 
     def save(self, path: str) -> None:
         """Write through a new file renamed over `path`: a reader never sees half a cassette."""
-        directory = os.path.dirname(os.path.abspath(path))
-        handle, tmp = tempfile.mkstemp(prefix=".cassette-", dir=directory)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self.to_json(), stream, indent=1, ensure_ascii=False)
-                stream.write("\n")
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        replace_file(path, json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n", ".cassette-")
 
 
 def load_cassette(path: str) -> Cassette:

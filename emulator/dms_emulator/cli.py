@@ -14,6 +14,7 @@ from typing import List, Optional
 from . import __version__
 from .admin_access import ADMIN_TOKEN_HEADER, is_loopback
 from .app import Emulator
+from .files import replace_file
 from .progression import MODES
 from .seed import load_seed_file
 from .server import IDLE_TIMEOUT, EmulatorServer
@@ -74,22 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def write_url_file(path: str, url: str) -> None:
-    """Write the URL to `path` through a new file of our own, renamed over it.
-
-    A fixed temporary name (`path + ".tmp"`) could be a symlink someone planted, and opening `path` itself would
-    write through a symlink to its target; a fresh mkstemp file in the same directory is neither, and the rename
-    replaces a symlink at `path` instead of following it. Watchers never see a half-written URL.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, tmp = tempfile.mkstemp(prefix=".dms-emulator-url-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(url + "\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """The URL, for scripts that wait for it; never written through a symlink, never seen half-written."""
+    replace_file(path, url + "\n", ".dms-emulator-url-")
 
 
 def serve_until_stopped(server: EmulatorServer) -> None:
