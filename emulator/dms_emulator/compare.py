@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
 from .app import Emulator
@@ -125,15 +125,19 @@ class Comparison:
     def _bind(self, text: str) -> str:
         return unbind(text, self.bound)
 
+    def _recorded_reads(self, collection: str, depth: int) -> Iterator[Tuple[List[str], Any]]:
+        """The path parts and JSON answer of each recorded successful GET of `/{version}/{project}/{collection}`,
+        `depth` parts long (3: the list, 4: one item)."""
+        for call in self.cassette.interactions:
+            parts = call.path.strip("/").split("/")
+            if call.method == "GET" and call.status == 200 and len(parts) == depth and parts[2] == collection:
+                yield parts, call.json_body
+
     def seed(self) -> None:
         """Each instance the cassette reads, created as its first recorded answer shows it; IAM's users and projects."""
         self._seed_identity()
         created = set()
-        for call in self.cassette.interactions:
-            parts = call.path.strip("/").split("/")
-            answer = call.json_body
-            if call.method != "GET" or len(parts) != 4 or parts[2] != "instances" or call.status != 200:
-                continue
+        for parts, answer in self._recorded_reads("instances", 4):
             if not isinstance(answer, dict) or "engine" not in answer or parts[3] in created:
                 continue
             created.add(parts[3])
@@ -146,11 +150,7 @@ class Comparison:
         """Each EIP a recorded `GET /v1/{project}/publicips` lists, created as its first answer shows it: a client
         that looks EIPs up before binding them gets the same answers as when it was recorded."""
         seen = set()
-        for call in self.cassette.interactions:
-            parts = call.path.strip("/").split("/")
-            answer = call.json_body
-            if call.method != "GET" or len(parts) != 3 or parts[2] != "publicips" or call.status != 200:
-                continue
+        for parts, answer in self._recorded_reads("publicips", 3):
             eips = answer.get("publicips") if isinstance(answer, dict) else None
             for eip in eips if isinstance(eips, list) else []:
                 if not isinstance(eip, dict) or not eip.get("id") or (parts[1], eip["id"]) in seen:
